@@ -1,0 +1,1 @@
+//! parallax-cluster (work in progress)

@@ -1,0 +1,20 @@
+//! Parallax's domain: sources, articles, stories, their stable ids, and the [`Store`] trait that every
+//! storage backend implements.
+//!
+//! Architecture invariant: this crate does no IO and depends on no other Parallax crate. Everything
+//! else in the workspace speaks these types.
+#![warn(missing_docs)]
+
+mod article;
+mod error;
+mod id;
+mod source;
+mod store;
+mod story;
+
+pub use article::{Article, DateFound, PublishedTime};
+pub use error::{Error, Result};
+pub use id::{ArticleId, SourceId, StoryId, content_hash, short_hash};
+pub use source::{OwnershipType, Rating, Source};
+pub use store::{ArticleInsert, Store, StoryRecord};
+pub use story::{Bullet, Coverage, Story, Tally};

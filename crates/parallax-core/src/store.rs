@@ -1,0 +1,70 @@
+use crate::{Article, ArticleId, Result, Source, SourceId, Story, StoryId};
+use chrono::{DateTime, Utc};
+
+/// What [`Store::commit_article`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArticleInsert {
+    /// The article was new and is now stored, with its story.
+    Inserted,
+    /// The same document was already stored under this id; nothing was written.
+    Duplicate(ArticleId),
+}
+
+/// A stored article together with the story it belongs to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryRecord {
+    /// The article.
+    pub article: Article,
+    /// Its story.
+    pub story: StoryId,
+}
+
+/// Where Parallax keeps sources, articles and stories.
+///
+/// Implementations: SQLite (one file, the default) and, later, PostgreSQL for many workers. Callers
+/// only see this trait. Every method is a complete unit: a write either happens whole or not at all,
+/// so a process killed at any point leaves the store as it was before the call or after it.
+pub trait Store: Send + Sync {
+    /// Inserts the source, or replaces the stored one with the same id.
+    fn upsert_source(&self, source: &Source) -> Result<()>;
+
+    /// The source with this id.
+    fn source(&self, id: &SourceId) -> Result<Option<Source>>;
+
+    /// All sources, by name.
+    fn sources(&self) -> Result<Vec<Source>>;
+
+    /// The id of a stored article that is the same document as `article`: same id, same canonical
+    /// URL, or same content hash.
+    fn find_duplicate(&self, article: &Article) -> Result<Option<ArticleId>>;
+
+    /// Stores a new article and the new state of the story it joined, in one transaction. When the
+    /// article is a duplicate (see [`Store::find_duplicate`]) nothing is written.
+    fn commit_article(&self, article: &Article, story: &Story) -> Result<ArticleInsert>;
+
+    /// The article with this id.
+    fn article(&self, id: &ArticleId) -> Result<Option<Article>>;
+
+    /// The articles of a story, in the story's order.
+    fn story_articles(&self, id: &StoryId) -> Result<Vec<Article>>;
+
+    /// The story with this id.
+    fn story(&self, id: &StoryId) -> Result<Option<Story>>;
+
+    /// Stories, most recently updated first (ties by id), `limit` of them after skipping `offset`.
+    fn stories(&self, limit: usize, offset: usize) -> Result<Vec<Story>>;
+
+    /// Articles fetched at or after `since`, with their stories, in the order they were stored: what
+    /// the clusterer needs to rebuild its window after a restart.
+    fn recent_articles(&self, since: DateTime<Utc>) -> Result<Vec<StoryRecord>>;
+
+    /// Records a problem met with an input (a file that failed, a page that was refused), so that a
+    /// user can see it later. `origin` is the path or URL.
+    fn record_problem(&self, origin: &str, message: &str) -> Result<()>;
+
+    /// The most recent problems, newest first: (time, origin, message).
+    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>>;
+
+    /// Numbers of (sources, articles, stories).
+    fn counts(&self) -> Result<(usize, usize, usize)>;
+}

@@ -1,0 +1,1 @@
+//! `parallax eval cluster` (in progress)

@@ -1,0 +1,1 @@
+//! `parallax eval extract` (in progress)

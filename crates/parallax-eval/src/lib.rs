@@ -1,0 +1,6 @@
+//! Evaluation behind `parallax eval`: data-set readers and metrics, as defined in
+//! `../shared/eval/README.md`.
+#![warn(missing_docs)]
+
+pub mod cluster;
+pub mod extract;

@@ -1,0 +1,1 @@
+//! parallax-extract (work in progress)

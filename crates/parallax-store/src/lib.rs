@@ -1,0 +1,1 @@
+//! parallax-store (work in progress)

@@ -1,0 +1,1 @@
+//! parallax-web (work in progress)

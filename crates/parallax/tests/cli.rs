@@ -1,0 +1,280 @@
+//! End-to-end tests of the `parallax` binary: import, re-import, a killed import, bad files, and
+//! the pages served afterwards. One integration-test binary for the crate.
+
+use parallax_core::{Store, Story};
+use parallax_store::SqliteStore;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn parallax(db: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_parallax"));
+    c.arg("--db").arg(db);
+    c
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("the parallax binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn shared(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipping: {} is absent", p.display());
+        None
+    }
+}
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data").join(rel)
+}
+
+/// What must be equal between two stores holding the same import: every story (without its
+/// timestamps) and every article id.
+fn snapshot(db: &Path) -> (Vec<(String, String, String, Vec<String>)>, usize) {
+    let store = SqliteStore::open(db).unwrap();
+    let mut stories: Vec<Story> = store.stories(1_000_000, 0).unwrap();
+    stories.sort_by(|a, b| a.id.cmp(&b.id));
+    let rows = stories
+        .iter()
+        .map(|s| {
+            (
+                s.id.to_string(),
+                s.title.clone(),
+                serde_json::to_string(&(&s.summary, &s.coverage)).unwrap(),
+                s.articles.iter().map(|a| a.to_string()).collect(),
+            )
+        })
+        .collect();
+    (rows, store.counts().unwrap().1)
+}
+
+#[test]
+fn seeds_make_one_cited_story_without_boilerplate() {
+    let Some(seeds) = shared("seeds") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let out = run(parallax(&db).arg("import").arg(&seeds));
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Imported 5 articles (1 new story)"), "{}", stdout(&out));
+
+    let out = run(parallax(&db).args(["stories", "--format", "json"]));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["article_count"], 5);
+    let title = rows[0]["title"].as_str().unwrap();
+    assert!(title.contains("Putin") && title.contains("Trump"), "title: {title}");
+
+    let id = rows[0]["id"].as_str().unwrap();
+    let out = run(parallax(&db).args(["story", id, "--format", "json"]));
+    let story: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary = story["summary"].as_array().unwrap();
+    assert!(summary.len() >= 3, "{summary:?}");
+    let article_ids: Vec<&str> = story["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    for b in summary {
+        let cites = b["citations"].as_array().unwrap();
+        assert!(!cites.is_empty());
+        assert!(cites.iter().all(|c| article_ids.contains(&c.as_str().unwrap())));
+    }
+    assert!(story["coverage"]["articles"] == 5);
+
+    let store = SqliteStore::open(&db).unwrap();
+    let stories = store.stories(10, 0).unwrap();
+    let articles = store.story_articles(&stories[0].id).unwrap();
+    let boilerplate = [
+        "Get the full experience in the app",
+        "Scroll the Globe",
+        "Apple App Store Badge",
+        "Overview Logo",
+        "Article Main Image",
+        "Subscribe Free To Our Daily Newsletters",
+        "Related Links",
+        "Upgrade to Premium",
+        "Learn about nuclear weapons doctrine",
+        "Dalai Lama",
+        "Coverage Details",
+        "Bias Distribution",
+        "]]>",
+    ];
+    for a in &articles {
+        let text = a.full_text();
+        for b in boilerplate {
+            assert!(!text.contains(b), "{b:?} survived in {}:\n{text}", a.origin);
+        }
+    }
+    // The real text survived.
+    let all: String = articles.iter().map(|a| a.full_text()).collect();
+    assert!(all.contains("sixth conversation"));
+    assert!(all.contains("Ushakov"));
+}
+
+#[test]
+fn reimport_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let out = run(parallax(&db).arg("import").arg(data("import")));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let first = snapshot(&db);
+    assert!(first.1 >= 4, "{}", stdout(&out));
+    let out = run(parallax(&db).arg("import").arg(data("import")));
+    assert!(out.status.success());
+    assert!(stdout(&out).starts_with("Imported 0 articles"), "{}", stdout(&out));
+    assert_eq!(snapshot(&db), first);
+}
+
+/// Many synthetic articles on distinct made-up events, as JSON Lines.
+fn synthetic_jsonl(path: &Path, events: usize, per_event: usize) {
+    const WORDS: &[&str] = &[
+        "harbor", "council", "bridge", "festival", "drought", "senate", "vaccine", "railway",
+        "election", "factory", "glacier", "tariff", "museum", "satellite", "refinery", "stadium",
+        "orchard", "pipeline", "embassy", "reactor", "canal", "archive", "lottery", "ferry",
+        "bakery", "monsoon", "airline", "quarry", "tunnel", "vineyard", "library", "summit",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut out = String::new();
+    for e in 0..events {
+        let topic: Vec<&str> = (0..4).map(|_| WORDS[(next() % WORDS.len() as u64) as usize]).collect();
+        let place = format!("Town{}", e * 7919 % 100_003);
+        for k in 0..per_event {
+            let title = format!("{} {} {} in {place} draws reaction", topic[0], topic[1], topic[2]);
+            let text = format!(
+                "Officials in {place} said the {} and the {} were affected on day {e}. Residents described the {} as unprecedented, report {k}.\nThe {} authority of {place} will meet again next week.",
+                topic[0], topic[1], topic[2], topic[3]
+            );
+            let line = serde_json::json!({
+                "id": format!("{e}-{k}"), "source": format!("Outlet {k}"), "title": title,
+                "url": format!("https://outlet{k}.example/{e}"), "text": text
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn killed_import_resumes_to_the_same_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    synthetic_jsonl(&input, 400, 4);
+
+    let clean = dir.path().join("clean.db");
+    let out = run(parallax(&clean).args(["import", "-q"]).arg(&input));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let expected = snapshot(&clean);
+    assert_eq!(expected.1, 1600);
+
+    let killed = dir.path().join("killed.db");
+    let mut child = parallax(&killed)
+        .args(["import", "-q"])
+        .arg(&input)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until part of the import is committed, then SIGKILL it.
+    let start = Instant::now();
+    loop {
+        std::thread::sleep(Duration::from_millis(20));
+        let stored = SqliteStore::open(&killed)
+            .ok()
+            .and_then(|s| s.counts().ok())
+            .map_or(0, |c| c.1);
+        if stored >= 200 || start.elapsed() > Duration::from_secs(120) {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    let partial = SqliteStore::open(&killed).unwrap().counts().unwrap().1;
+    assert!(partial > 0 && partial < 1600, "killed after {partial} articles");
+
+    let out = run(parallax(&killed).args(["import", "-q"]).arg(&input));
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert_eq!(snapshot(&killed), expected);
+}
+
+#[test]
+fn bad_files_get_clear_messages_and_the_rest_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("empty.html"), b"").unwrap();
+    std::fs::write(input.join("binary.html"), [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+    let mut huge = b"<html><body><p>".to_vec();
+    huge.resize(50 * 1024 * 1024, b'a');
+    std::fs::write(input.join("huge.html"), huge).unwrap();
+    let cyr = "<html><head><meta charset=\"windows-1251\"><title>Переговоры в Стамбуле продолжатся</title></head><body><article><h1>Переговоры в Стамбуле продолжатся</h1><p>Помощник президента России заявил журналистам, что переговоры в Стамбуле останутся двусторонними, а конкретные даты третьего раунда пока не обсуждались.</p><p>По его словам, разговор двух президентов продолжался почти час и был деловым.</p></article></body></html>";
+    std::fs::write(input.join("cp1251.html"), encoding_rs::WINDOWS_1251.encode(cyr).0).unwrap();
+    let ja = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\"><title>首脳電話会談、約一時間に及ぶ</title></head><body><article><h1>首脳電話会談、約一時間に及ぶ</h1><p>ロシア大統領府の補佐官は、両首脳の電話会談が約一時間続いたと記者団に語った。会談ではウクライナ情勢や中東問題が話し合われた。</p><p>補佐官によると、両首脳は今後も対話を続けることで合意したという。</p></article></body></html>";
+    std::fs::write(input.join("sjis.html"), encoding_rs::SHIFT_JIS.encode(ja).0).unwrap();
+    std::fs::copy(data("hostile/scripts.html"), input.join("scripts.html")).unwrap();
+    std::fs::copy(data("import/harbor-en.html"), input.join("good.html")).unwrap();
+
+    let db = dir.path().join("p.db");
+    let out = run(parallax(&db).arg("import").arg(&input));
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("empty.html: empty file"), "{text}");
+    assert!(text.contains("binary.html: binary data"), "{text}");
+    assert!(text.contains("huge.html: file is 50.0 MB"), "{text}");
+    assert!(text.contains("3 failed"), "{text}");
+    assert!(text.starts_with("Imported 4 articles"), "{text}");
+
+    let store = SqliteStore::open(&db).unwrap();
+    let problems = store.problems(10).unwrap();
+    assert_eq!(problems.len(), 3);
+    let mut bodies = String::new();
+    for s in store.stories(100, 0).unwrap() {
+        for a in store.story_articles(&s.id).unwrap() {
+            bodies.push_str(&a.full_text());
+        }
+    }
+    assert!(bodies.contains("Переговоры в Стамбуле"), "windows-1251 decoded: {bodies}");
+    assert!(bodies.contains("約一時間続いた"), "Shift_JIS decoded: {bodies}");
+    assert!(!bodies.contains("alert("), "script text stored: {bodies}");
+
+    // Every page served afterwards holds no live script from the articles.
+    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(store);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let mut pages = vec!["/".to_string(), "/problems".to_string(), "/api/stories".to_string()];
+    for s in store.stories(100, 0).unwrap() {
+        pages.push(format!("/story/{}", s.id));
+        pages.push(format!("/api/stories/{}", s.id));
+    }
+    for page in pages {
+        let (status, body) = rt.block_on(get(store.clone(), &page));
+        assert_eq!(status, 200, "{page}");
+        let lower = body.to_lowercase();
+        assert!(!lower.contains("<script"), "{page} has a script tag");
+        assert!(!lower.contains("onerror="), "{page} has an event handler");
+        assert!(!lower.contains("href=\"javascript:"), "{page} has a javascript: link");
+    }
+}
+
+async fn get(store: std::sync::Arc<dyn Store>, path: &str) -> (u16, String) {
+    use tower::ServiceExt;
+    let app = parallax_web::router(store);
+    let req = axum::http::Request::get(path).body(axum::body::Body::empty()).unwrap();
+    let resp = app.oneshot(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
