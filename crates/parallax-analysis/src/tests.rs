@@ -1,0 +1,276 @@
+use super::*;
+use chrono::{DateTime, TimeZone, Utc};
+use parallax_core::{DateFound, OwnershipType, PublishedTime, Rating};
+
+fn at(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 7, day, hour, 0, 0).unwrap()
+}
+
+fn article(key: &str, source: &SourceId, title: &str, paragraphs: &[&str]) -> Article {
+    Article {
+        id: ArticleId::from_key(key),
+        source: source.clone(),
+        url: Some(format!("https://example.com/{key}")),
+        canonical_url: None,
+        title: title.to_string(),
+        byline: None,
+        published: None,
+        language: Some("en".to_string()),
+        paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
+        content_hash: parallax_core::content_hash(key),
+        fetched_at: at(4, 0),
+        origin: key.to_string(),
+        warnings: Vec::new(),
+    }
+}
+
+fn dated(mut a: Article, day: u32, hour: u32) -> Article {
+    a.published = Some(PublishedTime {
+        at: at(day, hour),
+        found: DateFound::Meta,
+        confidence: 0.9,
+    });
+    a
+}
+
+fn source(name: &str, country: Option<&str>, bias: Option<&str>, own: Option<OwnershipType>) -> Source {
+    let mut s = Source::named(name);
+    s.country = country.map(str::to_string);
+    s.bias = bias.map(|b| Rating {
+        value: b.to_string(),
+        provenance: "test".to_string(),
+    });
+    s.ownership = own;
+    s
+}
+
+/// A small story about a fictional bridge collapse, told by three outlets.
+fn bridge_story() -> (Vec<Article>, Vec<Source>) {
+    let a = source("Alpha News", Some("US"), Some("left"), Some(OwnershipType::Private));
+    let b = source("Beta Times", Some("GB"), None, None);
+    let c = source("Gamma Wire", Some("US"), Some("center"), Some(OwnershipType::Agency));
+    let arts = vec![
+        article(
+            "a1",
+            &a.id,
+            "Riverside bridge collapses during morning rush hour",
+            &[
+                "The Riverside bridge in Millbrook collapsed on Monday morning during rush hour, sending four cars into the river.",
+                "Firefighters rescued eleven people from the water, the city fire department said.",
+                "Mayor Jane Holt ordered an inspection of all bridges in the county.",
+                "Was the bridge safe?",
+                "Local resident Tom Price said he heard a loud crack before the collapse.",
+            ],
+        ),
+        article(
+            "b1",
+            &b.id,
+            "Millbrook bridge collapse: eleven rescued from river",
+            &[
+                "Eleven people were rescued from the river after the Riverside bridge in Millbrook collapsed on Monday morning.",
+                "Four cars fell into the river when the bridge collapsed during the morning rush hour.",
+                "Mayor Jane Holt ordered an inspection of every bridge in the county after the collapse.",
+                "The bridge was built in 1962 and last renovated in 1998.",
+            ],
+        ),
+        article(
+            "c1",
+            &c.id,
+            "Bridge",
+            &[
+                "A bridge in Millbrook collapsed on Monday morning during rush hour, and four cars fell into the river.",
+                "Fire crews rescued eleven people from the water.",
+                "The mayor, Jane Holt, ordered inspections of all county bridges.",
+                "Engineers had warned about corrosion on the bridge supports in a report last year.",
+            ],
+        ),
+    ];
+    (
+        vec![dated(arts[0].clone(), 7, 9), dated(arts[1].clone(), 7, 11), arts[2].clone()],
+        vec![a, b, c],
+    )
+}
+
+fn term_set(text: &str) -> HashSet<String> {
+    Analyzer::new(Some("en")).terms(text).into_iter().collect()
+}
+
+/// Unweighted containment of the smaller term set in the other.
+fn near_duplicate(a: &str, b: &str) -> bool {
+    let (x, y) = (term_set(a), term_set(b));
+    let common = x.intersection(&y).count() as f64;
+    let small = x.len().min(y.len()).max(1) as f64;
+    common / small >= 0.75
+}
+
+fn verbatim_in(text: &str, articles: &[Article], id: &ArticleId) -> bool {
+    articles
+        .iter()
+        .find(|a| &a.id == id)
+        .is_some_and(|a| a.paragraphs.iter().any(|p| p.contains(text)))
+}
+
+#[test]
+fn summary_prefers_facts_many_articles_report_and_cites_them() {
+    let (articles, sources) = bridge_story();
+    let analysis = analyze(&articles, &sources);
+    let summary = &analysis.summary;
+    assert!((3..=MAX_BULLETS).contains(&summary.len()), "{summary:#?}");
+    // Every bullet is verbatim from the article it cites first.
+    for b in summary {
+        assert!(verbatim_in(&b.text, &articles, &b.citations[0]), "{b:?}");
+        let unique: HashSet<_> = b.citations.iter().collect();
+        assert_eq!(unique.len(), b.citations.len());
+    }
+    // The top bullets are the facts all three report: the collapse, the rescue, the inspection.
+    for b in summary.iter().take(3) {
+        assert_eq!(b.citations.len(), 3, "{b:?}");
+    }
+    let joined: String = summary.iter().take(3).map(|b| b.text.as_str()).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("collapsed"), "{joined}");
+    assert!(joined.contains("rescued"), "{joined}");
+    assert!(joined.contains("inspection"), "{joined}");
+    // No question, no single-source detail ahead of shared facts, no near-duplicates.
+    assert!(summary.iter().all(|b| !b.text.contains('?')));
+    for (i, x) in summary.iter().enumerate() {
+        for y in &summary[i + 1..] {
+            assert!(!near_duplicate(&x.text, &y.text), "{x:?} / {y:?}");
+        }
+    }
+}
+
+#[test]
+fn title_is_representative_and_not_broken() {
+    let (articles, sources) = bridge_story();
+    let analysis = analyze(&articles, &sources);
+    // "Bridge" is too short; of the other two, both are fine, and either is representative.
+    assert!(analysis.title.contains("bridge") || analysis.title.contains("Bridge"));
+    assert_ne!(analysis.title, "Bridge");
+}
+
+#[test]
+fn title_falls_back_to_a_sentence_when_every_title_is_broken() {
+    let s = SourceId::unknown();
+    let articles = vec![
+        article(
+            "x1",
+            &s,
+            "",
+            &["The central bank raised its main interest rate by half a point on Thursday, to 4.5 percent."],
+        ),
+        article(
+            "x2",
+            &s,
+            "Home | News",
+            &["The central bank raised interest rates by half a point on Thursday."],
+        ),
+    ];
+    let analysis = analyze(&articles, &[]);
+    assert!(analysis.title.contains("central bank"), "{}", analysis.title);
+    assert!(analysis.title.split_whitespace().count() <= MAX_TITLE_WORDS + 1);
+}
+
+#[test]
+fn single_article_gets_lead_sentences() {
+    let s = SourceId::unknown();
+    let articles = vec![article(
+        "solo",
+        &s,
+        "Storm closes schools across the north",
+        &[
+            "A winter storm closed hundreds of schools across the north of the country on Tuesday.",
+            "Forecasters expect up to forty centimetres of snow by Wednesday evening.",
+            "Train services between the two largest cities were suspended for the day.",
+            "Officials urged drivers to stay off the roads unless their journey was essential.",
+            "The last storm of this strength hit the region in 2010.",
+        ],
+    )];
+    let analysis = analyze(&articles, &[]);
+    assert_eq!(analysis.title, "Storm closes schools across the north");
+    assert_eq!(analysis.summary.len(), MIN_BULLETS);
+    assert!(analysis.summary[0].text.starts_with("A winter storm"));
+    for b in &analysis.summary {
+        assert_eq!(b.citations, vec![articles[0].id.clone()]);
+    }
+}
+
+#[test]
+fn fragments_questions_and_cut_quotes_are_not_bullets() {
+    assert!(!is_bullet_quality("Was the bridge safe to use at all?", 7));
+    assert!(!is_bullet_quality("and then the bridge fell into the river.", 8));
+    assert!(!is_bullet_quality("Related Links From Our Partners And Friends", 7));
+    assert!(!is_bullet_quality("\"We had a call that lasted almost one hour.", 9));
+    assert!(!is_bullet_quality("The talks stalled after the second round of…", 8));
+    assert!(!is_bullet_quality("Subscribe to our newsletter for daily news updates today.", 9));
+    assert!(is_bullet_quality("The call lasted almost an hour, the Kremlin said.", 9));
+    assert!(is_bullet_quality("\"It was a long call,\" he told reporters at the airport.", 11));
+    assert_eq!(clean_sentence("(MENAFN) Russian President Vladimir Putin spoke."), "Russian President Vladimir Putin spoke.");
+    assert_eq!(clean_sentence("- On July 3, the call took place."), "On July 3, the call took place.");
+    assert_eq!(clean_sentence("(The call was brief.)"), "(The call was brief.)");
+}
+
+#[test]
+fn coverage_counts_sources_languages_and_dates() {
+    let (mut articles, sources) = bridge_story();
+    // An article from an unknown source and one whose source is missing from `sources`.
+    let mut unknown = article("u1", &SourceId::unknown(), "Bridge collapse in Millbrook", &["A bridge collapsed."]);
+    unknown.language = None;
+    articles.push(unknown);
+    let mut missing = article("m1", &SourceId::from("src-missing"), "Bridge collapse", &["A bridge collapsed."]);
+    missing.language = Some("de".to_string());
+    articles.push(missing);
+    // A second article from Alpha: one more article, not one more source.
+    articles.push(article("a2", &sources[0].id, "More on the bridge", &["The bridge collapsed."]));
+
+    let c = coverage(&articles, &sources);
+    assert_eq!(c.articles, 6);
+    assert_eq!(c.sources, 3);
+    assert_eq!(c.unknown_source_articles, 2);
+    let labels = |t: &[Tally]| t.iter().map(|x| (x.label.clone(), x.count)).collect::<Vec<_>>();
+    assert_eq!(
+        labels(&c.countries),
+        vec![("US".into(), 3), ("unknown".into(), 2), ("GB".into(), 1)]
+    );
+    assert_eq!(
+        labels(&c.languages),
+        vec![("en".into(), 4), ("de".into(), 1), ("unknown".into(), 1)]
+    );
+    assert_eq!(
+        labels(&c.bias),
+        vec![("center".into(), 1), ("left".into(), 1), ("unrated".into(), 1)]
+    );
+    assert_eq!(
+        labels(&c.ownership),
+        vec![("agency".into(), 1), ("private".into(), 1), ("unknown".into(), 1)]
+    );
+    assert!((c.countries[0].share - 0.5).abs() < 1e-9);
+    assert!((c.bias.iter().map(|t| t.share).sum::<f64>() - 1.0).abs() < 1e-9);
+    assert_eq!(c.first_published, Some(at(7, 9)));
+    assert_eq!(c.last_published, Some(at(7, 11)));
+    assert_eq!(c.undated_articles, 4);
+}
+
+#[test]
+fn empty_and_degenerate_input_does_not_panic() {
+    let a = analyze(&[], &[]);
+    assert_eq!(a.title, "Untitled story");
+    assert!(a.summary.is_empty());
+    assert_eq!(a.coverage, Coverage::default());
+
+    let s = SourceId::unknown();
+    let weird = vec![
+        article("w1", &s, "   ", &["", "   ", "?!", "(", "\u{0}\u{feff}", "“”«»", "..."]),
+        article("w2", &s, "日本語のタイトルです", &["普京与特朗普通话。通话持续了将近一个小时。"]),
+        article("w3", &s, &"word ".repeat(500), &[&"long ".repeat(5000)]),
+    ];
+    let a = analyze(&weird, &[]);
+    assert!(!a.title.is_empty());
+    assert_eq!(a.coverage.articles, 3);
+}
+
+#[test]
+fn numerals_meet_number_words() {
+    assert_eq!(canonical_numeral("sixth".into()), "6th");
+    assert_eq!(canonical_numeral("6th".into()), "6th");
+    assert_eq!(canonical_numeral("bridg".into()), "bridg");
+}
