@@ -14,7 +14,13 @@
 //! short, vague sentence cannot be "contained" everywhere). The support of `s` is the expected number
 //! of other articles stating it. Bullets are picked greedily by support (with small tie-breakers for
 //! centrality and lead position), skipping any candidate that repeats a chosen bullet, and each cites
-//! its own article first, then every other article that states it.
+//! its own article first, then every other article that states it. Sentences that are not complete
+//! statements (questions, fragments, headline-like lines, cut quotes, over 60 words) are used only
+//! when a story has fewer than [`MIN_BULLETS`] good ones.
+//!
+//! Limits: the title and summary look at the first 80 articles of a story (coverage counts them
+//! all) and at the first 25 usable sentences of each; matching is lexical, so paraphrases with no
+//! shared words and stories in several languages match less well.
 
 #![warn(missing_docs)]
 
@@ -47,7 +53,7 @@ const MIN_SENTENCE_WORDS: usize = 6;
 const MIN_TITLE_WORDS: usize = 3;
 const MAX_TITLE_WORDS: usize = 25;
 /// An article states a sentence when its closest sentence contains at least this share of it.
-const CITE_THRESHOLD: f64 = 0.5;
+const CITE_THRESHOLD: f64 = 0.4;
 /// Two bullets are redundant when either contains at least this share of the other.
 const REDUNDANCY_THRESHOLD: f64 = 0.5;
 /// Support ramp: containment below LOW counts as not stating, above HIGH as stating for sure.
@@ -65,7 +71,7 @@ const WORD_BUDGET: usize = 150;
 /// `articles`: the story's articles (oldest first); `sources`: the sources they refer to (may lack
 /// some ids: those articles count as from an unknown source).
 pub fn analyze(articles: &[Article], sources: &[Source]) -> Analysis {
-    let corpus = Corpus::build(articles);
+    let corpus = Corpus::build(articles, sources);
     Analysis {
         title: choose_title(articles, &corpus),
         summary: summarize(articles, &corpus),
@@ -85,8 +91,11 @@ struct Sentence {
     terms: Vec<u32>,
     /// Position within the article (0 = first sentence of the body).
     position: usize,
-    /// Whether it is fit to be a bullet.
+    /// Whether it is fit to be a bullet: a complete, informative statement.
     candidate: bool,
+    /// Whether it may serve as a bullet when the story has too few candidates (a plain statement
+    /// that is not a complete sentence by the strict rules).
+    fallback: bool,
     /// Word count.
     words: usize,
 }
@@ -95,6 +104,8 @@ struct Sentence {
 struct Doc {
     /// Index into the articles slice.
     index: usize,
+    /// The title without a site-name suffix, whitespace tidied.
+    headline: String,
     /// Term ids of the title (sorted, deduplicated).
     title_terms: Vec<u32>,
     /// Term ids of the whole article (sorted, deduplicated).
@@ -111,7 +122,9 @@ struct Corpus {
 }
 
 impl Corpus {
-    fn build(articles: &[Article]) -> Corpus {
+    fn build(articles: &[Article], sources: &[Source]) -> Corpus {
+        let names: HashMap<&SourceId, &str> =
+            sources.iter().map(|s| (&s.id, s.name.as_str())).collect();
         let mut dict: HashMap<String, u32> = HashMap::new();
         let mut analyzers: HashMap<Option<String>, Analyzer> = HashMap::new();
         let mut docs = Vec::new();
@@ -138,7 +151,8 @@ impl Corpus {
                 ids.dedup();
                 ids
             };
-            let title_terms = term_ids(&article.title);
+            let headline = headline(&article.title, names.get(&article.source).copied());
+            let title_terms = term_ids(&headline);
             let mut seen_texts: HashSet<String> = HashSet::new();
             let mut sents = Vec::new();
             for paragraph in &article.paragraphs {
@@ -150,11 +164,14 @@ impl Corpus {
                     let terms = term_ids(&text);
                     let word_count = words(&text).len();
                     let candidate = is_bullet_quality(&text, word_count) && terms.len() >= 3;
+                    let fallback =
+                        !candidate && is_fallback_quality(&text, word_count, terms.len());
                     sents.push(Sentence {
                         text,
                         terms,
                         position: sents.len(),
                         candidate,
+                        fallback,
                         words: word_count,
                     });
                 }
@@ -167,6 +184,7 @@ impl Corpus {
             all_terms.dedup();
             docs.push(Doc {
                 index,
+                headline,
                 title_terms,
                 all_terms,
                 sentences: sents,
@@ -301,6 +319,20 @@ const BOILERPLATE: &[&str] = &[
     "copyright",
 ];
 
+/// Whether a sentence that fails [`is_bullet_quality`] may still serve when a story has too few
+/// good ones: a statement of a few words, not a question, a link or boilerplate.
+fn is_fallback_quality(text: &str, word_count: usize, terms: usize) -> bool {
+    let lower = text.to_lowercase();
+    (4..=80).contains(&word_count)
+        && terms >= 2
+        && !text.contains('?')
+        && !text.contains('？')
+        && !lower.contains("http://")
+        && !lower.contains("https://")
+        && !lower.contains("www.")
+        && !BOILERPLATE.iter().any(|b| lower.contains(b))
+}
+
 /// Whether a sentence is fit to be a bullet: a complete, informative statement.
 fn is_bullet_quality(text: &str, word_count: usize) -> bool {
     if !(MIN_SENTENCE_WORDS..=MAX_SENTENCE_WORDS).contains(&word_count) {
@@ -327,7 +359,7 @@ fn is_bullet_quality(text: &str, word_count: usize) -> bool {
         _ => return false,
     }
     // Quotes must be whole, not cut mid-way.
-    if text.matches('"').count() % 2 != 0
+    if !text.matches('"').count().is_multiple_of(2)
         || text.matches('“').count() != text.matches('”').count()
         || text.matches('«').count() != text.matches('»').count()
         || text.matches('(').count() != text.matches(')').count()
@@ -364,6 +396,8 @@ fn is_bullet_quality(text: &str, word_count: usize) -> bool {
 
 struct Candidate {
     doc: usize,
+    /// A candidate by the strict rules (else a fallback, used only to reach [`MIN_BULLETS`]).
+    strict: bool,
     sentence: usize,
     score: f64,
     support: f64,
@@ -387,32 +421,70 @@ fn summarize(articles: &[Article], corpus: &Corpus) -> Vec<Bullet> {
     let floor = weights.get(weights.len() / 2).copied().unwrap_or(0.0) * 0.5;
     let others = docs.len().saturating_sub(1);
 
+    // Inverted index over every sentence (titles included): term -> flat sentence numbers.
+    let mut sentence_doc: Vec<usize> = Vec::new();
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); corpus.idf.len()];
+    for (di, doc) in docs.iter().enumerate() {
+        let all = doc
+            .sentences
+            .iter()
+            .map(|s| &s.terms)
+            .chain(std::iter::once(&doc.title_terms));
+        for terms in all {
+            let flat = sentence_doc.len() as u32;
+            sentence_doc.push(di);
+            for &t in terms {
+                postings[t as usize].push(flat);
+            }
+        }
+    }
+    let mut overlap = vec![0.0f64; sentence_doc.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut best = vec![0.0f64; docs.len()];
+
     let mut candidates: Vec<Candidate> = Vec::new();
     for (di, doc) in docs.iter().enumerate() {
         for (si, s) in doc
             .sentences
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.candidate)
+            .filter(|(_, s)| s.candidate || s.fallback)
             .take(MAX_CANDIDATES_PER_ARTICLE)
         {
+            // Weighted overlap of `s` with every sentence sharing a term, then the best per article.
+            for &t in &s.terms {
+                let w = corpus.idf[t as usize];
+                for &j in &postings[t as usize] {
+                    if overlap[j as usize] == 0.0 {
+                        touched.push(j);
+                    }
+                    overlap[j as usize] += w;
+                }
+            }
+            let denominator = corpus.weight(&s.terms).max(floor);
+            best.iter_mut().for_each(|b| *b = 0.0);
+            for &j in &touched {
+                let dj = sentence_doc[j as usize];
+                if dj != di && denominator > 0.0 {
+                    let c = (overlap[j as usize] / denominator).min(1.0);
+                    if c > best[dj] {
+                        best[dj] = c;
+                    }
+                }
+                overlap[j as usize] = 0.0;
+            }
+            touched.clear();
+
             let mut support = 0.0;
             let mut closeness = 0.0;
             let mut citing = Vec::new();
-            for (dj, other) in docs.iter().enumerate() {
+            for (dj, &b) in best.iter().enumerate() {
                 if dj == di {
                     continue;
                 }
-                let best = other
-                    .sentences
-                    .iter()
-                    .map(|t| &t.terms)
-                    .chain(std::iter::once(&other.title_terms))
-                    .map(|t| corpus.containment(&s.terms, t, floor))
-                    .fold(0.0, f64::max);
-                support += ramp(best);
-                closeness += best;
-                if best >= CITE_THRESHOLD {
+                support += ramp(b);
+                closeness += b;
+                if b >= CITE_THRESHOLD {
                     citing.push(dj);
                 }
             }
@@ -426,6 +498,7 @@ fn summarize(articles: &[Article], corpus: &Corpus) -> Vec<Bullet> {
             candidates.push(Candidate {
                 doc: di,
                 sentence: si,
+                strict: s.candidate,
                 score: support + 0.5 * closeness + lead,
                 support,
                 citing,
@@ -437,7 +510,7 @@ fn summarize(articles: &[Article], corpus: &Corpus) -> Vec<Bullet> {
     let mut total_words = 0usize;
     let mut available: Vec<bool> = vec![true; candidates.len()];
     while chosen.len() < MAX_BULLETS {
-        let mut best: Option<(usize, f64)> = None;
+        let mut best: Option<(usize, (bool, f64))> = None;
         for (ci, c) in candidates.iter().enumerate() {
             if !available[ci] {
                 continue;
@@ -456,13 +529,17 @@ fn summarize(articles: &[Article], corpus: &Corpus) -> Vec<Bullet> {
                 available[ci] = false;
                 continue;
             }
-            let adjusted = c.score * (1.0 - redundancy);
+            if !c.strict && chosen.len() >= MIN_BULLETS {
+                continue;
+            }
+            // Strict candidates always rank above fallbacks.
+            let key = (c.strict, c.score * (1.0 - redundancy));
             let better = match best {
                 None => true,
-                Some((_, b)) => adjusted > b,
+                Some((_, b)) => (key.0 && !b.0) || (key.0 == b.0 && key.1 > b.1),
             };
             if better {
-                best = Some((ci, adjusted));
+                best = Some((ci, key));
             }
         }
         let Some((ci, _)) = best else { break };
@@ -531,7 +608,7 @@ fn choose_title(articles: &[Article], corpus: &Corpus) -> String {
     let docs = &corpus.docs;
     let mut best: Option<(f64, usize)> = None;
     for (di, doc) in docs.iter().enumerate() {
-        let title = &articles[doc.index].title;
+        let title = &doc.headline;
         if !title_ok(title) || doc.title_terms.is_empty() {
             continue;
         }
@@ -557,7 +634,7 @@ fn choose_title(articles: &[Article], corpus: &Corpus) -> String {
         }
     }
     if let Some((_, di)) = best {
-        return tidy(&articles[docs[di].index].title);
+        return docs[di].headline.clone();
     }
 
     // Fall back to the first sentence of the most central article.
@@ -615,6 +692,36 @@ fn intersect_count(a: &[u32], b: &[u32]) -> usize {
         }
     }
     n
+}
+
+/// The title without a trailing site name ("Putin and Trump talk - Reuters", "... | Example News"),
+/// whitespace tidied. A " - " suffix is only removed when it is the source's name; a " | " suffix
+/// also when it is short (a site name or section).
+fn headline(title: &str, source_name: Option<&str>) -> String {
+    let mut t = tidy(title);
+    for _ in 0..2 {
+        let mut cut = None;
+        for sep in [" | ", " - ", " – ", " — ", " :: ", " · "] {
+            if let Some((head, tail)) = t.rsplit_once(sep) {
+                let tail = tail.trim();
+                let is_name = source_name
+                    .map(|n| n.trim())
+                    .is_some_and(|n| !n.is_empty() && n.eq_ignore_ascii_case(tail));
+                let short_site = matches!(sep, " | " | " :: " | " · ")
+                    && words(tail).len() <= 4
+                    && words(head).len() >= MIN_TITLE_WORDS;
+                if (is_name || short_site) && !head.trim().is_empty() {
+                    cut = Some(head.trim().to_string());
+                    break;
+                }
+            }
+        }
+        match cut {
+            Some(c) => t = c,
+            None => break,
+        }
+    }
+    t
 }
 
 fn tidy(s: &str) -> String {

@@ -1,1 +1,729 @@
-//! parallax-cluster (work in progress)
+//! Online story clustering over a recent window. Pure: no IO, no clocks, no randomness.
+//!
+//! Each new document becomes a sparse feature vector (sub-linear term frequencies of stemmed title
+//! and lead words, title words weighted up, plus capitalised-phrase entities and numbers as extra
+//! features). Inverse document frequencies are kept online over the documents in the window and
+//! applied at comparison time, so early documents are not stuck with the poor weights they would
+//! have had when they arrived. A document is compared with the stories that share its rarer
+//! features (an inverted index over story centroids); for the best candidates the score is a blend
+//! of the cosine with the story centroid and the best cosine with a member, minus a soft penalty for
+//! distance in time. Above [`ClusterConfig::threshold`] the document joins the best story; otherwise
+//! it starts a new one. The window is bounded (number of stories and age), so the cost per
+//! document does not grow with the size of the archive.
+#![warn(missing_docs)]
+
+use chrono::{DateTime, Utc};
+use parallax_core::ArticleId;
+use parallax_text::{Analyzer, detect_language, is_title_case, named_entities, numbers};
+use std::collections::{BTreeMap, HashMap};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A document as the clusterer sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterDoc {
+    /// The article's id.
+    pub id: ArticleId,
+    /// Headline.
+    pub title: String,
+    /// Body text (clean paragraphs, or whatever text is known).
+    pub text: String,
+    /// ISO 639-1 language code; `None`: detected from the text.
+    pub language: Option<String>,
+    /// Publication time, when known. Undated documents get no time penalty.
+    pub published: Option<DateTime<Utc>>,
+}
+
+/// Background document frequencies: what a large body of earlier documents says about how common
+/// each feature is. Blended with the window's own counts, it gives sound weights from the first
+/// document on. Build one with [`Clusterer::idf_prior`] from a clusterer fed an archive.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IdfPrior {
+    /// Number of documents the frequencies were counted over.
+    pub docs: f32,
+    /// Feature key → number of those documents that have it.
+    pub df: HashMap<String, f32>,
+}
+
+/// Settings of the clusterer. [`Default`] gives the tuned values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterConfig {
+    /// A document joins the best story when its score reaches this value (0 to 1).
+    pub threshold: f32,
+    /// Weight of the cosine with the story centroid in the score; the rest goes to the best cosine
+    /// with a single member.
+    pub centroid_weight: f32,
+    /// Each title occurrence of a word counts this many times.
+    pub title_weight: f32,
+    /// Multiplier of named-entity features.
+    pub entity_weight: f32,
+    /// Multiplier of the words that belong to names (people, places, organisations are shared by
+    /// many stories on the same theme; what happened tells stories apart).
+    pub name_word_weight: f32,
+    /// Multiplier of number features.
+    pub number_weight: f32,
+    /// Multiplier of word-pair features (adjacent index terms).
+    pub bigram_weight: f32,
+    /// Pseudo-documents added to the window's counts for inverse document frequencies, in which
+    /// every feature occurs at [`ClusterConfig::idf_pseudo_rate`]: while the window holds few
+    /// documents, every feature weighs about the same instead of the little evidence deciding.
+    pub idf_pseudo_docs: f32,
+    /// Share of the pseudo-documents that have any given feature.
+    pub idf_pseudo_rate: f32,
+    /// Inverse document frequencies are raised to this power (above 1: rare words count more).
+    pub idf_power: f32,
+    /// Only the first this many words of the body are used (the lead carries the story).
+    pub max_body_words: usize,
+    /// Days apart before time starts to cost anything.
+    pub time_grace_days: f32,
+    /// Score lost per day beyond the grace period.
+    pub time_penalty_per_day: f32,
+    /// The most score time can cost (so a strong textual match still joins).
+    pub max_time_penalty: f32,
+    /// Most stories kept in the window; the least recently updated leave first.
+    pub max_stories: usize,
+    /// Stories not updated within this many days of the newest document leave the window.
+    pub max_age_days: i64,
+    /// Candidate stories scored exactly per document.
+    pub candidates: usize,
+    /// Most member vectors kept per story for the best-member comparison.
+    pub max_members: usize,
+    /// Background document frequencies, if any.
+    pub prior: Option<std::sync::Arc<IdfPrior>>,
+    /// Features in more than this fraction of the window's documents are not used to find
+    /// candidates (they still count in the score).
+    pub max_df_fraction: f32,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            threshold: 0.35,
+            centroid_weight: 0.5,
+            title_weight: 2.0,
+            entity_weight: 0.0,
+            number_weight: 1.5,
+            name_word_weight: 1.0,
+            bigram_weight: 0.0,
+            idf_power: 1.0,
+            idf_pseudo_docs: 50.0,
+            idf_pseudo_rate: 0.02,
+            max_body_words: 300,
+            time_grace_days: 2.0,
+            time_penalty_per_day: 0.01,
+            max_time_penalty: 0.10,
+            max_stories: 20_000,
+            max_age_days: 30,
+            candidates: 40,
+            max_members: 24,
+            max_df_fraction: 0.1,
+            prior: None,
+        }
+    }
+}
+
+/// Sparse vector: (feature id, weight), sorted by feature id.
+type SparseVec = Vec<(u32, f32)>;
+
+#[derive(Clone, Debug, PartialEq)]
+struct CentroidEntry {
+    term: u32,
+    /// Sum of the members' (unit-length, pre-IDF) weights.
+    weight: f32,
+    /// Number of members containing the feature (for document frequencies on eviction).
+    docs: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Story {
+    seed: ArticleId,
+    /// Feature vectors of the seed and the most recent members (at most `max_members`).
+    members: Vec<SparseVec>,
+    /// All members ever added.
+    size: u32,
+    centroid: Vec<CentroidEntry>,
+    first: Option<i64>,
+    last: Option<i64>,
+    touched: u64,
+}
+
+/// The online clusterer: holds the window of recent stories.
+pub struct Clusterer {
+    config: ClusterConfig,
+    vocab: HashMap<String, u32>,
+    df: Vec<u32>,
+    /// Background document frequency of each feature (0 without a prior).
+    prior_df: Vec<f32>,
+    /// Feature id → stories whose centroid has it (may hold evicted stories until compaction).
+    postings: Vec<Vec<u32>>,
+    stories: HashMap<u32, Story>,
+    by_seed: HashMap<ArticleId, u32>,
+    /// Last update clock → story (least recently updated first).
+    lru: BTreeMap<u64, u32>,
+    next_story: u32,
+    live_docs: u64,
+    live_postings: usize,
+    dead_postings: usize,
+    clock: u64,
+    /// Newest publication time seen (seconds), moved forward only by plausible dates.
+    now: Option<i64>,
+    analyzers: HashMap<String, Analyzer>,
+    scratch: Vec<f32>,
+}
+
+impl std::fmt::Debug for Clusterer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Clusterer")
+            .field("config", &self.config)
+            .field("stories", &self.stories.len())
+            .field("documents", &self.live_docs)
+            .finish_non_exhaustive()
+    }
+}
+
+const DAY: f32 = 86_400.0;
+
+impl Clusterer {
+    /// An empty clusterer.
+    pub fn new(config: ClusterConfig) -> Self {
+        Clusterer {
+            config,
+            vocab: HashMap::new(),
+            df: Vec::new(),
+            prior_df: Vec::new(),
+            postings: Vec::new(),
+            stories: HashMap::new(),
+            by_seed: HashMap::new(),
+            lru: BTreeMap::new(),
+            next_story: 0,
+            live_docs: 0,
+            live_postings: 0,
+            dead_postings: 0,
+            clock: 0,
+            now: None,
+            analyzers: HashMap::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    /// Number of stories in the window.
+    pub fn stories(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// Number of documents in the window.
+    pub fn documents(&self) -> u64 {
+        self.live_docs
+    }
+
+    /// Decides the story for a new document: returns the id of the story's seed article (the
+    /// article that started it); equals `doc.id` when the doc starts a new story. Also adds the doc
+    /// to the index.
+    pub fn assign(&mut self, doc: &ClusterDoc) -> ArticleId {
+        let feats = self.features(doc);
+        let time = doc.published.map(|t| t.timestamp());
+        let seed = match self.best_story(&feats, time) {
+            Some((sid, _)) => self.stories[&sid].seed.clone(),
+            None => doc.id.clone(),
+        };
+        self.insert(doc, feats, time, &seed);
+        seed
+    }
+
+    /// The best-matching story's seed and score for `doc`, without adding it (`None`: it would
+    /// start a new story).
+    pub fn best_match(&mut self, doc: &ClusterDoc) -> Option<(ArticleId, f32)> {
+        let feats = self.features(doc);
+        let time = doc.published.map(|t| t.timestamp());
+        self.best_story(&feats, time)
+            .map(|(sid, score)| (self.stories[&sid].seed.clone(), score))
+    }
+
+    /// Adds a document whose story is already known (rebuilding the window from the store after a
+    /// restart). Replaying with this the documents that [`Clusterer::assign`] saw, with the seeds it
+    /// returned, rebuilds exactly the state `assign` had built.
+    pub fn insert_known(&mut self, doc: &ClusterDoc, seed: &ArticleId) {
+        let feats = self.features(doc);
+        let time = doc.published.map(|t| t.timestamp());
+        self.insert(doc, feats, time, seed);
+    }
+
+    // ----- features -------------------------------------------------------------------------
+
+    fn intern(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.vocab.get(key) {
+            return id;
+        }
+        let id = self.df.len() as u32;
+        self.vocab.insert(key.to_string(), id);
+        self.df.push(0);
+        let p = self
+            .config
+            .prior
+            .as_ref()
+            .and_then(|p| p.df.get(key).copied())
+            .unwrap_or(0.0);
+        self.prior_df.push(p);
+        self.postings.push(Vec::new());
+        id
+    }
+
+    /// The document's unit-length (pre-IDF) feature vector.
+    fn features(&mut self, doc: &ClusterDoc) -> SparseVec {
+        let body = truncate_words(&doc.text, self.config.max_body_words);
+        let lang: String = match &doc.language {
+            Some(l) => l.to_lowercase(),
+            None => {
+                let mut sample = String::with_capacity(doc.title.len() + 1 + body.len().min(600));
+                sample.push_str(&doc.title);
+                sample.push('\n');
+                sample.push_str(truncate_words(body, 100));
+                detect_language(&sample).unwrap_or("und").to_string()
+            }
+        };
+        let lang_key = if lang.is_empty() { "und".to_string() } else { lang };
+        let analyzer = self
+            .analyzers
+            .entry(lang_key.clone())
+            .or_insert_with(|| {
+                Analyzer::new(match lang_key.as_str() {
+                    "und" => None,
+                    l => Some(l),
+                })
+            });
+        let title_terms = analyzer.terms(&doc.title);
+        let body_terms = analyzer.terms(body);
+        let title_case = is_title_case(&doc.title);
+        let mut entities: Vec<(String, f32)> = Vec::new();
+        if !title_case {
+            entities.extend(named_entities(&doc.title).into_iter().map(|e| (e, self.config.title_weight)));
+        }
+        entities.extend(named_entities(body).into_iter().map(|e| (e, 1.0)));
+        let mut name_words: std::collections::HashSet<String> = std::collections::HashSet::new();
+        if self.config.name_word_weight != 1.0 {
+            for (e, _) in &entities {
+                name_words.extend(analyzer.terms(e));
+            }
+        }
+
+        let cfg = &self.config;
+        let mut counts: Vec<(String, f32, f32)> = Vec::new(); // (key, count, kind weight)
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut add = |key: String, n: f32, kind: f32| match index.get(&key) {
+            Some(&i) => counts[i].1 += n,
+            None => {
+                index.insert(key.clone(), counts.len());
+                counts.push((key, n, kind));
+            }
+        };
+        if cfg.bigram_weight > 0.0 {
+            for w in title_terms.windows(2) {
+                add(format!("\u{3}{} {}", w[0], w[1]), cfg.title_weight, cfg.bigram_weight);
+            }
+            for w in body_terms.windows(2) {
+                add(format!("\u{3}{} {}", w[0], w[1]), 1.0, cfg.bigram_weight);
+            }
+        }
+        let kind = |t: &String| {
+            if name_words.contains(t) {
+                cfg.name_word_weight
+            } else {
+                1.0
+            }
+        };
+        for t in title_terms {
+            if t.chars().count() > 1 {
+                let k = kind(&t);
+                add(t, cfg.title_weight, k);
+            }
+        }
+        for t in body_terms {
+            if t.chars().count() > 1 {
+                let k = kind(&t);
+                add(t, 1.0, k);
+            }
+        }
+        if cfg.entity_weight > 0.0 {
+            for (e, n) in entities {
+                add(format!("\u{1}{e}"), n, cfg.entity_weight);
+            }
+        }
+        if cfg.number_weight > 0.0 {
+            for n in numbers(&doc.title) {
+                add(format!("\u{2}{n}"), cfg.title_weight, cfg.number_weight);
+            }
+            for n in numbers(body) {
+                add(format!("\u{2}{n}"), 1.0, cfg.number_weight);
+            }
+        }
+        let mut v: SparseVec = Vec::with_capacity(counts.len());
+        for (key, n, kind) in counts {
+            let id = self.intern(&key);
+            let tf = if n >= 1.0 { 1.0 + n.ln() } else { n };
+            v.push((id, tf * kind));
+        }
+        v.sort_unstable_by_key(|&(t, _)| t);
+        let norm = v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for e in &mut v {
+                e.1 /= norm;
+            }
+        }
+        v
+    }
+
+    // ----- scoring --------------------------------------------------------------------------
+
+    fn idf(&self, term: u32) -> f32 {
+        let prior_docs = self.config.prior.as_ref().map_or(0.0, |p| p.docs);
+        let n = self.live_docs as f32 + prior_docs;
+        let df = self.df.get(term as usize).copied().unwrap_or(0) as f32
+            + self.prior_df.get(term as usize).copied().unwrap_or(0.0);
+        let pseudo = self.config.idf_pseudo_docs.max(0.0);
+        let idf = ((n + pseudo + 1.0) / (df + pseudo * self.config.idf_pseudo_rate + 0.5))
+            .ln()
+            .max(0.0);
+        if self.config.idf_power == 1.0 {
+            idf
+        } else {
+            idf.powf(self.config.idf_power)
+        }
+    }
+
+    fn time_penalty(&self, story: &Story, time: Option<i64>) -> f32 {
+        let (Some(t), Some(first), Some(last)) = (time, story.first, story.last) else {
+            return 0.0;
+        };
+        let gap = if t < first {
+            first - t
+        } else if t > last {
+            t - last
+        } else {
+            0
+        };
+        let days = gap as f32 / DAY;
+        let cfg = &self.config;
+        ((days - cfg.time_grace_days).max(0.0) * cfg.time_penalty_per_day).min(cfg.max_time_penalty)
+    }
+
+    /// The best story for the features and its score, if it reaches the threshold.
+    fn best_story(&mut self, q: &SparseVec, time: Option<i64>) -> Option<(u32, f32)> {
+        let scored = self.score_candidates(q, time);
+        let mut best: Option<(u32, f32)> = None;
+        for (s, score) in scored {
+            if best.is_none_or(|(bs, b)| score > b || (score == b && s < bs)) {
+                best = Some((s, score));
+            }
+        }
+        best.filter(|&(_, score)| score >= self.config.threshold)
+    }
+
+    /// The candidate stories for `doc` with their scores, best first, without adding it.
+    pub fn candidates(&mut self, doc: &ClusterDoc) -> Vec<(ArticleId, f32)> {
+        let feats = self.features(doc);
+        let time = doc.published.map(|t| t.timestamp());
+        let mut scored = self.score_candidates(&feats, time);
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored
+            .into_iter()
+            .map(|(s, score)| (self.stories[&s].seed.clone(), score))
+            .collect()
+    }
+
+    fn score_candidates(&mut self, q: &SparseVec, time: Option<i64>) -> Vec<(u32, f32)> {
+        if q.is_empty() || self.stories.is_empty() {
+            return Vec::new();
+        }
+        let n = self.live_docs as f32;
+        let max_df = if self.live_docs >= 50 {
+            (self.config.max_df_fraction * n).max(2.0)
+        } else {
+            f32::INFINITY
+        };
+        // Candidates: stories sharing rarer features, ranked by a cheap overlap score.
+        let mut approx: HashMap<u32, f32> = HashMap::new();
+        for &(t, w) in q {
+            let df = self.df[t as usize];
+            if df == 0 || df as f32 > max_df {
+                continue;
+            }
+            let idf = self.idf(t);
+            let gain = w * idf * idf;
+            for &s in &self.postings[t as usize] {
+                if self.stories.contains_key(&s) {
+                    *approx.entry(s).or_insert(0.0) += gain;
+                }
+            }
+        }
+        if approx.is_empty() {
+            return Vec::new();
+        }
+        let mut ranked: Vec<(u32, f32)> = approx
+            .into_iter()
+            .map(|(s, a)| {
+                let len = self.stories[&s].centroid.len().max(1) as f32;
+                (s, a / len.sqrt())
+            })
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(self.config.candidates.max(1));
+
+        // Exact scores with current IDF.
+        if self.scratch.len() < self.df.len() {
+            self.scratch.resize(self.df.len(), 0.0);
+        }
+        let mut q_norm = 0.0f32;
+        for &(t, w) in q {
+            let idf = self.idf(t);
+            self.scratch[t as usize] = w * idf * idf;
+            q_norm += (w * idf) * (w * idf);
+        }
+        let q_norm = q_norm.sqrt();
+        let alpha = self.config.centroid_weight.clamp(0.0, 1.0);
+        let mut out = Vec::with_capacity(ranked.len());
+        for &(s, _) in &ranked {
+            let story = &self.stories[&s];
+            let (mut dot, mut norm) = (0.0f32, 0.0f32);
+            for e in &story.centroid {
+                let idf = self.idf(e.term);
+                dot += e.weight * self.scratch[e.term as usize];
+                norm += (e.weight * idf) * (e.weight * idf);
+            }
+            let cos_c = cosine(dot, q_norm, norm);
+            let mut cos_m = 0.0f32;
+            for m in &story.members {
+                let (mut dot, mut norm) = (0.0f32, 0.0f32);
+                for &(t, w) in m {
+                    let idf = self.idf(t);
+                    dot += w * self.scratch[t as usize];
+                    norm += (w * idf) * (w * idf);
+                }
+                cos_m = cos_m.max(cosine(dot, q_norm, norm));
+            }
+            let score = alpha * cos_c + (1.0 - alpha) * cos_m - self.time_penalty(story, time);
+            out.push((s, score));
+        }
+        for &(t, _) in q {
+            self.scratch[t as usize] = 0.0;
+        }
+        out
+    }
+
+    // ----- state updates --------------------------------------------------------------------
+
+    fn insert(&mut self, doc: &ClusterDoc, feats: SparseVec, time: Option<i64>, seed: &ArticleId) {
+        self.clock += 1;
+        for &(t, _) in &feats {
+            self.df[t as usize] += 1;
+        }
+        self.live_docs += 1;
+
+        let sid = match self.by_seed.get(seed) {
+            Some(&sid) => sid,
+            None => {
+                let sid = self.next_story;
+                self.next_story += 1;
+                let seed = if *seed == doc.id { doc.id.clone() } else { seed.clone() };
+                self.by_seed.insert(seed.clone(), sid);
+                self.stories.insert(
+                    sid,
+                    Story {
+                        seed,
+                        members: Vec::new(),
+                        size: 0,
+                        centroid: Vec::new(),
+                        first: None,
+                        last: None,
+                        touched: 0,
+                    },
+                );
+                sid
+            }
+        };
+        let max_members = self.config.max_members.max(1);
+        let clock = self.clock;
+        let story = self.stories.get_mut(&sid).expect("story just looked up");
+        // Merge the features into the centroid; new features go into the postings.
+        let mut merged = Vec::with_capacity(story.centroid.len() + feats.len());
+        let (mut i, mut j) = (0, 0);
+        let old = std::mem::take(&mut story.centroid);
+        while i < old.len() || j < feats.len() {
+            if j == feats.len() || (i < old.len() && old[i].term < feats[j].0) {
+                merged.push(old[i].clone());
+                i += 1;
+            } else if i == old.len() || feats[j].0 < old[i].term {
+                merged.push(CentroidEntry {
+                    term: feats[j].0,
+                    weight: feats[j].1,
+                    docs: 1,
+                });
+                self.postings[feats[j].0 as usize].push(sid);
+                self.live_postings += 1;
+                j += 1;
+            } else {
+                let mut e = old[i].clone();
+                e.weight += feats[j].1;
+                e.docs += 1;
+                merged.push(e);
+                i += 1;
+                j += 1;
+            }
+        }
+        story.centroid = merged;
+        story.members.push(feats);
+        if story.members.len() > max_members {
+            // Keep the seed (first) and the most recent members.
+            story.members.remove(1);
+        }
+        story.size += 1;
+        if let Some(t) = time {
+            story.first = Some(story.first.map_or(t, |f| f.min(t)));
+            story.last = Some(story.last.map_or(t, |l| l.max(t)));
+        }
+        let previous = story.touched;
+        story.touched = clock;
+        if previous != 0 {
+            self.lru.remove(&previous);
+        }
+        self.lru.insert(clock, sid);
+
+        if let Some(t) = time {
+            let horizon = self.config.max_age_days.max(1) * 86_400;
+            match self.now {
+                None => self.now = Some(t),
+                // A date far beyond the newest one seen is more likely wrong than news from the
+                // future: it does not move the window.
+                Some(now) if t > now && t - now <= horizon => self.now = Some(t),
+                _ => {}
+            }
+        }
+        self.evict();
+    }
+
+    fn evict(&mut self) {
+        while self.stories.len() > self.config.max_stories.max(1) {
+            let Some((_, sid)) = self.lru.pop_first() else {
+                break;
+            };
+            self.remove_story(sid);
+        }
+        if self.clock % 64 == 0
+            && let Some(now) = self.now
+        {
+            let cutoff = now - self.config.max_age_days.max(1) * 86_400;
+            let mut old: Vec<u32> = self
+                .stories
+                .iter()
+                .filter(|(_, s)| s.last.is_some_and(|l| l < cutoff))
+                .map(|(&sid, _)| sid)
+                .collect();
+            old.sort_unstable();
+            for sid in old {
+                self.remove_story(sid);
+            }
+        }
+        if self.dead_postings > 4096 && self.dead_postings > self.live_postings {
+            self.compact();
+        }
+    }
+
+    fn remove_story(&mut self, sid: u32) {
+        let Some(story) = self.stories.remove(&sid) else {
+            return;
+        };
+        self.lru.remove(&story.touched);
+        self.by_seed.remove(&story.seed);
+        for e in &story.centroid {
+            let df = &mut self.df[e.term as usize];
+            *df = df.saturating_sub(e.docs);
+        }
+        self.live_docs = self.live_docs.saturating_sub(story.size as u64);
+        self.live_postings = self.live_postings.saturating_sub(story.centroid.len());
+        self.dead_postings += story.centroid.len();
+    }
+
+    fn compact(&mut self) {
+        for p in &mut self.postings {
+            p.clear();
+        }
+        let mut ids: Vec<u32> = self.stories.keys().copied().collect();
+        ids.sort_unstable();
+        for sid in ids {
+            for e in &self.stories[&sid].centroid {
+                self.postings[e.term as usize].push(sid);
+            }
+        }
+        self.dead_postings = 0;
+    }
+
+    /// The document frequencies of the window (plus the prior's, if any), as a prior for another
+    /// clusterer: feed an archive with [`Clusterer::insert_known`], then take this.
+    pub fn idf_prior(&self) -> IdfPrior {
+        let mut df = HashMap::with_capacity(self.vocab.len());
+        for (key, &id) in &self.vocab {
+            let n = self.df[id as usize] as f32 + self.prior_df[id as usize];
+            if n > 0.0 {
+                df.insert(key.clone(), n);
+            }
+        }
+        IdfPrior {
+            docs: self.live_docs as f32 + self.config.prior.as_ref().map_or(0.0, |p| p.docs),
+            df,
+        }
+    }
+
+    /// A digest of the whole clustering state, for checking that two clusterers are in the same
+    /// state (a replay with [`Clusterer::insert_known`] against the `assign` that built it).
+    pub fn state_fingerprint(&self) -> String {
+        let mut ids: Vec<u32> = self.stories.keys().copied().collect();
+        ids.sort_unstable();
+        let mut out = format!(
+            "docs={} stories={} clock={} now={:?} vocab={}\n",
+            self.live_docs,
+            self.stories.len(),
+            self.clock,
+            self.now,
+            self.vocab.len()
+        );
+        for sid in ids {
+            let s = &self.stories[&sid];
+            out.push_str(&format!(
+                "{sid} {} size={} members={} terms={} first={:?} last={:?} touched={}\n",
+                s.seed,
+                s.size,
+                s.members.len(),
+                s.centroid.len(),
+                s.first,
+                s.last,
+                s.touched
+            ));
+        }
+        out
+    }
+}
+
+fn cosine(dot: f32, a: f32, b: f32) -> f32 {
+    if a <= 0.0 || b <= 0.0 {
+        0.0
+    } else {
+        (dot / (a * b.sqrt())).clamp(0.0, 1.0)
+    }
+}
+
+/// `text` cut after its first `n` words.
+fn truncate_words(text: &str, n: usize) -> &str {
+    if n == 0 {
+        return "";
+    }
+    match text.unicode_word_indices().nth(n) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests;

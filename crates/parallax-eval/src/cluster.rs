@@ -1,1 +1,312 @@
-//! `parallax eval cluster` (in progress)
+//! `parallax eval cluster`: story clustering measured against a gold clustering.
+//!
+//! Reads either the allsides articles format (one article per line: `{"story", "id", "title",
+//! "text", ...}`) or the NeuS triplets format (one story per line: `{"story", "articles": [{"title",
+//! "text"}, ...]}`, flattened, article ids `story-index`), feeds the articles to the online
+//! clusterer in file order, and scores the result with BCubed and pairwise precision/recall/F1 (as
+//! defined in `shared/eval/README.md`).
+
+use anyhow::{Context, bail};
+use parallax_cluster::{ClusterConfig, ClusterDoc, Clusterer};
+use parallax_core::ArticleId;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::path::Path;
+use std::time::Instant;
+
+/// The scores of one clustering run.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ClusterReport {
+    /// BCubed precision (mean over articles).
+    pub bcubed_precision: f64,
+    /// BCubed recall (mean over articles).
+    pub bcubed_recall: f64,
+    /// BCubed F1 (from the two means).
+    pub bcubed_f1: f64,
+    /// Pairwise precision: of the article pairs put together, the share that belong together.
+    pub pairwise_precision: f64,
+    /// Pairwise recall: of the article pairs that belong together, the share put together.
+    pub pairwise_recall: f64,
+    /// Pairwise F1.
+    pub pairwise_f1: f64,
+    /// Articles clustered.
+    pub articles: usize,
+    /// Stories predicted.
+    pub stories: usize,
+    /// Stories in the gold clustering.
+    pub gold_stories: usize,
+    /// Articles per second through the clustering step alone (no reading or parsing).
+    pub articles_per_second: f64,
+}
+
+/// One article of an evaluation set with its gold story.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoldDoc {
+    /// The gold story.
+    pub story: String,
+    /// The article as the clusterer sees it.
+    pub doc: ClusterDoc,
+}
+
+/// Reads an evaluation set, detecting its format line by line (allsides articles or NeuS
+/// triplets).
+pub fn load(path: &Path) -> anyhow::Result<Vec<GoldDoc>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    parse(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// Parses the lines of an evaluation set (see [`load`]).
+pub fn parse(text: &str) -> anyhow::Result<Vec<GoldDoc>> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("line {}: not JSON", n + 1))?;
+        let story = match &v["story"] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(x) => x.to_string(),
+            _ => bail!("line {}: no \"story\"", n + 1),
+        };
+        let s = |x: &serde_json::Value| x.as_str().unwrap_or("").to_string();
+        if let Some(articles) = v["articles"].as_array() {
+            for (i, a) in articles.iter().enumerate() {
+                out.push(GoldDoc {
+                    story: story.clone(),
+                    doc: ClusterDoc {
+                        id: ArticleId(format!("{story}-{i}")),
+                        title: s(&a["title"]),
+                        text: s(&a["text"]),
+                        language: None,
+                        published: None,
+                    },
+                });
+            }
+        } else {
+            let id = match v["id"].as_str() {
+                Some(id) => id.to_string(),
+                None => format!("{story}-line{}", n + 1),
+            };
+            out.push(GoldDoc {
+                story,
+                doc: ClusterDoc {
+                    id: ArticleId(id),
+                    title: s(&v["title"]),
+                    text: s(&v["text"]),
+                    language: None,
+                    published: None,
+                },
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Clusters the evaluation set at `path` with the default configuration, in file order, and scores
+/// it.
+pub fn run(path: &Path) -> anyhow::Result<ClusterReport> {
+    let docs = load(path)?;
+    if docs.is_empty() {
+        bail!("{}: no articles", path.display());
+    }
+    Ok(evaluate(&docs, ClusterConfig::default()))
+}
+
+/// Clusters `docs` in the given order with `config` and scores the result.
+pub fn evaluate(docs: &[GoldDoc], config: ClusterConfig) -> ClusterReport {
+    let mut clusterer = Clusterer::new(config);
+    let start = Instant::now();
+    let seeds: Vec<ArticleId> = docs.iter().map(|d| clusterer.assign(&d.doc)).collect();
+    let secs = start.elapsed().as_secs_f64();
+    let gold: Vec<&str> = docs.iter().map(|d| d.story.as_str()).collect();
+    report(&seeds, &gold, secs)
+}
+
+fn report<P: Eq + Hash, G: Eq + Hash>(pred: &[P], gold: &[G], secs: f64) -> ClusterReport {
+    let (bp, br, bf) = bcubed(pred, gold);
+    let (pp, pr, pf) = pairwise(pred, gold);
+    ClusterReport {
+        bcubed_precision: bp,
+        bcubed_recall: br,
+        bcubed_f1: bf,
+        pairwise_precision: pp,
+        pairwise_recall: pr,
+        pairwise_f1: pf,
+        articles: pred.len(),
+        stories: count_distinct(pred),
+        gold_stories: count_distinct(gold),
+        articles_per_second: if secs > 0.0 {
+            pred.len() as f64 / secs
+        } else {
+            0.0
+        },
+    }
+}
+
+fn count_distinct<T: Eq + Hash>(xs: &[T]) -> usize {
+    xs.iter().collect::<std::collections::HashSet<_>>().len()
+}
+
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }
+}
+
+/// BCubed precision, recall and F1 of the clustering `pred` against `gold` (labels per item, same
+/// order): per item, P = |own cluster ∩ gold cluster| / |own cluster| and R = |own cluster ∩ gold
+/// cluster| / |gold cluster|, averaged over items; F1 from the two means. Empty input: all zero.
+/// Extra items of the longer slice are ignored.
+pub fn bcubed<P: Eq + Hash, G: Eq + Hash>(pred: &[P], gold: &[G]) -> (f64, f64, f64) {
+    let n = pred.len().min(gold.len());
+    if n == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let mut pred_size: HashMap<&P, usize> = HashMap::new();
+    let mut gold_size: HashMap<&G, usize> = HashMap::new();
+    let mut both: HashMap<(&P, &G), usize> = HashMap::new();
+    for (p, g) in pred[..n].iter().zip(&gold[..n]) {
+        *pred_size.entry(p).or_default() += 1;
+        *gold_size.entry(g).or_default() += 1;
+        *both.entry((p, g)).or_default() += 1;
+    }
+    let (mut sp, mut sr) = (0.0, 0.0);
+    for (p, g) in pred[..n].iter().zip(&gold[..n]) {
+        let b = both[&(p, g)] as f64;
+        sp += b / pred_size[p] as f64;
+        sr += b / gold_size[g] as f64;
+    }
+    let (p, r) = (sp / n as f64, sr / n as f64);
+    (p, r, f1(p, r))
+}
+
+/// Pairwise precision, recall and F1 over item pairs: a pair is predicted positive when both items
+/// share a predicted cluster, and truly positive when they share a gold cluster. A measure with
+/// nothing to count (no predicted pairs, or no gold pairs) is 1 when the other side has none
+/// either, else 0.
+pub fn pairwise<P: Eq + Hash, G: Eq + Hash>(pred: &[P], gold: &[G]) -> (f64, f64, f64) {
+    let n = pred.len().min(gold.len());
+    let pairs = |k: usize| (k * k.saturating_sub(1) / 2) as f64;
+    let mut pred_size: HashMap<&P, usize> = HashMap::new();
+    let mut gold_size: HashMap<&G, usize> = HashMap::new();
+    let mut both: HashMap<(&P, &G), usize> = HashMap::new();
+    for (p, g) in pred[..n].iter().zip(&gold[..n]) {
+        *pred_size.entry(p).or_default() += 1;
+        *gold_size.entry(g).or_default() += 1;
+        *both.entry((p, g)).or_default() += 1;
+    }
+    let tp: f64 = both.values().map(|&k| pairs(k)).sum();
+    let predicted: f64 = pred_size.values().map(|&k| pairs(k)).sum();
+    let actual: f64 = gold_size.values().map(|&k| pairs(k)).sum();
+    let ratio = |a: f64, b: f64| {
+        if b > 0.0 {
+            a / b
+        } else if actual == 0.0 && predicted == 0.0 {
+            1.0
+        } else {
+            0.0
+        }
+    };
+    let (p, r) = (ratio(tp, predicted), ratio(tp, actual));
+    (p, r, f1(p, r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn bcubed_hand_computed() {
+        // Gold: {a1,a2,a3} {b1,b2}; predicted: {a1,a2} {a3,b1,b2}.
+        let gold = ["a", "a", "a", "b", "b"];
+        let pred = [1, 1, 2, 2, 2];
+        let (p, r, f) = bcubed(&pred, &gold);
+        // Precision: a1 2/2, a2 2/2, a3 1/3, b1 2/3, b2 2/3 → (1+1+1/3+2/3+2/3)/5 = 11/15.
+        assert!(close(p, 11.0 / 15.0), "{p}");
+        // Recall: a1 2/3, a2 2/3, a3 1/3, b1 2/2, b2 2/2 → (2/3+2/3+1/3+1+1)/5 = 11/15.
+        assert!(close(r, 11.0 / 15.0), "{r}");
+        assert!(close(f, 11.0 / 15.0));
+    }
+
+    #[test]
+    fn bcubed_extremes() {
+        let gold = ["a", "a", "b", "b"];
+        let (p, r, f) = bcubed(&[1, 2, 3, 4], &gold);
+        assert!(close(p, 1.0) && close(r, 0.5) && close(f, 2.0 / 3.0));
+        let (p, r, _) = bcubed(&[1, 1, 1, 1], &gold);
+        assert!(close(p, 0.5) && close(r, 1.0));
+        let (p, r, f) = bcubed(&gold, &gold);
+        assert!(close(p, 1.0) && close(r, 1.0) && close(f, 1.0));
+        let empty: [u8; 0] = [];
+        assert_eq!(bcubed(&empty, &empty), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn pairwise_hand_computed() {
+        // Same case: gold pairs a1a2 a1a3 a2a3 b1b2 = 4; predicted pairs a1a2, a3b1, a3b2, b1b2 = 4;
+        // true positives a1a2, b1b2 = 2.
+        let gold = ["a", "a", "a", "b", "b"];
+        let pred = [1, 1, 2, 2, 2];
+        let (p, r, f) = pairwise(&pred, &gold);
+        assert!(close(p, 0.5) && close(r, 0.5) && close(f, 0.5));
+        // All singletons: no predicted pairs → precision 0 (there are gold pairs), recall 0.
+        let (p, r, f) = pairwise(&[1, 2, 3, 4, 5], &gold);
+        assert!(close(p, 0.0) && close(r, 0.0) && close(f, 0.0));
+        // Singletons against singletons: perfect.
+        let (p, r, f) = pairwise(&[1, 2], &["x", "y"]);
+        assert!(close(p, 1.0) && close(r, 1.0) && close(f, 1.0));
+    }
+
+    #[test]
+    fn parses_both_formats() {
+        let allsides = r#"{"story": "1", "id": "1-left", "source": "X", "bias": "left", "title": "T", "url": "u", "text": "body"}
+{"story": "1", "id": "1-right", "source": "Y", "bias": "right", "title": "T2", "url": "u2", "text": "body2"}"#;
+        let docs = parse(allsides).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].doc.id.as_str(), "1-right");
+        let neus = r#"{"story": "n-0", "articles": [{"title": "a", "text": "x"}, {"title": "b", "text": "y"}, {"title": "c", "text": "z"}], "summary": "s"}"#;
+        let docs = parse(neus).unwrap();
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[2].doc.id.as_str(), "n-0-2");
+        assert_eq!(docs[2].story, "n-0");
+        assert!(parse("not json").is_err());
+    }
+
+    fn eval_file(name: &str) -> Option<std::path::PathBuf> {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/eval/clustering")
+            .join(name);
+        let p = if p.exists() {
+            p
+        } else {
+            Path::new("/work/shared/eval/clustering").join(name)
+        };
+        if p.exists() {
+            Some(p)
+        } else {
+            eprintln!("skipped: evaluation file {name} not found");
+            None
+        }
+    }
+
+    /// Run with `cargo test --release -p parallax-eval cluster -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "reads the evaluation data; slow in debug builds"]
+    fn eval_sets_reach_targets() {
+        for (name, target) in [
+            ("allsides-dev.articles.jsonl", 0.83),
+            ("neus-train.triplets.jsonl", 0.78),
+        ] {
+            let Some(path) = eval_file(name) else {
+                continue;
+            };
+            let report = run(&path).unwrap();
+            println!("{name}: {}", serde_json::to_string(&report).unwrap());
+            assert!(report.bcubed_f1 >= target, "{name}: {report:?}");
+        }
+    }
+}

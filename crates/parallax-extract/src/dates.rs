@@ -25,12 +25,13 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
-static SLASHED_YMD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b").expect("static regex")
-});
+static SLASHED_YMD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b").expect("static regex"));
 static DMY_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(\d{{1,2}})([./])(\d{{1,2}})[./](\d{{4}})\b{TIME}"))
-        .expect("static regex")
+    Regex::new(&format!(
+        r"(?i)\b(\d{{1,2}})([./])(\d{{1,2}})[./](\d{{4}})\b{TIME}"
+    ))
+    .expect("static regex")
 });
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -44,14 +45,16 @@ static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
-static COMPACT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{4})(\d{2})(\d{2})(?:t?(\d{2})(\d{2})(\d{2})?)?$").expect("static regex"));
+static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4})(\d{2})(\d{2})(?:t?(\d{2})(\d{2})(\d{2})?)?$").expect("static regex")
+});
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[/_\-.])((?:199|20[0-9])\d)[/_\-.]?(0[1-9]|1[0-2])[/_\-.]?(0[1-9]|[12]\d|3[01])(?:[/_\-.]|$)")
         .expect("static regex")
 });
 static URL_YEAR_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/((?:199|20[0-9])\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])?").expect("static regex")
+    Regex::new(r"/((?:199|20[0-9])\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])?")
+        .expect("static regex")
 });
 
 fn month_number(name: &str) -> Option<u32> {
@@ -88,8 +91,14 @@ fn offset_seconds(tz: &str) -> Option<i32> {
     let digits: String = rest.chars().filter(|c| c.is_ascii_digit()).collect();
     let (h, m) = match digits.len() {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        3 => (digits[..1].parse::<i32>().ok()?, digits[1..].parse::<i32>().ok()?),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        3 => (
+            digits[..1].parse::<i32>().ok()?,
+            digits[1..].parse::<i32>().ok()?,
+        ),
+        4 => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     if h > 14 || m > 59 {
@@ -152,14 +161,22 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         let y = c.get(1).and_then(|x| x.as_str().parse::<i32>().ok());
         if let (Some(y), Some(mo), Some(d)) = (y, num(2), num(3)) {
             let g = |i: usize| c.get(i).map(|x| x.as_str());
-            push(build(y, mo, d, g(4), g(5), g(6), None, g(7)), m.start(), m.end());
+            push(
+                build(y, mo, d, g(4), g(5), g(6), None, g(7)),
+                m.start(),
+                m.end(),
+            );
         }
     }
     for c in SLASHED_YMD.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         let num = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
         if let (Some(y), Some(mo), Some(d)) = (num(1), num(2), num(3)) {
-            push(build(y as i32, mo, d, None, None, None, None, None), m.start(), m.end());
+            push(
+                build(y as i32, mo, d, None, None, None, None, None),
+                m.start(),
+                m.end(),
+            );
         }
     }
     for c in DMY_NUMERIC.captures_iter(text) {
@@ -190,7 +207,11 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         let y = c.get(3).and_then(|x| x.as_str().parse::<i32>().ok());
         if let (Some(d), Some(mo), Some(y)) = (d, mo, y) {
             let g = |i: usize| c.get(i).map(|x| x.as_str());
-            push(build(y, mo, d, g(4), g(5), g(6), g(7), g(8)), m.start(), m.end());
+            push(
+                build(y, mo, d, g(4), g(5), g(6), g(7), g(8)),
+                m.start(),
+                m.end(),
+            );
         }
     }
     for c in MONTH_DAY_YEAR.captures_iter(text) {
@@ -200,7 +221,11 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         let y = c.get(3).and_then(|x| x.as_str().parse::<i32>().ok());
         if let (Some(d), Some(mo), Some(y)) = (d, mo, y) {
             let g = |i: usize| c.get(i).map(|x| x.as_str());
-            push(build(y, mo, d, g(4), g(5), g(6), g(7), g(8)), m.start(), m.end());
+            push(
+                build(y, mo, d, g(4), g(5), g(6), g(7), g(8)),
+                m.start(),
+                m.end(),
+            );
         }
     }
     out.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
@@ -307,7 +332,13 @@ mod tests {
             let got = parse_date(s).map(ymd);
             assert_eq!(got.as_deref(), Some(want), "{s}");
         }
-        for bad in ["", "yesterday", "2025-13-45", "Foo 3, 2025", "99999999999999999999"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2025-13-45",
+            "Foo 3, 2025",
+            "99999999999999999999",
+        ] {
             assert!(parse_date(bad).is_none(), "{bad}");
         }
     }
@@ -323,11 +354,15 @@ mod tests {
     #[test]
     fn url_dates() {
         assert_eq!(
-            url_date("https://x.com/news/2025/07/03/putin-trump").map(ymd).as_deref(),
+            url_date("https://x.com/news/2025/07/03/putin-trump")
+                .map(ymd)
+                .as_deref(),
             Some("2025-07-03 00:00")
         );
         assert_eq!(
-            url_date("https://x.com/a/20250703-call.html").map(ymd).as_deref(),
+            url_date("https://x.com/a/20250703-call.html")
+                .map(ymd)
+                .as_deref(),
             Some("2025-07-03 00:00")
         );
         assert_eq!(url_date("https://x.com/a/123456789"), None);

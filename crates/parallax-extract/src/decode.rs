@@ -52,9 +52,9 @@ fn looks_like_utf8(bytes: &[u8]) -> bool {
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
-    let mut det = chardetng::EncodingDetector::new();
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(&bytes[..bytes.len().min(256 * 1024)], true);
-    det.guess(None, true)
+    det.guess(None, chardetng::Utf8Detection::Allow)
 }
 
 /// Decodes `bytes` with `enc`, returning the text and the number of malformed sequences replaced.
@@ -116,7 +116,11 @@ pub fn decode_html(bytes: &[u8], header_charset: Option<&str>) -> (String, Vec<S
         match declared {
             Some((enc, how)) => {
                 // A page cannot declare UTF-16 inside an ASCII-compatible document.
-                let enc = if enc.is_ascii_compatible() { enc } else { UTF_8 };
+                let enc = if enc.is_ascii_compatible() {
+                    enc
+                } else {
+                    UTF_8
+                };
                 if is_single_byte(enc) && looks_like_utf8(bytes) {
                     warnings.push(format!(
                         "{how} but the bytes are valid UTF-8; decoded as UTF-8"
@@ -206,7 +210,8 @@ mod tests {
 
     #[test]
     fn decodes_shift_jis_from_header() {
-        let html = "<html><body><p>東京で会議が開かれました。日本語のテキストです。</p></body></html>";
+        let html =
+            "<html><body><p>東京で会議が開かれました。日本語のテキストです。</p></body></html>";
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(html);
         let (text, warnings) = decode_html(&bytes, Some("Shift_JIS"));
         assert!(text.contains("東京で会議が開かれました"), "{text}");

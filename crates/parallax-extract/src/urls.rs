@@ -77,14 +77,21 @@ mod tests {
     #[test]
     fn strips_tracking_and_resolves() {
         assert_eq!(
-            clean_url("/news/a?utm_source=x&id=3&fbclid=abc#top", Some("https://ex.com/b/c")).as_deref(),
+            clean_url(
+                "/news/a?utm_source=x&id=3&fbclid=abc#top",
+                Some("https://ex.com/b/c")
+            )
+            .as_deref(),
             Some("https://ex.com/news/a?id=3")
         );
         assert_eq!(
             clean_url("https://ex.com/a?gclid=1&utm_medium=2", None).as_deref(),
             Some("https://ex.com/a")
         );
-        assert_eq!(clean_url("javascript:alert(1)", Some("https://ex.com/")), None);
+        assert_eq!(
+            clean_url("javascript:alert(1)", Some("https://ex.com/")),
+            None
+        );
         assert_eq!(clean_url("relative/only", None), None);
     }
 }

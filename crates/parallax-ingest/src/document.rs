@@ -298,9 +298,12 @@ fn decode_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => {
-            let mut det = chardetng::EncodingDetector::new();
-            det.feed(bytes, true);
-            det.guess(None, true).decode(bytes).0.into_owned()
+            let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            det.feed(&bytes[..bytes.len().min(256 * 1024)], true);
+            det.guess(None, chardetng::Utf8Detection::Allow)
+                .decode(bytes)
+                .0
+                .into_owned()
         }
     }
 }

@@ -1,1 +1,697 @@
-//! parallax-store (work in progress)
+//! [`SqliteStore`]: the SQLite implementation of [`parallax_core::Store`], Parallax's default store,
+//! one file on disk.
+//!
+//! # What it stores
+//!
+//! - `sources`: every field of [`Source`]; languages and feeds as JSON text, each rating as a value
+//!   column and a provenance column.
+//! - `articles`: every field of [`Article`], plus `seq` (insertion order, never reused) and
+//!   `story_id` (the story that lists the article). Unique by id, by content hash and by canonical
+//!   URL (where there is one).
+//! - `stories` and `story_articles`: every field of [`Story`]; summary and coverage as JSON text,
+//!   the ordered member list as rows of `story_articles`.
+//! - `problems`: what went wrong with which input, and when.
+//! - `articles_fts`: a full-text index of article titles and bodies, for [`SqliteStore::search`].
+//!
+//! Times are RFC 3339 text in UTC with a fixed number of digits, so their text sorts as the times
+//! do. The file's schema version is `PRAGMA user_version`; opening a file migrates it (see
+//! [`SCHEMA_VERSION`]) and refuses a file written by a newer Parallax.
+//!
+//! # Invariants
+//!
+//! - Every trait call is one SQLite transaction; writes take the write lock at their start
+//!   (`BEGIN IMMEDIATE`). With the write-ahead log, a process killed at any point, or a power cut,
+//!   leaves the file as it was before the call or after it: nothing is ever half-written. (With
+//!   `synchronous=NORMAL` a power cut may lose the last few committed calls, never corrupt.)
+//! - An article is listed by at most one story, and its `story_id` is that story. A commit that
+//!   lists an article already listed by another story moves it; a story left with no articles by
+//!   such a move is deleted. A commit that would leave a stored article in no story is refused
+//!   with [`Error::Invalid`]. The story that lost an article keeps its stored title, summary and
+//!   coverage until it is committed again.
+//! - Upserting a stored story replaces everything but its `first_seen`.
+//! - The full-text index is written in the same transaction as the article.
+//! - Nothing read from the file is trusted: a value that does not decode gives
+//!   [`Error::DataCorruption`], never a panic.
+//!
+//! # Concurrency
+//!
+//! One [`SqliteStore`] serialises its calls on one connection behind a mutex. Several processes may
+//! open the same file (the web server while an import runs): readers never block the writer nor
+//! each other, and a writer waits up to five seconds for another writer before failing with
+//! [`Error::Backend`].
+//!
+//! ```
+//! use parallax_core::Store;
+//! use parallax_store::SqliteStore;
+//!
+//! let store = SqliteStore::open_in_memory()?; // or SqliteStore::open(Path::new("parallax.db"))
+//! assert_eq!(store.counts()?, (0, 0, 0));
+//! assert!(store.search("\"unbalanced OR", 10)?.is_empty());
+//! # Ok::<(), parallax_core::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+mod codec;
+mod schema;
+
+pub use schema::SCHEMA_VERSION;
+
+use chrono::{DateTime, Utc};
+use codec::{
+    ARTICLE_COLUMNS, SOURCE_COLUMNS, STORY_COLUMNS, article_from_row, article_story_from_row,
+    fmt_time, parse_time, source_from_row, story_from_row, to_json,
+};
+use parallax_core::{
+    Article, ArticleId, ArticleInsert, Error, Result, Source, SourceId, Store, Story, StoryId,
+    StoryRecord,
+};
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, ErrorCode, Row, TransactionBehavior, params};
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// How long a write waits for another process's write to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Maps an SQLite error to the domain's error: a damaged file or a value of the wrong type is
+/// [`Error::DataCorruption`], a refused constraint is [`Error::Invalid`], anything else is
+/// [`Error::Backend`].
+pub(crate) fn backend(e: rusqlite::Error) -> Error {
+    use rusqlite::Error as E;
+    match &e {
+        E::SqliteFailure(f, _) => match f.code {
+            ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => {
+                Error::DataCorruption(e.to_string())
+            }
+            ErrorCode::ConstraintViolation => Error::Invalid(e.to_string()),
+            _ => Error::Backend(e.to_string()),
+        },
+        E::InvalidColumnType(..)
+        | E::FromSqlConversionFailure(..)
+        | E::IntegralValueOutOfRange(..)
+        | E::Utf8Error(..) => Error::DataCorruption(e.to_string()),
+        _ => Error::Backend(e.to_string()),
+    }
+}
+
+/// A count or limit as SQLite's integer (saturating: SQLite has no larger one).
+fn sql_int(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A stored count as `usize`.
+fn count(n: i64, what: &str) -> Result<usize> {
+    usize::try_from(n).map_err(|_| Error::DataCorruption(format!("{what}: count {n} is negative")))
+}
+
+/// The rows of a query, each decoded by `f`.
+fn query_vec<T>(
+    conn: &Connection,
+    sql: &str,
+    params: &[&dyn ToSql],
+    mut f: impl FnMut(&Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql).map_err(backend)?;
+    let mut rows = stmt.query(params).map_err(backend)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(backend)? {
+        out.push(f(row)?);
+    }
+    Ok(out)
+}
+
+/// The first row of a query, decoded by `f`.
+fn query_opt<T>(
+    conn: &Connection,
+    sql: &str,
+    params: &[&dyn ToSql],
+    f: impl FnOnce(&Row<'_>) -> Result<T>,
+) -> Result<Option<T>> {
+    let mut stmt = conn.prepare_cached(sql).map_err(backend)?;
+    let mut rows = stmt.query(params).map_err(backend)?;
+    match rows.next().map_err(backend)? {
+        Some(row) => Ok(Some(f(row)?)),
+        None => Ok(None),
+    }
+}
+
+/// Runs a statement that changes rows; the number changed.
+fn exec(conn: &Connection, sql: &str, params: &[&dyn ToSql]) -> Result<usize> {
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.execute(params))
+        .map_err(backend)
+}
+
+fn text(row: &Row<'_>, idx: usize) -> Result<String> {
+    row.get(idx).map_err(backend)
+}
+
+/// The SQLite implementation of [`Store`]: one database file (or memory), one connection.
+///
+/// See the [crate documentation](crate) for the schema and the invariants it keeps.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens the database file at `path`, creating it when it does not exist, and migrates it to
+    /// [`SCHEMA_VERSION`].
+    ///
+    /// Fails with [`Error::DataCorruption`] when the file is not a Parallax database or was written
+    /// by a newer Parallax, and with [`Error::Backend`] when it cannot be opened (a missing folder,
+    /// no permission) or another process holds the write lock for longer than five seconds.
+    pub fn open(path: &Path) -> Result<Self> {
+        let at = |e: Error| match e {
+            Error::DataCorruption(m) => Error::DataCorruption(format!("{}: {m}", path.display())),
+            Error::Backend(m) => Error::Backend(format!("{}: {m}", path.display())),
+            other => other,
+        };
+        let conn = Connection::open(path).map_err(|e| at(backend(e)))?;
+        Self::init(conn, Some(path.to_path_buf())).map_err(at)
+    }
+
+    /// A new, empty store in memory, gone when dropped. For tests and one-off runs.
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory().map_err(backend)?;
+        Self::init(conn, None)
+    }
+
+    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(backend)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(backend)?;
+        // Reading the version first makes a file that is not a database fail here, clearly.
+        schema::version(&conn)?;
+        if path.is_some() {
+            let mode: String = conn
+                .pragma_query_value(None, "journal_mode", |r| r.get(0))
+                .map_err(backend)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                // The mode is kept in the file: only its first opening changes it. Where WAL is
+                // not possible (some network file systems) SQLite keeps the old mode, which is
+                // still correct, only less concurrent.
+                let _: String = conn
+                    .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+                    .map_err(backend)?;
+            }
+        }
+        schema::migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+            path,
+        })
+    }
+
+    /// The file this store was opened on; `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The schema version of the open database (equal to [`SCHEMA_VERSION`] once opened).
+    pub fn schema_version(&self) -> Result<u32> {
+        schema::version(&self.lock())
+    }
+
+    /// Articles whose title or body hold every word of `query`, best match first, at most `limit`.
+    ///
+    /// Words are matched whole, case- and accent-insensitively. The query is plain words, not
+    /// FTS5 syntax: quotes, `OR`, `NEAR`, `*` and other operators are taken as ordinary text, so
+    /// no query is an error. A query with no letter or digit finds nothing.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<ArticleId>> {
+        let Some(fts) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT a.id FROM articles_fts f JOIN articles a ON a.seq = f.rowid \
+                 WHERE articles_fts MATCH ?1 ORDER BY f.rank, a.seq LIMIT ?2",
+                &[&fts, &sql_int(limit)],
+                |r| Ok(ArticleId(text(r, 0)?)),
+            )
+        })
+    }
+
+    /// The connection. A panic in an earlier call cannot leave a transaction open (a dropped
+    /// transaction rolls back), so a poisoned lock is safe to take over.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        conn
+    }
+
+    /// Runs `f` in a read transaction: it sees one consistent state of the file.
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(backend)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
+    }
+
+    /// Runs `f` in a write transaction, committed when `f` succeeds and rolled back when it fails.
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
+    }
+}
+
+/// The FTS5 query for a user's words: each word quoted as a phrase (quotes inside doubled), all of
+/// them required. `None` when no word holds a letter or digit.
+fn fts_query(query: &str) -> Option<String> {
+    let terms: Vec<String> = query
+        .split_whitespace()
+        .filter(|t| t.chars().any(char::is_alphanumeric))
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+fn duplicate_of(conn: &Connection, article: &Article) -> Result<Option<ArticleId>> {
+    let id_of = |r: &Row<'_>| Ok(ArticleId(text(r, 0)?));
+    if let Some(id) = query_opt(
+        conn,
+        "SELECT id FROM articles WHERE id = ?1",
+        &[&article.id.0],
+        id_of,
+    )? {
+        return Ok(Some(id));
+    }
+    if let Some(url) = &article.canonical_url
+        && let Some(id) = query_opt(
+            conn,
+            "SELECT id FROM articles WHERE canonical_url = ?1",
+            &[url],
+            id_of,
+        )?
+    {
+        return Ok(Some(id));
+    }
+    query_opt(
+        conn,
+        "SELECT id FROM articles WHERE content_hash = ?1",
+        &[&article.content_hash],
+        id_of,
+    )
+}
+
+fn insert_article(conn: &Connection, a: &Article) -> Result<()> {
+    let (published_at, published_found, published_confidence) = match &a.published {
+        Some(p) => (
+            Some(fmt_time(&p.at)),
+            Some(codec::date_found_label(p.found)?),
+            Some(f64::from(p.confidence)).filter(|c| !c.is_nan()),
+        ),
+        None => (None, None, None),
+    };
+    exec(
+        conn,
+        "INSERT INTO articles (id, source_id, url, canonical_url, title, byline, published_at, \
+         published_found, published_confidence, language, paragraphs, content_hash, fetched_at, \
+         origin, warnings) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            a.id.0,
+            a.source.0,
+            a.url,
+            a.canonical_url,
+            a.title,
+            a.byline,
+            published_at,
+            published_found,
+            published_confidence,
+            a.language,
+            to_json(&a.paragraphs)?,
+            a.content_hash,
+            fmt_time(&a.fetched_at),
+            a.origin,
+            to_json(&a.warnings)?,
+        ],
+    )?;
+    let seq = conn.last_insert_rowid();
+    exec(
+        conn,
+        "INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
+        params![seq, a.title, a.body()],
+    )?;
+    Ok(())
+}
+
+/// Writes the story and its member list, keeping every article in exactly one story.
+fn upsert_story(conn: &Connection, story: &Story) -> Result<()> {
+    let sid = &story.id.0;
+    exec(
+        conn,
+        "INSERT INTO stories (id, title, summary, coverage, first_seen, last_updated) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, summary = excluded.summary, \
+         coverage = excluded.coverage, last_updated = excluded.last_updated",
+        params![
+            sid,
+            story.title,
+            to_json(&story.summary)?,
+            codec::coverage_json(&story.coverage)?,
+            fmt_time(&story.first_seen),
+            fmt_time(&story.last_updated),
+        ],
+    )?;
+    let previous = query_vec(
+        conn,
+        "SELECT article_id FROM story_articles WHERE story_id = ?1 ORDER BY position",
+        &[sid],
+        |r| text(r, 0),
+    )?;
+    let previous_set: HashSet<&str> = previous.iter().map(String::as_str).collect();
+    let listed: HashSet<&str> = story.articles.iter().map(ArticleId::as_str).collect();
+    if let Some(dropped) = previous.iter().find(|p| !listed.contains(p.as_str())) {
+        return Err(Error::Invalid(format!(
+            "story {sid} no longer lists article {dropped}, and no other story does"
+        )));
+    }
+    // Articles new to this story: take them from the story that lists them, if any, and point
+    // them here.
+    let mut losers = BTreeSet::new();
+    for aid in story
+        .articles
+        .iter()
+        .filter(|a| !previous_set.contains(a.as_str()))
+    {
+        if let Some(other) = query_opt(
+            conn,
+            "SELECT story_id FROM story_articles WHERE article_id = ?1",
+            &[&aid.0],
+            |r| text(r, 0),
+        )? {
+            exec(
+                conn,
+                "DELETE FROM story_articles WHERE article_id = ?1",
+                &[&aid.0],
+            )?;
+            losers.insert(other);
+        }
+        let changed = exec(
+            conn,
+            "UPDATE articles SET story_id = ?1 WHERE id = ?2",
+            params![sid, aid.0],
+        )?;
+        if changed == 0 {
+            return Err(Error::Invalid(format!(
+                "story {sid} lists article {aid}, which is not stored"
+            )));
+        }
+    }
+    // The member list. The usual change appends to it: only the new rows are written then.
+    let appended = story.articles.len() >= previous.len()
+        && story.articles.iter().zip(&previous).all(|(a, p)| a.0 == *p);
+    let (start, base) = if appended {
+        let next: i64 = query_opt(
+            conn,
+            "SELECT coalesce(max(position) + 1, 0) FROM story_articles WHERE story_id = ?1",
+            &[sid],
+            |r| r.get(0).map_err(backend),
+        )?
+        .unwrap_or(0);
+        (previous.len(), next)
+    } else {
+        exec(
+            conn,
+            "DELETE FROM story_articles WHERE story_id = ?1",
+            &[sid],
+        )?;
+        (0, 0)
+    };
+    for (i, aid) in story.articles.iter().enumerate().skip(start) {
+        exec(
+            conn,
+            "INSERT INTO story_articles (story_id, position, article_id) VALUES (?1, ?2, ?3)",
+            params![sid, base + sql_int(i - start), aid.0],
+        )?;
+    }
+    // A story that lost its last article to this one is gone.
+    for loser in losers.iter().filter(|l| *l != sid) {
+        exec(
+            conn,
+            "DELETE FROM stories WHERE id = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM story_articles WHERE story_id = ?1)",
+            &[loser],
+        )?;
+    }
+    Ok(())
+}
+
+fn article_ids(conn: &Connection, story: &str) -> Result<Vec<ArticleId>> {
+    query_vec(
+        conn,
+        "SELECT article_id FROM story_articles WHERE story_id = ?1 ORDER BY position",
+        &[&story],
+        |r| Ok(ArticleId(text(r, 0)?)),
+    )
+}
+
+impl Store for SqliteStore {
+    fn upsert_source(&self, s: &Source) -> Result<()> {
+        let ownership = s.ownership.map(codec::ownership_label).transpose()?;
+        let languages = to_json(&s.languages)?;
+        let feeds = to_json(&s.feeds)?;
+        self.write(|conn| {
+            exec(
+                conn,
+                "INSERT INTO sources (id, name, home_page, country, languages, owner, ownership, \
+                 bias_value, bias_provenance, factuality_value, factuality_provenance, feeds) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+                 home_page = excluded.home_page, country = excluded.country, \
+                 languages = excluded.languages, owner = excluded.owner, \
+                 ownership = excluded.ownership, bias_value = excluded.bias_value, \
+                 bias_provenance = excluded.bias_provenance, \
+                 factuality_value = excluded.factuality_value, \
+                 factuality_provenance = excluded.factuality_provenance, feeds = excluded.feeds",
+                params![
+                    s.id.0,
+                    s.name,
+                    s.home_page,
+                    s.country,
+                    languages,
+                    s.owner,
+                    ownership,
+                    s.bias.as_ref().map(|r| &r.value),
+                    s.bias.as_ref().map(|r| &r.provenance),
+                    s.factuality.as_ref().map(|r| &r.value),
+                    s.factuality.as_ref().map(|r| &r.provenance),
+                    feeds,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn source(&self, id: &SourceId) -> Result<Option<Source>> {
+        self.read(|conn| {
+            query_opt(
+                conn,
+                &format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE id = ?1"),
+                &[&id.0],
+                source_from_row,
+            )
+        })
+    }
+
+    fn sources(&self) -> Result<Vec<Source>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                &format!("SELECT {SOURCE_COLUMNS} FROM sources ORDER BY name, id"),
+                &[],
+                source_from_row,
+            )
+        })
+    }
+
+    fn find_duplicate(&self, article: &Article) -> Result<Option<ArticleId>> {
+        self.read(|conn| duplicate_of(conn, article))
+    }
+
+    fn commit_article(&self, article: &Article, story: &Story) -> Result<ArticleInsert> {
+        self.write(|conn| {
+            // Under the write lock: no other process can store the same document meanwhile.
+            if let Some(existing) = duplicate_of(conn, article)? {
+                return Ok(ArticleInsert::Duplicate(existing));
+            }
+            if !story.articles.contains(&article.id) {
+                return Err(Error::Invalid(format!(
+                    "story {} does not list the article {} committed with it",
+                    story.id, article.id
+                )));
+            }
+            let mut seen = HashSet::new();
+            if let Some(twice) = story.articles.iter().find(|a| !seen.insert(*a)) {
+                return Err(Error::Invalid(format!(
+                    "story {} lists article {twice} twice",
+                    story.id
+                )));
+            }
+            insert_article(conn, article)?;
+            upsert_story(conn, story)?;
+            Ok(ArticleInsert::Inserted)
+        })
+    }
+
+    fn article(&self, id: &ArticleId) -> Result<Option<Article>> {
+        self.read(|conn| {
+            query_opt(
+                conn,
+                &format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?1"),
+                &[&id.0],
+                article_from_row,
+            )
+        })
+    }
+
+    fn story_articles(&self, id: &StoryId) -> Result<Vec<Article>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                &format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM story_articles sa \
+                     JOIN articles a ON a.id = sa.article_id \
+                     WHERE sa.story_id = ?1 ORDER BY sa.position"
+                ),
+                &[&id.0],
+                article_from_row,
+            )
+        })
+    }
+
+    fn story(&self, id: &StoryId) -> Result<Option<Story>> {
+        self.read(|conn| {
+            let articles = article_ids(conn, &id.0)?;
+            query_opt(
+                conn,
+                &format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1"),
+                &[&id.0],
+                |r| story_from_row(r, articles),
+            )
+        })
+    }
+
+    fn stories(&self, limit: usize, offset: usize) -> Result<Vec<Story>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                &format!(
+                    "SELECT {STORY_COLUMNS} FROM stories ORDER BY last_updated DESC, id \
+                     LIMIT ?1 OFFSET ?2"
+                ),
+                &[&sql_int(limit), &sql_int(offset)],
+                |r| story_from_row(r, article_ids(conn, &text(r, 0)?)?),
+            )
+        })
+    }
+
+    fn recent_articles(&self, since: DateTime<Utc>) -> Result<Vec<StoryRecord>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                &format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.fetched_at >= ?1 \
+                     ORDER BY a.seq"
+                ),
+                &[&fmt_time(&since)],
+                |r| {
+                    Ok(StoryRecord {
+                        article: article_from_row(r)?,
+                        story: article_story_from_row(r)?,
+                    })
+                },
+            )
+        })
+    }
+
+    fn record_problem(&self, origin: &str, message: &str) -> Result<()> {
+        let now = fmt_time(&Utc::now());
+        self.write(|conn| {
+            exec(
+                conn,
+                "INSERT INTO problems (time, origin, message) VALUES (?1, ?2, ?3)",
+                params![now, origin, message],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT time, origin, message FROM problems ORDER BY time DESC, id DESC LIMIT ?1",
+                &[&sql_int(limit)],
+                |r| {
+                    let time = parse_time(&text(r, 0)?, "problem time")?;
+                    Ok((time, text(r, 1)?, text(r, 2)?))
+                },
+            )
+        })
+    }
+
+    fn counts(&self) -> Result<(usize, usize, usize)> {
+        self.read(|conn| {
+            let row = query_opt(
+                conn,
+                "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM articles), \
+                 (SELECT count(*) FROM stories)",
+                &[],
+                |r| {
+                    let n = |i| r.get::<_, i64>(i).map_err(backend);
+                    Ok((
+                        count(n(0)?, "sources")?,
+                        count(n(1)?, "articles")?,
+                        count(n(2)?, "stories")?,
+                    ))
+                },
+            )?;
+            row.ok_or_else(|| Error::Backend("count query returned no row".to_string()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_queries_are_quoted() {
+        assert_eq!(fts_query("harbor"), Some("\"harbor\"".to_string()));
+        assert_eq!(
+            fts_query("\"quote a OR"),
+            Some("\"\"\"quote\" \"a\" \"OR\"".to_string())
+        );
+        assert_eq!(fts_query("  \" * ( ) "), None);
+        assert_eq!(fts_query(""), None);
+    }
+}

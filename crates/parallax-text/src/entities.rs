@@ -185,7 +185,7 @@ mod tests {
     fn finds_numbers() {
         assert_eq!(
             numbers("Russia launched 550 drones, 1,200 shells and $4.5 trillion on the 6th at 10 a.m. 3 times"),
-            vec!["550", "1200", "4.5", "6th".trim_end_matches("th"), "10"]
+            vec!["550", "1200", "4.5", "10"]
         );
         assert!(numbers("").is_empty());
         assert!(named_entities("").is_empty());

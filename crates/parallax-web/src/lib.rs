@@ -1,1 +1,443 @@
-//! parallax-web (work in progress)
+//! The web interface and JSON API of Parallax (axum, askama).
+//!
+//! Security rules: everything that comes from articles goes through askama's HTML escaping (never
+//! `|safe`); only `http:` and `https:` URLs become links; every response carries a strict
+//! Content-Security-Policy (no scripts at all), `X-Content-Type-Options: nosniff` and
+//! `Referrer-Policy: no-referrer`.
+//!
+//! The [`Store`] is synchronous: every call runs in [`tokio::task::spawn_blocking`].
+
+#![warn(missing_docs)]
+
+pub mod escape;
+mod pages;
+
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use chrono::{DateTime, Utc};
+use parallax_core::{
+    Article, ArticleId, Bullet, Coverage, PublishedTime, Source, SourceId, Store, StoryId,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The Content-Security-Policy sent with every response: no scripts, no external anything.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Stories per page of the story list.
+pub const PAGE_SIZE: usize = 30;
+/// Default and largest `limit` of `GET /api/stories`.
+const API_DEFAULT_LIMIT: usize = 50;
+const API_MAX_LIMIT: usize = 500;
+/// Problems shown.
+const PROBLEMS_LIMIT: usize = 100;
+
+/// The name shown for articles whose source is unknown.
+pub const UNKNOWN_SOURCE_NAME: &str = "Unknown source";
+
+// ---------------------------------------------------------------------------------------------
+// JSON views (shared with the CLI)
+// ---------------------------------------------------------------------------------------------
+
+/// One line of the story list.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoryRow {
+    /// Story id.
+    pub id: StoryId,
+    /// Headline.
+    pub title: String,
+    /// Number of articles.
+    pub article_count: usize,
+    /// Number of distinct known sources.
+    pub source_count: usize,
+    /// Languages of the articles (ISO 639-1 or "unknown"), most frequent first.
+    pub languages: Vec<String>,
+    /// Countries of the sources (ISO 3166-1 or "unknown"), most frequent first.
+    pub countries: Vec<String>,
+    /// Earliest publication time of its articles, if any is dated.
+    pub first_published: Option<DateTime<Utc>>,
+    /// When the story last changed.
+    pub last_updated: DateTime<Utc>,
+}
+
+/// A story with everything shown on its page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoryView {
+    /// Story id.
+    pub id: StoryId,
+    /// Headline.
+    pub title: String,
+    /// Summary bullets, each with the ids of the articles it cites.
+    pub summary: Vec<Bullet>,
+    /// Coverage details.
+    pub coverage: Coverage,
+    /// The articles, in the story's order (oldest first).
+    pub articles: Vec<ArticleRow>,
+    /// When Parallax first saw the story.
+    pub first_seen: DateTime<Utc>,
+    /// When the story last changed.
+    pub last_updated: DateTime<Utc>,
+}
+
+/// An article as listed on a story page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArticleRow {
+    /// Article id.
+    pub id: ArticleId,
+    /// Headline.
+    pub title: String,
+    /// Where it was fetched from (any scheme: only `http:`/`https:` are ever made links).
+    pub url: Option<String>,
+    /// Its source.
+    pub source: SourceId,
+    /// The source's name; "Unknown source" when unknown.
+    pub source_name: String,
+    /// The source's country, when known.
+    pub country: Option<String>,
+    /// The article's language, when identified.
+    pub language: Option<String>,
+    /// Publication time; `None` means undated.
+    pub published: Option<PublishedTime>,
+    /// Byline, when found.
+    pub byline: Option<String>,
+    /// Problems met while extracting it.
+    pub warnings: Vec<String>,
+}
+
+/// A problem met with an input, as `GET /api/problems` returns it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProblemRow {
+    /// When it was recorded.
+    pub time: DateTime<Utc>,
+    /// The path or URL of the input.
+    pub origin: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The story list: `limit` stories after skipping `offset`, most recently updated first.
+pub fn story_rows(
+    store: &dyn Store,
+    limit: usize,
+    offset: usize,
+) -> parallax_core::Result<Vec<StoryRow>> {
+    Ok(store
+        .stories(limit, offset)?
+        .into_iter()
+        .map(|s| StoryRow {
+            article_count: s.articles.len().max(s.coverage.articles),
+            source_count: s.coverage.sources,
+            languages: s
+                .coverage
+                .languages
+                .iter()
+                .map(|t| t.label.clone())
+                .collect(),
+            countries: s
+                .coverage
+                .countries
+                .iter()
+                .map(|t| t.label.clone())
+                .collect(),
+            first_published: s.coverage.first_published,
+            last_updated: s.last_updated,
+            id: s.id,
+            title: s.title,
+        })
+        .collect())
+}
+
+/// The story with this id and its articles; `None` when there is no such story.
+pub fn story_view(store: &dyn Store, id: &StoryId) -> parallax_core::Result<Option<StoryView>> {
+    let Some(story) = store.story(id)? else {
+        return Ok(None);
+    };
+    let mut articles = store.story_articles(id)?;
+    if articles.is_empty() {
+        // A store that cannot list a story's articles directly: fetch them one by one.
+        for aid in &story.articles {
+            if let Some(a) = store.article(aid)? {
+                articles.push(a);
+            }
+        }
+    }
+    let mut sources: HashMap<SourceId, Option<Source>> = HashMap::new();
+    let mut rows = Vec::with_capacity(articles.len());
+    for article in articles {
+        if !sources.contains_key(&article.source) {
+            let source = if article.source.is_unknown() {
+                None
+            } else {
+                store.source(&article.source)?
+            };
+            sources.insert(article.source.clone(), source);
+        }
+        let source = sources.get(&article.source).and_then(Option::as_ref);
+        rows.push(article_row(article, source));
+    }
+    Ok(Some(StoryView {
+        id: story.id,
+        title: story.title,
+        summary: story.summary,
+        coverage: story.coverage,
+        articles: rows,
+        first_seen: story.first_seen,
+        last_updated: story.last_updated,
+    }))
+}
+
+fn article_row(article: Article, source: Option<&Source>) -> ArticleRow {
+    ArticleRow {
+        id: article.id,
+        title: article.title,
+        url: article.url.or(article.canonical_url),
+        source: article.source,
+        source_name: source
+            .map(|s| s.name.trim())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(UNKNOWN_SOURCE_NAME)
+            .to_string(),
+        country: source.and_then(|s| s.country.clone()),
+        language: article.language,
+        published: article.published,
+        byline: article.byline,
+        warnings: article.warnings,
+    }
+}
+
+/// The most recent problems, newest first.
+pub fn problem_rows(store: &dyn Store, limit: usize) -> parallax_core::Result<Vec<ProblemRow>> {
+    Ok(store
+        .problems(limit)?
+        .into_iter()
+        .map(|(time, origin, message)| ProblemRow {
+            time,
+            origin,
+            message,
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Router
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone)]
+struct AppState {
+    store: Arc<dyn Store>,
+}
+
+/// The web application: HTML pages and the JSON API, with the security headers on every response.
+pub fn router(store: Arc<dyn Store>) -> Router {
+    Router::new()
+        .route("/", get(index_page))
+        .route("/story/{id}", get(story_page))
+        .route("/problems", get(problems_page))
+        .route("/api/stories", get(api_stories))
+        .route("/api/stories/{id}", get(api_story))
+        .route("/api/problems", get(api_problems))
+        .route("/healthz", get(healthz))
+        .fallback(not_found_page)
+        .with_state(AppState { store })
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+}
+
+/// Serves the web application on `addr` until Ctrl-C. Prints "Serving on http://ADDR".
+pub async fn serve(store: Arc<dyn Store>, addr: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr()?;
+    println!("Serving on http://{local}");
+    axum::serve(listener, router(store))
+        .with_graceful_shutdown(async {
+            if let Err(e) = tokio::signal::ctrl_c().await {
+                tracing::warn!("cannot listen for Ctrl-C: {e}");
+                std::future::pending::<()>().await;
+            }
+        })
+        .await?;
+    Ok(())
+}
+
+/// What can go wrong while answering a request.
+enum Failure {
+    Store(parallax_core::Error),
+    Task(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Store(e) => write!(f, "{e}"),
+            Failure::Task(e) => write!(f, "internal error: {e}"),
+        }
+    }
+}
+
+/// Runs a synchronous store call off the async threads.
+async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, Failure>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn Store) -> parallax_core::Result<T> + Send + 'static,
+{
+    let store = state.store.clone();
+    match tokio::task::spawn_blocking(move || f(store.as_ref())).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => {
+            tracing::error!("store: {e}");
+            Err(Failure::Store(e))
+        }
+        Err(e) => {
+            tracing::error!("store task: {e}");
+            Err(Failure::Task(e.to_string()))
+        }
+    }
+}
+
+fn html_failure(f: Failure) -> Response {
+    let status = match &f {
+        Failure::Store(parallax_core::Error::NotFound(_)) => StatusCode::NOT_FOUND,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    pages::error_page(status, "Something went wrong", &f.to_string())
+}
+
+fn json_error(status: StatusCode, message: &str) -> Response {
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+fn json_failure(f: Failure) -> Response {
+    let status = match &f {
+        Failure::Store(parallax_core::Error::NotFound(_)) => StatusCode::NOT_FOUND,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    json_error(status, &f.to_string())
+}
+
+/// Parses an optional non-negative number from a query parameter.
+fn query_number(query: &HashMap<String, String>, key: &str) -> Result<Option<usize>, String> {
+    match query.get(key).map(|v| v.trim()) {
+        None | Some("") => Ok(None),
+        Some(v) => v
+            .parse::<usize>()
+            .map(Some)
+            .map_err(|_| format!("`{key}` must be a non-negative whole number")),
+    }
+}
+
+async fn index_page(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let page = query_number(&query, "page")
+        .ok()
+        .flatten()
+        .unwrap_or(1)
+        .clamp(1, 1_000_000);
+    let offset = (page - 1) * PAGE_SIZE;
+    // One more than a page, to know whether there is a next page.
+    match blocking(&state, move |s| story_rows(s, PAGE_SIZE + 1, offset)).await {
+        Ok(mut rows) => {
+            let has_next = rows.len() > PAGE_SIZE;
+            rows.truncate(PAGE_SIZE);
+            pages::index_page(&rows, page, has_next)
+        }
+        Err(f) => html_failure(f),
+    }
+}
+
+async fn story_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let id = StoryId(id);
+    match blocking(&state, move |s| story_view(s, &id)).await {
+        Ok(Some(view)) => pages::story_page(&view),
+        Ok(None) => pages::error_page(
+            StatusCode::NOT_FOUND,
+            "Story not found",
+            "There is no story with this id. It may have been merged into another story.",
+        ),
+        Err(f) => html_failure(f),
+    }
+}
+
+async fn problems_page(State(state): State<AppState>) -> Response {
+    match blocking(&state, |s| problem_rows(s, PROBLEMS_LIMIT)).await {
+        Ok(rows) => pages::problems_page(&rows),
+        Err(f) => html_failure(f),
+    }
+}
+
+async fn not_found_page() -> Response {
+    pages::error_page(
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is no page at this address.",
+    )
+}
+
+async fn api_stories(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let (limit, offset) = match (
+        query_number(&query, "limit"),
+        query_number(&query, "offset"),
+    ) {
+        (Ok(l), Ok(o)) => (
+            l.unwrap_or(API_DEFAULT_LIMIT).min(API_MAX_LIMIT),
+            o.unwrap_or(0),
+        ),
+        (Err(e), _) | (_, Err(e)) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    match blocking(&state, move |s| story_rows(s, limit, offset)).await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(f) => json_failure(f),
+    }
+}
+
+async fn api_story(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let id = StoryId(id);
+    match blocking(&state, move |s| story_view(s, &id)).await {
+        Ok(Some(view)) => Json(view).into_response(),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "story not found"),
+        Err(f) => json_failure(f),
+    }
+}
+
+async fn api_problems(State(state): State<AppState>) -> Response {
+    match blocking(&state, |s| problem_rows(s, PROBLEMS_LIMIT)).await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(f) => json_failure(f),
+    }
+}
+
+async fn healthz() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "ok\n",
+    )
+        .into_response()
+}

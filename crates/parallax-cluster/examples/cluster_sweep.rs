@@ -1,0 +1,229 @@
+//! Measures the clusterer on the evaluation sets (read from /work/shared/eval at run time) with the
+//! default configuration, or with values overridden from the environment (`PX_THRESHOLD=0.3`, ...),
+//! in file order and in a shuffled order.
+//!
+//! `cargo run --release -p parallax-cluster --example cluster_sweep [files...]`
+use parallax_cluster::{ClusterConfig, ClusterDoc, Clusterer};
+use parallax_core::ArticleId;
+use std::collections::HashMap;
+use std::time::Instant;
+
+struct Doc {
+    gold: String,
+    doc: ClusterDoc,
+}
+
+fn load(path: &str) -> Vec<Doc> {
+    let text = std::fs::read_to_string(path).expect("read eval file");
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("json");
+        let story = v["story"].as_str().unwrap_or("").to_string();
+        if let Some(arts) = v["articles"].as_array() {
+            for (i, a) in arts.iter().enumerate() {
+                out.push(Doc {
+                    gold: story.clone(),
+                    doc: ClusterDoc {
+                        id: ArticleId(format!("{story}-{i}")),
+                        title: a["title"].as_str().unwrap_or("").to_string(),
+                        text: a["text"].as_str().unwrap_or("").to_string(),
+                        language: None,
+                        published: None,
+                    },
+                });
+            }
+        } else {
+            out.push(Doc {
+                gold: story,
+                doc: ClusterDoc {
+                    id: ArticleId(v["id"].as_str().unwrap_or("").to_string()),
+                    title: v["title"].as_str().unwrap_or("").to_string(),
+                    text: v["text"].as_str().unwrap_or("").to_string(),
+                    language: None,
+                    published: None,
+                },
+            });
+        }
+    }
+    out
+}
+
+fn bcubed(pred: &[usize], gold: &[usize]) -> (f64, f64, f64) {
+    let mut pc: HashMap<usize, usize> = HashMap::new();
+    let mut gc: HashMap<usize, usize> = HashMap::new();
+    let mut both: HashMap<(usize, usize), usize> = HashMap::new();
+    for (&p, &g) in pred.iter().zip(gold) {
+        *pc.entry(p).or_default() += 1;
+        *gc.entry(g).or_default() += 1;
+        *both.entry((p, g)).or_default() += 1;
+    }
+    let n = pred.len() as f64;
+    let (mut p, mut r) = (0.0, 0.0);
+    for (&pp, &g) in pred.iter().zip(gold) {
+        let b = both[&(pp, g)] as f64;
+        p += b / pc[&pp] as f64;
+        r += b / gc[&g] as f64;
+    }
+    let (p, r) = (p / n, r / n);
+    (p, r, 2.0 * p * r / (p + r))
+}
+
+fn env(name: &str, v: &mut f32) {
+    if let Ok(s) = std::env::var(name) {
+        *v = s.parse().expect("number");
+    }
+}
+
+fn run(docs: &[&Doc], cfg: &ClusterConfig) -> (Vec<usize>, f64) {
+    let mut c = Clusterer::new(cfg.clone());
+    let mut ids: HashMap<ArticleId, usize> = HashMap::new();
+    let start = Instant::now();
+    let seeds: Vec<ArticleId> = docs.iter().map(|d| c.assign(&d.doc)).collect();
+    let secs = start.elapsed().as_secs_f64();
+    let pred = seeds
+        .into_iter()
+        .map(|s| {
+            let n = ids.len();
+            *ids.entry(s).or_insert(n)
+        })
+        .collect();
+    (pred, docs.len() as f64 / secs)
+}
+
+fn main() {
+    let mut cfg = ClusterConfig::default();
+    env("PX_THRESHOLD", &mut cfg.threshold);
+    env("PX_CENTROID", &mut cfg.centroid_weight);
+    env("PX_TITLE", &mut cfg.title_weight);
+    env("PX_ENTITY", &mut cfg.entity_weight);
+    env("PX_NUMBER", &mut cfg.number_weight);
+    env("PX_NAMEW", &mut cfg.name_word_weight);
+    env("PX_PSEUDO", &mut cfg.idf_pseudo_docs);
+    env("PX_PRATE", &mut cfg.idf_pseudo_rate);
+    env("PX_BIGRAM", &mut cfg.bigram_weight);
+    env("PX_IDFP", &mut cfg.idf_power);
+    let mut cand = cfg.candidates as f32;
+    env("PX_CAND", &mut cand);
+    cfg.candidates = cand as usize;
+    env("PX_MAXDF", &mut cfg.max_df_fraction);
+    let mut words = cfg.max_body_words as f32;
+    env("PX_WORDS", &mut words);
+    cfg.max_body_words = words as usize;
+    let mut files: Vec<String> = std::env::args().skip(1).collect();
+    if files.is_empty() {
+        files = vec![
+            "/work/shared/eval/clustering/allsides-dev.articles.jsonl".into(),
+            "/work/shared/eval/clustering/neus-train.triplets.jsonl".into(),
+        ];
+    }
+    let shuffle = std::env::var("PX_SHUFFLE").is_ok();
+    for f in files {
+        let docs = load(&f);
+        let mut gid: HashMap<&str, usize> = HashMap::new();
+        let order: Vec<&Doc> = docs.iter().collect();
+        let gold: Vec<usize> = order
+            .iter()
+            .map(|d| {
+                let n = gid.len();
+                *gid.entry(d.gold.as_str()).or_insert(n)
+            })
+            .collect();
+        if std::env::var("PX_PRIOR").is_ok() {
+            let mut c = Clusterer::new(ClusterConfig::default());
+            for d in &docs {
+                c.insert_known(&d.doc, &d.doc.id);
+            }
+            cfg.prior = Some(std::sync::Arc::new(c.idf_prior()));
+        }
+        if std::env::var("PX_DIAG").is_ok() {
+            diagnose(&order, &cfg);
+        }
+        if let Ok(n) = std::env::var("PX_DEBUG") {
+            debug_errors(&order, &cfg, n.parse().unwrap_or(20));
+        }
+        let (pred, rate) = run(&order, &cfg);
+        let (p, r, f1) = bcubed(&pred, &gold);
+        let k = pred.iter().max().map_or(0, |m| m + 1);
+        println!(
+            "{:<40} P {p:.4} R {r:.4} F1 {f1:.4} stories {k}/{} {rate:.0} docs/s",
+            f.rsplit('/').next().unwrap_or(""),
+            gid.len()
+        );
+        if shuffle {
+            // Fixed-seed shuffle (xorshift).
+            let mut idx: Vec<usize> = (0..docs.len()).collect();
+            let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+            for i in (1..idx.len()).rev() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                idx.swap(i, (x % (i as u64 + 1)) as usize);
+            }
+            let sorder: Vec<&Doc> = idx.iter().map(|&i| &docs[i]).collect();
+            let sgold: Vec<usize> = idx.iter().map(|&i| gold[i]).collect();
+            let (spred, _) = run(&sorder, &cfg);
+            let (p, r, f1) = bcubed(&spred, &sgold);
+            // Agreement between the two orders' clusterings.
+            let mut back = vec![0usize; docs.len()];
+            for (pos, &i) in idx.iter().enumerate() {
+                back[i] = spred[pos];
+            }
+            let (_, _, agree) = bcubed(&back, &pred);
+            println!("  shuffled: P {p:.4} R {r:.4} F1 {f1:.4}; BCubed F1 between orders {agree:.4}");
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn debug_errors(docs: &[&Doc], cfg: &ClusterConfig, limit: usize) {
+    let mut c = Clusterer::new(cfg.clone());
+    let mut gold_of: HashMap<ArticleId, String> = HashMap::new();
+    let mut shown = 0;
+    for d in docs {
+        let m = c.best_match(&d.doc);
+        let seed = c.assign(&d.doc);
+        gold_of.insert(d.doc.id.clone(), d.gold.clone());
+        let sg = &gold_of[&seed];
+        let first_of_story = !gold_of.iter().any(|(id, g)| g == &d.gold && *id != d.doc.id);
+        let wrong = (seed != d.doc.id && *sg != d.gold) || (seed == d.doc.id && !first_of_story);
+        if wrong && shown < limit {
+            shown += 1;
+            println!("--- {} [{}] joined {} ({:?})\n  T: {}\n  X: {}", d.doc.id, d.gold, seed, m.map(|x| x.1), d.doc.title, d.doc.text.chars().take(200).collect::<String>());
+            if let Some(sd) = docs.iter().find(|x| x.doc.id == seed) { println!("  seed T: {}\n  seed X: {}", sd.doc.title, sd.doc.text.chars().take(200).collect::<String>()); }
+        }
+    }
+}
+
+/// With the gold clustering as state: how often the right story ranks first, and how the scores
+/// of right and wrong stories are spread.
+fn diagnose(docs: &[&Doc], cfg: &ClusterConfig) {
+    let mut c = Clusterer::new(cfg.clone());
+    let mut seed_of: HashMap<String, ArticleId> = HashMap::new();
+    let (mut ranked_ok, mut joiners) = (0, 0);
+    let mut right = Vec::new();
+    let mut wrong_j = Vec::new();
+    let mut wrong_first = Vec::new();
+    for d in docs {
+        let cands = c.candidates(&d.doc);
+        let gseed = seed_of.get(&d.gold).cloned();
+        let best_wrong = cands.iter().filter(|x| Some(&x.0) != gseed.as_ref()).map(|x| x.1).fold(0.0f32, f32::max);
+        match &gseed {
+            Some(g) => {
+                joiners += 1;
+                let r = cands.iter().find(|x| &x.0 == g).map_or(0.0, |x| x.1);
+                if r > best_wrong { ranked_ok += 1; }
+                right.push(r);
+                wrong_j.push(best_wrong);
+            }
+            None => wrong_first.push(best_wrong),
+        }
+        let seed = gseed.unwrap_or_else(|| d.doc.id.clone());
+        c.insert_known(&d.doc, &seed);
+        seed_of.entry(d.gold.clone()).or_insert(seed);
+    }
+    let q = |v: &mut Vec<f32>| { v.sort_by(|a, b| a.total_cmp(b)); let n = v.len(); format!("p10 {:.3} p25 {:.3} p50 {:.3} p75 {:.3} p90 {:.3}", v[n/10], v[n/4], v[n/2], v[3*n/4], v[9*n/10]) };
+    println!("ranking acc {:.4} ({ranked_ok}/{joiners})", ranked_ok as f64 / joiners as f64);
+    println!("right story score      {}", q(&mut right));
+    println!("best wrong (joiners)   {}", q(&mut wrong_j));
+    println!("best wrong (firsts)    {}", q(&mut wrong_first));
+}

@@ -1,0 +1,181 @@
+//! The schema and its versioned migrations.
+//!
+//! The version of a database file is SQLite's `PRAGMA user_version`, written in the same
+//! transaction as the migration that reaches it, so a file is always at exactly one version.
+//! `schema_migrations` keeps a human-readable log of when each migration ran.
+
+use crate::backend;
+use chrono::Utc;
+use parallax_core::{Error, Result};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// `PRAGMA application_id` of Parallax files ("PLX1" in ASCII), set by the first migration.
+pub(crate) const APPLICATION_ID: i32 = 0x504c_5831;
+
+/// The migrations, in order: migration `i` (0-based) brings a file from version `i` to `i + 1`.
+/// Append only: never edit a migration that has shipped.
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+CREATE TABLE schema_migrations (
+    version    INTEGER PRIMARY KEY NOT NULL,
+    applied_at TEXT NOT NULL
+);
+
+CREATE TABLE sources (
+    id                    TEXT PRIMARY KEY NOT NULL,
+    name                  TEXT NOT NULL,
+    home_page             TEXT,
+    country               TEXT,
+    languages             TEXT NOT NULL,          -- JSON array of strings
+    owner                 TEXT,
+    ownership             TEXT,                   -- OwnershipType, snake_case
+    bias_value            TEXT,
+    bias_provenance       TEXT,
+    factuality_value      TEXT,
+    factuality_provenance TEXT,
+    feeds                 TEXT NOT NULL,          -- JSON array of strings
+    CHECK ((bias_value IS NULL) = (bias_provenance IS NULL)),
+    CHECK ((factuality_value IS NULL) = (factuality_provenance IS NULL))
+);
+CREATE INDEX sources_by_name ON sources (name, id);
+
+CREATE TABLE stories (
+    id           TEXT PRIMARY KEY NOT NULL,
+    title        TEXT NOT NULL,
+    summary      TEXT NOT NULL,                   -- JSON array of Bullet
+    coverage     TEXT NOT NULL,                   -- JSON Coverage
+    first_seen   TEXT NOT NULL,                   -- RFC 3339, UTC, fixed width
+    last_updated TEXT NOT NULL
+);
+CREATE INDEX stories_by_update ON stories (last_updated DESC, id);
+
+-- seq is the rowid: insertion order, never reused (AUTOINCREMENT), and the rowid of the
+-- article's row in articles_fts. id is the article's stable id and its key everywhere else.
+CREATE TABLE articles (
+    seq                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                   TEXT NOT NULL UNIQUE,
+    source_id            TEXT NOT NULL,
+    url                  TEXT,
+    canonical_url        TEXT,
+    title                TEXT NOT NULL,
+    byline               TEXT,
+    published_at         TEXT,                    -- RFC 3339, UTC, fixed width
+    published_found      TEXT,                    -- DateFound, snake_case
+    published_confidence REAL,                    -- NULL with a date: NaN
+    language             TEXT,
+    paragraphs           TEXT NOT NULL,           -- JSON array of strings
+    content_hash         TEXT NOT NULL UNIQUE,
+    fetched_at           TEXT NOT NULL,           -- RFC 3339, UTC, fixed width
+    origin               TEXT NOT NULL,
+    warnings             TEXT NOT NULL,           -- JSON array of strings
+    story_id             TEXT REFERENCES stories (id),
+    CHECK ((published_at IS NULL) = (published_found IS NULL)),
+    CHECK (published_at IS NOT NULL OR published_confidence IS NULL)
+);
+CREATE UNIQUE INDEX articles_by_canonical_url ON articles (canonical_url)
+    WHERE canonical_url IS NOT NULL;
+CREATE INDEX articles_by_fetch ON articles (fetched_at);
+CREATE INDEX articles_by_story ON articles (story_id);
+CREATE INDEX articles_by_source ON articles (source_id);
+
+-- The ordered member list of each story. An article is listed by at most one story, and
+-- articles.story_id names that story.
+CREATE TABLE story_articles (
+    story_id   TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    article_id TEXT NOT NULL UNIQUE REFERENCES articles (id),
+    PRIMARY KEY (story_id, position)
+);
+
+CREATE TABLE problems (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    time    TEXT NOT NULL,                        -- RFC 3339, UTC, fixed width
+    origin  TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE INDEX problems_by_time ON problems (time DESC, id DESC);
+
+-- Full-text index of article title and body; rowid = articles.seq. Contentless: it holds only
+-- the index, the text lives in articles.
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, body,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"#,
+];
+
+/// The schema version this code writes and reads.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The version recorded in the file (0 for a new file).
+pub(crate) fn version(conn: &Connection) -> Result<u32> {
+    let v: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(backend)?;
+    u32::try_from(v)
+        .map_err(|_| Error::DataCorruption(format!("database schema version {v} is not valid")))
+}
+
+fn check_not_newer(v: u32) -> Result<()> {
+    if v > SCHEMA_VERSION {
+        return Err(Error::DataCorruption(format!(
+            "database schema version {v} is newer than this parallax (knows {SCHEMA_VERSION})"
+        )));
+    }
+    Ok(())
+}
+
+fn check_application_id(conn: &Connection) -> Result<()> {
+    let id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(backend)?;
+    if id != APPLICATION_ID {
+        return Err(Error::DataCorruption(format!(
+            "the file is an SQLite database of another application (application_id {id:#x})"
+        )));
+    }
+    Ok(())
+}
+
+/// Brings the file to [`SCHEMA_VERSION`], one transaction per migration. Safe against another
+/// process migrating the same file at the same time: each step re-reads the version under the
+/// write lock. A file that is already current is only read.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = version(conn)?;
+    check_not_newer(current)?;
+    if current > 0 {
+        check_application_id(conn)?;
+    }
+    if current == SCHEMA_VERSION {
+        return Ok(());
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let target = i as u32 + 1;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let now = version(&tx)?;
+        check_not_newer(now)?;
+        if now >= target {
+            continue; // done already, by us or by another process; the transaction rolls back
+        }
+        tx.execute_batch(sql).map_err(|e| {
+            Error::Backend(format!("migration to schema version {target} failed: {e}"))
+        })?;
+        if target == 1 {
+            tx.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(backend)?;
+        }
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+            rusqlite::params![target, crate::codec::fmt_time(&Utc::now())],
+        )
+        .map_err(backend)?;
+        tx.pragma_update(None, "user_version", target)
+            .map_err(backend)?;
+        tx.commit().map_err(backend)?;
+    }
+    Ok(())
+}

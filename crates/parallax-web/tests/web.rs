@@ -1,0 +1,643 @@
+//! The router driven in-process over a small in-memory store holding hostile article data.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{DateTime, TimeZone, Utc};
+use http_body_util::BodyExt;
+use parallax_core::{
+    Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, OwnershipType, PublishedTime,
+    Rating, Result, Source, SourceId, Store, Story, StoryId, StoryRecord, Tally,
+};
+use parallax_web::{CONTENT_SECURITY_POLICY, router, story_rows, story_view};
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+// ---------------------------------------------------------------------------------------------
+// In-memory store
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct MemStore {
+    sources: Mutex<Vec<Source>>,
+    articles: Mutex<Vec<(Article, StoryId)>>,
+    stories: Mutex<Vec<Story>>,
+    problems: Mutex<Vec<(DateTime<Utc>, String, String)>>,
+}
+
+impl Store for MemStore {
+    fn upsert_source(&self, source: &Source) -> Result<()> {
+        let mut s = self.sources.lock().unwrap();
+        s.retain(|x| x.id != source.id);
+        s.push(source.clone());
+        Ok(())
+    }
+    fn source(&self, id: &SourceId) -> Result<Option<Source>> {
+        Ok(self
+            .sources
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|s| &s.id == id)
+            .cloned())
+    }
+    fn sources(&self) -> Result<Vec<Source>> {
+        let mut v = self.sources.lock().unwrap().clone();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(v)
+    }
+    fn find_duplicate(&self, article: &Article) -> Result<Option<ArticleId>> {
+        Ok(self
+            .articles
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(a, _)| {
+                a.id == article.id
+                    || a.content_hash == article.content_hash
+                    || (a.canonical_url.is_some() && a.canonical_url == article.canonical_url)
+            })
+            .map(|(a, _)| a.id.clone()))
+    }
+    fn commit_article(&self, article: &Article, story: &Story) -> Result<ArticleInsert> {
+        if let Some(id) = self.find_duplicate(article)? {
+            return Ok(ArticleInsert::Duplicate(id));
+        }
+        self.articles
+            .lock()
+            .unwrap()
+            .push((article.clone(), story.id.clone()));
+        let mut stories = self.stories.lock().unwrap();
+        stories.retain(|s| s.id != story.id);
+        stories.push(story.clone());
+        Ok(ArticleInsert::Inserted)
+    }
+    fn article(&self, id: &ArticleId) -> Result<Option<Article>> {
+        Ok(self
+            .articles
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(a, _)| &a.id == id)
+            .map(|(a, _)| a.clone()))
+    }
+    fn story_articles(&self, id: &StoryId) -> Result<Vec<Article>> {
+        let Some(story) = self.story(id)? else {
+            return Ok(Vec::new());
+        };
+        let arts = self.articles.lock().unwrap();
+        Ok(story
+            .articles
+            .iter()
+            .filter_map(|aid| {
+                arts.iter()
+                    .find(|(a, _)| &a.id == aid)
+                    .map(|(a, _)| a.clone())
+            })
+            .collect())
+    }
+    fn story(&self, id: &StoryId) -> Result<Option<Story>> {
+        Ok(self
+            .stories
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|s| &s.id == id)
+            .cloned())
+    }
+    fn stories(&self, limit: usize, offset: usize) -> Result<Vec<Story>> {
+        let mut v = self.stories.lock().unwrap().clone();
+        v.sort_by(|a, b| {
+            b.last_updated
+                .cmp(&a.last_updated)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(v.into_iter().skip(offset).take(limit).collect())
+    }
+    fn recent_articles(&self, since: DateTime<Utc>) -> Result<Vec<StoryRecord>> {
+        Ok(self
+            .articles
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(a, _)| a.fetched_at >= since)
+            .map(|(a, s)| StoryRecord {
+                article: a.clone(),
+                story: s.clone(),
+            })
+            .collect())
+    }
+    fn record_problem(&self, origin: &str, message: &str) -> Result<()> {
+        self.problems
+            .lock()
+            .unwrap()
+            .push((t(5, 12), origin.to_string(), message.to_string()));
+        Ok(())
+    }
+    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>> {
+        let mut v = self.problems.lock().unwrap().clone();
+        v.reverse();
+        v.truncate(limit);
+        Ok(v)
+    }
+    fn counts(&self) -> Result<(usize, usize, usize)> {
+        Ok((
+            self.sources.lock().unwrap().len(),
+            self.articles.lock().unwrap().len(),
+            self.stories.lock().unwrap().len(),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixture: one story full of hostile data
+// ---------------------------------------------------------------------------------------------
+
+const XSS_SCRIPT: &str = "<script>alert(1)</script>";
+const XSS_IMG: &str = "<img src=x onerror=alert(1)>";
+const XSS_URL: &str = "javascript:alert(1)";
+
+fn t(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 7, day, hour, 0, 0).unwrap()
+}
+
+fn article(
+    key: &str,
+    source: &SourceId,
+    url: Option<&str>,
+    title: &str,
+    paragraphs: &[&str],
+) -> Article {
+    Article {
+        id: ArticleId::from_key(key),
+        source: source.clone(),
+        url: url.map(str::to_string),
+        canonical_url: None,
+        title: title.to_string(),
+        byline: None,
+        published: None,
+        language: Some("en".to_string()),
+        paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
+        content_hash: parallax_core::content_hash(key),
+        fetched_at: t(4, 0),
+        origin: key.to_string(),
+        warnings: Vec::new(),
+    }
+}
+
+struct Fixture {
+    store: Arc<MemStore>,
+    story: StoryId,
+    articles: Vec<ArticleId>,
+}
+
+fn fixture() -> Fixture {
+    let store = Arc::new(MemStore::default());
+    let mut good = Source::named("Good Wire");
+    good.country = Some("US".into());
+    good.bias = Some(Rating {
+        value: "center".into(),
+        provenance: "test".into(),
+    });
+    good.ownership = Some(OwnershipType::Agency);
+    let mut evil = Source::named("Evil <script>alert(1)</script> Times");
+    evil.country = Some("<img src=x onerror=alert(1)>".into());
+    store.upsert_source(&good).unwrap();
+    store.upsert_source(&evil).unwrap();
+
+    let mut a1 = article(
+        "a1",
+        &good.id,
+        Some("https://example.com/bridge?a=1&b=2"),
+        "Bridge collapses in Millbrook",
+        &[
+            "The Riverside bridge in Millbrook collapsed on Monday morning, sending four cars into the river.",
+        ],
+    );
+    a1.published = Some(PublishedTime {
+        at: t(7, 9),
+        found: DateFound::Meta,
+        confidence: 0.9,
+    });
+    a1.byline = Some("Jane Doe".into());
+    let mut a2 = article(
+        "a2",
+        &evil.id,
+        Some(XSS_URL),
+        &format!("Evil headline {XSS_SCRIPT}"),
+        &[&format!(
+            "Eleven people were rescued {XSS_IMG} from the river."
+        )],
+    );
+    a2.byline = Some(format!("By {XSS_SCRIPT}"));
+    a2.warnings = vec![format!("odd markup {XSS_IMG}")];
+    a2.language = Some(XSS_SCRIPT.into());
+    let a3 = article(
+        "a3",
+        &SourceId::unknown(),
+        Some("  JavaScript:alert(document.cookie)"),
+        "\"><script>alert(1)</script>",
+        &["A local file with no outlet."],
+    );
+
+    let story_id = StoryId::from_seed(&a1.id);
+    let story = Story {
+        id: story_id.clone(),
+        title: format!("Bridge collapse {XSS_SCRIPT}"),
+        summary: vec![
+            Bullet {
+                text: "The Riverside bridge in Millbrook collapsed on Monday morning, sending four cars into the river.".into(),
+                citations: vec![a1.id.clone(), a2.id.clone()],
+            },
+            Bullet {
+                text: format!("Eleven people were rescued {XSS_IMG} from the river."),
+                citations: vec![a2.id.clone(), ArticleId::from("art-gone")],
+            },
+        ],
+        coverage: Coverage {
+            articles: 3,
+            sources: 2,
+            unknown_source_articles: 1,
+            countries: vec![
+                Tally { label: "US".into(), count: 1, share: 1.0 / 3.0 },
+                Tally { label: XSS_IMG.into(), count: 1, share: 1.0 / 3.0 },
+                Tally { label: "unknown".into(), count: 1, share: 1.0 / 3.0 },
+            ],
+            languages: vec![
+                Tally { label: "en".into(), count: 2, share: 2.0 / 3.0 },
+                Tally { label: XSS_SCRIPT.into(), count: 1, share: 1.0 / 3.0 },
+            ],
+            bias: vec![
+                Tally { label: "center".into(), count: 1, share: 0.5 },
+                Tally { label: "unrated".into(), count: 1, share: 0.5 },
+            ],
+            ownership: vec![
+                Tally { label: "agency".into(), count: 1, share: 0.5 },
+                Tally { label: "unknown".into(), count: 1, share: 0.5 },
+            ],
+            first_published: Some(t(7, 9)),
+            last_published: Some(t(7, 9)),
+            undated_articles: 2,
+        },
+        articles: vec![a1.id.clone(), a2.id.clone(), a3.id.clone()],
+        first_seen: t(7, 10),
+        last_updated: t(7, 12),
+    };
+    let ids = vec![a1.id.clone(), a2.id.clone(), a3.id.clone()];
+    for a in [&a1, &a2, &a3] {
+        store.commit_article(a, &story).unwrap();
+    }
+    store
+        .record_problem(
+            "/data/broken <script>alert(1)</script>.html",
+            "not a news article: <img src=x onerror=alert(1)>",
+        )
+        .unwrap();
+    Fixture {
+        store,
+        story: story_id,
+        articles: ids,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn get(store: Arc<MemStore>, uri: &str) -> Reply {
+    let app = router(store);
+    let response = app
+        .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn assert_safe(uri: &str, r: &Reply) {
+    let lower = r.body.to_lowercase();
+    assert!(
+        !lower.contains("<script"),
+        "{uri}: unescaped <script\n{}",
+        r.body
+    );
+    assert!(!lower.contains("<img"), "{uri}: unescaped <img\n{}", r.body);
+    assert!(
+        !lower.contains("onerror="),
+        "{uri}: onerror= present\n{}",
+        r.body
+    );
+    assert!(
+        !lower.contains("href=\"javascript:"),
+        "{uri}: javascript: link\n{}",
+        r.body
+    );
+    assert!(
+        !lower.contains("href=\" javascript:"),
+        "{uri}: javascript: link"
+    );
+    assert_security_headers(uri, r);
+}
+
+fn assert_security_headers(uri: &str, r: &Reply) {
+    assert_eq!(
+        r.headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok()),
+        Some(CONTENT_SECURITY_POLICY),
+        "{uri}: CSP"
+    );
+    assert_eq!(
+        r.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff",
+        "{uri}"
+    );
+    assert_eq!(
+        r.headers.get(header::REFERRER_POLICY).unwrap(),
+        "no-referrer",
+        "{uri}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn every_page_is_ok_escaped_and_has_security_headers() {
+    let f = fixture();
+    let story_uri = format!("/story/{}", f.story);
+    for uri in [
+        "/",
+        "/?page=1",
+        "/?page=abc",
+        "/?page=-1&page=%ZZ",
+        "/?page=99999999999999999999999",
+        "/problems",
+        story_uri.as_str(),
+        "/healthz",
+    ] {
+        let r = get(f.store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_safe(uri, &r);
+    }
+    for uri in [
+        "/api/stories",
+        "/api/problems",
+        &format!("/api/stories/{}", f.story),
+    ] {
+        let r = get(f.store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_security_headers(uri, &r);
+        assert!(
+            r.headers
+                .get(header::CONTENT_TYPE)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn story_list_shows_the_story() {
+    let f = fixture();
+    let r = get(f.store.clone(), "/").await;
+    assert!(
+        r.body.contains(&format!("href=\"/story/{}\"", f.story)),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("Bridge collapse &lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("3 articles"));
+    assert!(r.body.contains("2 sources"));
+    // Far past the end: an empty page, still 200.
+    let r = get(f.store.clone(), "/?page=99").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("No more stories"));
+    assert!(r.body.contains("href=\"/?page&#61;98\""));
+}
+
+#[tokio::test]
+async fn story_page_has_bullets_citations_coverage_and_articles() {
+    let f = fixture();
+    let r = get(f.store.clone(), &format!("/story/{}", f.story)).await;
+    let body = &r.body;
+    if std::env::var_os("PARALLAX_DUMP_HTML").is_some() {
+        println!("{body}");
+    }
+    // Bullets and their citations, numbered links to the articles on the page.
+    assert!(body.contains("The Riverside bridge in Millbrook collapsed on Monday morning"));
+    assert!(body.contains(
+        "Eleven people were rescued &lt;img src&#61;x onerror&#61;alert(1)&gt; from the river."
+    ));
+    assert!(body.contains("href=\"#a-1\""), "{body}");
+    assert!(body.contains("href=\"#a-2\""));
+    assert!(body.contains("[1]") && body.contains("[2]"));
+    assert!(
+        body.contains("id=\"a-1\"") && body.contains("id=\"a-2\"") && body.contains("id=\"a-3\"")
+    );
+    assert!(
+        body.contains("[?]"),
+        "a citation of an article not on the page is shown, unlinked"
+    );
+    // Escaped text.
+    assert!(body.contains("&lt;script&gt;"));
+    assert!(body.contains("Evil headline &lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Links to originals: only http(s), with rel; other schemes as plain text.
+    assert!(body.contains("href=\"https://example.com/bridge?a&#61;1&amp;b&#61;2\" rel=\"noopener noreferrer nofollow\""), "{body}");
+    assert!(
+        body.contains("javascript:alert(1)"),
+        "the refused URL is still shown as text"
+    );
+    assert!(!body.to_lowercase().contains("href=\"javascript"));
+    // Sources, unknown source, dates, bylines, warnings.
+    assert!(body.contains("Good Wire"));
+    assert!(body.contains("Unknown source"));
+    assert!(body.contains("Evil &lt;script&gt;alert(1)&lt;/script&gt; Times"));
+    assert!(body.contains("undated"));
+    assert!(body.contains("2025-07-07 09:00 UTC"));
+    assert!(body.contains("Jane Doe"));
+    assert!(body.contains("odd markup &lt;img src&#61;x onerror&#61;alert(1)&gt;"));
+    // Coverage details.
+    assert!(body.contains("Unknown-source articles"));
+    assert!(body.contains("unrated: 1 (50%)"), "{body}");
+    assert!(body.contains("agency: 1 (50%)"));
+    assert!(body.contains("unknown: 1 (50%)"));
+    assert!(body.contains("en: 2 (67%)"));
+    assert!(body.contains("2 undated"));
+    assert_safe("/story", &r);
+}
+
+#[tokio::test]
+async fn problems_page_lists_problems_escaped() {
+    let f = fixture();
+    let r = get(f.store.clone(), "/problems").await;
+    assert!(
+        r.body
+            .contains("/data/broken &lt;script&gt;alert(1)&lt;/script&gt;.html")
+    );
+    assert!(r.body.contains("not a news article"));
+    assert_safe("/problems", &r);
+}
+
+#[tokio::test]
+async fn json_api_shapes() {
+    let f = fixture();
+    let r = get(f.store.clone(), "/api/stories").await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row["id"], f.story.as_str());
+    assert_eq!(row["title"], format!("Bridge collapse {XSS_SCRIPT}"));
+    assert_eq!(row["article_count"], 3);
+    assert_eq!(row["source_count"], 2);
+    assert!(row["languages"].is_array() && row["countries"].is_array());
+    assert!(row["first_published"].is_string());
+    assert!(row["last_updated"].is_string());
+
+    let r = get(f.store.clone(), "/api/stories?limit=0").await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&r.body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let r = get(f.store.clone(), "/api/stories?offset=1").await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&r.body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let r = get(f.store.clone(), "/api/stories?limit=abc").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(serde_json::from_str::<Value>(&r.body).unwrap()["error"].is_string());
+
+    let r = get(f.store.clone(), &format!("/api/stories/{}", f.story)).await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["id"], f.story.as_str());
+    let summary = v["summary"].as_array().unwrap();
+    assert_eq!(summary.len(), 2);
+    assert!(summary[0]["text"].is_string());
+    assert_eq!(
+        summary[0]["citations"],
+        serde_json::json!([f.articles[0].as_str(), f.articles[1].as_str()])
+    );
+    assert_eq!(v["coverage"]["articles"], 3);
+    assert_eq!(v["coverage"]["unknown_source_articles"], 1);
+    assert_eq!(v["coverage"]["bias"][1]["label"], "unrated");
+    let articles = v["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 3);
+    assert_eq!(articles[0]["source_name"], "Good Wire");
+    assert_eq!(articles[0]["country"], "US");
+    assert_eq!(articles[1]["url"], XSS_URL);
+    assert_eq!(articles[2]["source_name"], "Unknown source");
+    assert_eq!(articles[2]["source"], "src-unknown");
+    assert!(articles[2]["published"].is_null());
+    assert!(articles[1]["warnings"].is_array());
+    assert!(v["first_seen"].is_string() && v["last_updated"].is_string());
+
+    let r = get(f.store.clone(), "/api/problems").await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        v[0]["origin"],
+        "/data/broken <script>alert(1)</script>.html"
+    );
+    assert!(v[0]["message"].is_string() && v[0]["time"].is_string());
+}
+
+#[tokio::test]
+async fn missing_things_are_404() {
+    let f = fixture();
+    let r = get(f.store.clone(), "/story/sto-doesnotexist").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Story not found"));
+    assert_safe("/story/missing", &r);
+
+    let r = get(
+        f.store.clone(),
+        "/story/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_safe("/story/<script>", &r);
+
+    let r = get(f.store.clone(), "/api/stories/sto-doesnotexist").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["error"], "story not found");
+    assert_security_headers("/api/stories/missing", &r);
+
+    let r = get(f.store.clone(), "/no/such/page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_safe("/no/such/page", &r);
+}
+
+#[test]
+fn views_for_the_cli() {
+    let f = fixture();
+    let rows = story_rows(f.store.as_ref(), 10, 0).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].languages,
+        vec!["en".to_string(), XSS_SCRIPT.to_string()]
+    );
+    let view = story_view(f.store.as_ref(), &f.story).unwrap().unwrap();
+    assert_eq!(view.articles.len(), 3);
+    assert_eq!(
+        view.articles[1].source_name,
+        "Evil <script>alert(1)</script> Times"
+    );
+    assert!(
+        story_view(f.store.as_ref(), &StoryId::from("sto-none"))
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn serve_answers_on_a_local_port() {
+    let f = fixture();
+    // Bind to an ephemeral port through `router` + axum::serve, as `serve` does.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(f.store.clone());
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    stream.read_to_end(&mut buf).await.unwrap();
+    let text = String::from_utf8_lossy(&buf);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("ok"));
+    server.abort();
+}
