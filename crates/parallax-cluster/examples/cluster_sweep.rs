@@ -100,6 +100,9 @@ fn main() {
     env("PX_NAMEW", &mut cfg.name_word_weight);
     env("PX_PSEUDO", &mut cfg.idf_pseudo_docs);
     env("PX_PRATE", &mut cfg.idf_pseudo_rate);
+    env("PX_SLOPE", &mut cfg.length_slope);
+    env("PX_PREFIX", &mut cfg.prefix_weight);
+    env("PX_CROWD", &mut cfg.crowd_damping);
     env("PX_BIGRAM", &mut cfg.bigram_weight);
     env("PX_IDFP", &mut cfg.idf_power);
     let mut cand = cfg.candidates as f32;
@@ -118,7 +121,17 @@ fn main() {
     }
     let shuffle = std::env::var("PX_SHUFFLE").is_ok();
     for f in files {
-        let docs = load(&f);
+        let mut docs = load(&f);
+        if std::env::var("PX_LONG").is_ok() {
+            // Speed check on article-length bodies: each body followed by four others' bodies.
+            let bodies: Vec<String> = docs.iter().map(|d| d.doc.text.clone()).collect();
+            for (i, d) in docs.iter_mut().enumerate() {
+                for k in 1..5 {
+                    d.doc.text.push_str("\n\n");
+                    d.doc.text.push_str(&bodies[(i + k * 97) % bodies.len()]);
+                }
+            }
+        }
         let mut gid: HashMap<&str, usize> = HashMap::new();
         let order: Vec<&Doc> = docs.iter().collect();
         let gold: Vec<usize> = order
@@ -144,6 +157,14 @@ fn main() {
         let (pred, rate) = run(&order, &cfg);
         let (p, r, f1) = bcubed(&pred, &gold);
         let k = pred.iter().max().map_or(0, |m| m + 1);
+        if std::env::var("PX_SIZES").is_ok() {
+            let mut sizes = vec![0usize; k];
+            for &p in &pred {
+                sizes[p] += 1;
+            }
+            sizes.sort_unstable_by(|a, b| b.cmp(a));
+            println!("largest: {:?}", &sizes[..sizes.len().min(15)]);
+        }
         println!(
             "{:<40} P {p:.4} R {r:.4} F1 {f1:.4} stories {k}/{} {rate:.0} docs/s",
             f.rsplit('/').next().unwrap_or(""),
@@ -169,7 +190,9 @@ fn main() {
                 back[i] = spred[pos];
             }
             let (_, _, agree) = bcubed(&back, &pred);
-            println!("  shuffled: P {p:.4} R {r:.4} F1 {f1:.4}; BCubed F1 between orders {agree:.4}");
+            println!(
+                "  shuffled: P {p:.4} R {r:.4} F1 {f1:.4}; BCubed F1 between orders {agree:.4}"
+            );
         }
     }
 }
@@ -184,12 +207,28 @@ fn debug_errors(docs: &[&Doc], cfg: &ClusterConfig, limit: usize) {
         let seed = c.assign(&d.doc);
         gold_of.insert(d.doc.id.clone(), d.gold.clone());
         let sg = &gold_of[&seed];
-        let first_of_story = !gold_of.iter().any(|(id, g)| g == &d.gold && *id != d.doc.id);
+        let first_of_story = !gold_of
+            .iter()
+            .any(|(id, g)| g == &d.gold && *id != d.doc.id);
         let wrong = (seed != d.doc.id && *sg != d.gold) || (seed == d.doc.id && !first_of_story);
         if wrong && shown < limit {
             shown += 1;
-            println!("--- {} [{}] joined {} ({:?})\n  T: {}\n  X: {}", d.doc.id, d.gold, seed, m.map(|x| x.1), d.doc.title, d.doc.text.chars().take(200).collect::<String>());
-            if let Some(sd) = docs.iter().find(|x| x.doc.id == seed) { println!("  seed T: {}\n  seed X: {}", sd.doc.title, sd.doc.text.chars().take(200).collect::<String>()); }
+            println!(
+                "--- {} [{}] joined {} ({:?})\n  T: {}\n  X: {}",
+                d.doc.id,
+                d.gold,
+                seed,
+                m.map(|x| x.1),
+                d.doc.title,
+                d.doc.text.chars().take(200).collect::<String>()
+            );
+            if let Some(sd) = docs.iter().find(|x| x.doc.id == seed) {
+                println!(
+                    "  seed T: {}\n  seed X: {}",
+                    sd.doc.title,
+                    sd.doc.text.chars().take(200).collect::<String>()
+                );
+            }
         }
     }
 }
@@ -206,12 +245,41 @@ fn diagnose(docs: &[&Doc], cfg: &ClusterConfig) {
     for d in docs {
         let cands = c.candidates(&d.doc);
         let gseed = seed_of.get(&d.gold).cloned();
-        let best_wrong = cands.iter().filter(|x| Some(&x.0) != gseed.as_ref()).map(|x| x.1).fold(0.0f32, f32::max);
+        let best_wrong = cands
+            .iter()
+            .filter(|x| Some(&x.0) != gseed.as_ref())
+            .map(|x| x.1)
+            .fold(0.0f32, f32::max);
         match &gseed {
             Some(g) => {
                 joiners += 1;
                 let r = cands.iter().find(|x| &x.0 == g).map_or(0.0, |x| x.1);
-                if r > best_wrong { ranked_ok += 1; }
+                if r > best_wrong {
+                    ranked_ok += 1;
+                } else if std::env::var("PX_SHOWRANK").is_ok() && joiners % 7 == 0 {
+                    let w = cands.iter().find(|x| Some(&x.0) != gseed.as_ref()).unwrap();
+                    let find = |id: &ArticleId| {
+                        docs.iter()
+                            .find(|x| &x.doc.id == id)
+                            .map(|x| {
+                                format!(
+                                    "{} | {}",
+                                    x.doc.title,
+                                    x.doc.text.chars().take(150).collect::<String>()
+                                )
+                            })
+                            .unwrap_or_default()
+                    };
+                    println!(
+                        "DOC {:.3}/{:.3}: {} | {}\n  RIGHT: {}\n  WRONG: {}",
+                        r,
+                        w.1,
+                        d.doc.title,
+                        d.doc.text.chars().take(150).collect::<String>(),
+                        find(g),
+                        find(&w.0)
+                    );
+                }
                 right.push(r);
                 wrong_j.push(best_wrong);
             }
@@ -221,8 +289,22 @@ fn diagnose(docs: &[&Doc], cfg: &ClusterConfig) {
         c.insert_known(&d.doc, &seed);
         seed_of.entry(d.gold.clone()).or_insert(seed);
     }
-    let q = |v: &mut Vec<f32>| { v.sort_by(|a, b| a.total_cmp(b)); let n = v.len(); format!("p10 {:.3} p25 {:.3} p50 {:.3} p75 {:.3} p90 {:.3}", v[n/10], v[n/4], v[n/2], v[3*n/4], v[9*n/10]) };
-    println!("ranking acc {:.4} ({ranked_ok}/{joiners})", ranked_ok as f64 / joiners as f64);
+    let q = |v: &mut Vec<f32>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        let n = v.len();
+        format!(
+            "p10 {:.3} p25 {:.3} p50 {:.3} p75 {:.3} p90 {:.3}",
+            v[n / 10],
+            v[n / 4],
+            v[n / 2],
+            v[3 * n / 4],
+            v[9 * n / 10]
+        )
+    };
+    println!(
+        "ranking acc {:.4} ({ranked_ok}/{joiners})",
+        ranked_ok as f64 / joiners as f64
+    );
     println!("right story score      {}", q(&mut right));
     println!("best wrong (joiners)   {}", q(&mut wrong_j));
     println!("best wrong (firsts)    {}", q(&mut wrong_first));

@@ -31,6 +31,10 @@ pub struct ClusterDoc {
     pub language: Option<String>,
     /// Publication time, when known. Undated documents get no time penalty.
     pub published: Option<DateTime<Utc>>,
+    /// The publishing outlet, when known: a story that already holds an article from the same
+    /// outlet needs stronger evidence to take another (an outlet seldom writes two separate
+    /// articles on one event).
+    pub source: Option<String>,
 }
 
 /// Background document frequencies: what a large body of earlier documents says about how common
@@ -47,11 +51,18 @@ pub struct IdfPrior {
 /// Settings of the clusterer. [`Default`] gives the tuned values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterConfig {
-    /// A document joins the best story when its score reaches this value (0 to 1).
+    /// A document joins the best story when its score reaches `threshold + length_slope /
+    /// sqrt(features)`, features being the number of distinct features of the document: the
+    /// cosine of short texts is noisier, so they need more to join.
     pub threshold: f32,
+    /// See [`ClusterConfig::threshold`].
+    pub length_slope: f32,
     /// Weight of the cosine with the story centroid in the score; the rest goes to the best cosine
     /// with a single member.
     pub centroid_weight: f32,
+    /// The best-member share of the score shrinks as `members^-crowd_damping` (the best of many
+    /// noisy similarities is high by chance, which lets big stories swallow their neighbours).
+    pub crowd_damping: f32,
     /// Each title occurrence of a word counts this many times.
     pub title_weight: f32,
     /// Multiplier of named-entity features.
@@ -61,6 +72,9 @@ pub struct ClusterConfig {
     pub name_word_weight: f32,
     /// Multiplier of number features.
     pub number_weight: f32,
+    /// Multiplier of word-prefix features (the first five letters of longer words, which join
+    /// word forms the stemmer keeps apart: "acquits" and "acquittal").
+    pub prefix_weight: f32,
     /// Multiplier of word-pair features (adjacent index terms).
     pub bigram_weight: f32,
     /// Pseudo-documents added to the window's counts for inverse document frequencies, in which
@@ -92,37 +106,90 @@ pub struct ClusterConfig {
     /// Features in more than this fraction of the window's documents are not used to find
     /// candidates (they still count in the score).
     pub max_df_fraction: f32,
+    /// Weights of the learned pair model over [`PAIR_CHANNELS`] (logistic regression: the
+    /// probability that the document belongs to a candidate story). Empty: the hand-weighted
+    /// score with [`ClusterConfig::threshold`] decides alone.
+    pub pair_weights: Vec<f32>,
+    /// With the pair model: the document joins the most probable story when its probability
+    /// reaches this.
+    pub join_probability: f32,
+    /// With the pair model: how many of the best candidates by the hand-weighted score it rescores.
+    pub rerank: usize,
 }
+
+/// Names of the pair model's channels, in the order of [`ClusterConfig::pair_weights`].
+pub const PAIR_CHANNELS: [&str; 13] = [
+    "bias",
+    "base score",
+    "centroid cosine",
+    "best member cosine",
+    "title-title",
+    "body-body",
+    "title-body cross",
+    "entity cosine",
+    "number cosine",
+    "word cosine",
+    "1/sqrt(features)",
+    "same source",
+    "best other base score",
+];
+
+/// The fitted pair-model weights (see [`ClusterConfig::pair_weights`]). Fitted by
+/// `cargo run --release -p parallax-cluster --example cluster_fit` (logistic regression by plain
+/// gradient descent on (document, candidate story) pairs from replaying both development sets with
+/// the gold clustering as state: positives are the document's gold story, negatives the other
+/// top candidates, hard negatives by construction).
+pub const FITTED_PAIR_WEIGHTS: [f32; 13] = [0.0; 13];
 
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            threshold: 0.35,
-            centroid_weight: 0.5,
-            title_weight: 2.0,
-            entity_weight: 0.0,
+            threshold: 0.2,
+            length_slope: 0.85,
+            centroid_weight: 0.3,
+            title_weight: 3.0,
+            crowd_damping: 0.0,
+            entity_weight: 0.4,
             number_weight: 1.5,
             name_word_weight: 1.0,
             bigram_weight: 0.0,
+            prefix_weight: 0.0,
             idf_power: 1.0,
             idf_pseudo_docs: 50.0,
             idf_pseudo_rate: 0.02,
             max_body_words: 300,
             time_grace_days: 2.0,
-            time_penalty_per_day: 0.01,
-            max_time_penalty: 0.10,
+            time_penalty_per_day: 0.005,
+            max_time_penalty: 0.05,
             max_stories: 20_000,
             max_age_days: 30,
             candidates: 40,
             max_members: 24,
             max_df_fraction: 0.1,
             prior: None,
+            pair_weights: FITTED_PAIR_WEIGHTS.to_vec(),
+            join_probability: 0.5,
+            rerank: 8,
         }
     }
 }
 
 /// Sparse vector: (feature id, weight), sorted by feature id.
 type SparseVec = Vec<(u32, f32)>;
+
+/// A document's unit-length (pre-IDF) feature vectors: everything, the title's, the body's.
+#[derive(Clone, Debug, PartialEq)]
+struct DocFeats {
+    all: SparseVec,
+    title: SparseVec,
+    body: SparseVec,
+}
+
+/// Kinds of features, for the per-kind cosines.
+const KIND_WORD: u8 = 0;
+const KIND_ENTITY: u8 = 1;
+const KIND_NUMBER: u8 = 2;
+const KIND_OTHER: u8 = 3;
 
 #[derive(Clone, Debug, PartialEq)]
 struct CentroidEntry {
@@ -137,12 +204,16 @@ struct CentroidEntry {
 struct Story {
     seed: ArticleId,
     /// Feature vectors of the seed and the most recent members (at most `max_members`).
-    members: Vec<SparseVec>,
+    members: Vec<DocFeats>,
+    /// Outlets of all members (interned, sorted, distinct).
+    sources: Vec<u32>,
     /// All members ever added.
     size: u32,
     centroid: Vec<CentroidEntry>,
     first: Option<i64>,
     last: Option<i64>,
+    /// Members with a publication time.
+    dated: u32,
     touched: u64,
 }
 
@@ -150,6 +221,10 @@ struct Story {
 pub struct Clusterer {
     config: ClusterConfig,
     vocab: HashMap<String, u32>,
+    /// Feature id → kind (`KIND_*`).
+    kinds: Vec<u8>,
+    /// Outlet name → interned id.
+    source_ids: HashMap<String, u32>,
     df: Vec<u32>,
     /// Background document frequency of each feature (0 without a prior).
     prior_df: Vec<f32>,
@@ -166,8 +241,11 @@ pub struct Clusterer {
     clock: u64,
     /// Newest publication time seen (seconds), moved forward only by plausible dates.
     now: Option<i64>,
+    /// Documents dated far beyond `now` since it last moved.
+    future_votes: u32,
     analyzers: HashMap<String, Analyzer>,
     scratch: Vec<f32>,
+    idf_scratch: Vec<f32>,
 }
 
 impl std::fmt::Debug for Clusterer {
@@ -188,6 +266,8 @@ impl Clusterer {
         Clusterer {
             config,
             vocab: HashMap::new(),
+            kinds: Vec::new(),
+            source_ids: HashMap::new(),
             df: Vec::new(),
             prior_df: Vec::new(),
             postings: Vec::new(),
@@ -200,8 +280,10 @@ impl Clusterer {
             dead_postings: 0,
             clock: 0,
             now: None,
+            future_votes: 0,
             analyzers: HashMap::new(),
             scratch: Vec::new(),
+            idf_scratch: Vec::new(),
         }
     }
 
@@ -226,11 +308,12 @@ impl Clusterer {
     pub fn assign(&mut self, doc: &ClusterDoc) -> ArticleId {
         let feats = self.features(doc);
         let time = doc.published.map(|t| t.timestamp());
-        let seed = match self.best_story(&feats, time) {
+        let source = self.source_id(doc);
+        let seed = match self.best_story(&feats, time, source) {
             Some((sid, _)) => self.stories[&sid].seed.clone(),
             None => doc.id.clone(),
         };
-        self.insert(doc, feats, time, &seed);
+        self.insert(doc, feats, time, source, &seed);
         seed
     }
 
@@ -239,7 +322,8 @@ impl Clusterer {
     pub fn best_match(&mut self, doc: &ClusterDoc) -> Option<(ArticleId, f32)> {
         let feats = self.features(doc);
         let time = doc.published.map(|t| t.timestamp());
-        self.best_story(&feats, time)
+        let source = self.source_id(doc);
+        self.best_story(&feats, time, source)
             .map(|(sid, score)| (self.stories[&sid].seed.clone(), score))
     }
 
@@ -249,7 +333,31 @@ impl Clusterer {
     pub fn insert_known(&mut self, doc: &ClusterDoc, seed: &ArticleId) {
         let feats = self.features(doc);
         let time = doc.published.map(|t| t.timestamp());
-        self.insert(doc, feats, time, seed);
+        let source = self.source_id(doc);
+        self.insert(doc, feats, time, source, seed);
+    }
+
+    /// The pair model's channels ([`PAIR_CHANNELS`]) for the best candidate stories of `doc` (by
+    /// the hand-weighted score, at most [`ClusterConfig::rerank`]), without adding it: for fitting
+    /// the model.
+    pub fn pair_features(&mut self, doc: &ClusterDoc) -> Vec<(ArticleId, Vec<f32>)> {
+        let feats = self.features(doc);
+        let time = doc.published.map(|t| t.timestamp());
+        let source = self.source_id(doc);
+        self.channels(&feats, time, source)
+            .into_iter()
+            .map(|(sid, x)| (self.stories[&sid].seed.clone(), x.to_vec()))
+            .collect()
+    }
+
+    fn source_id(&mut self, doc: &ClusterDoc) -> Option<u32> {
+        let name = doc.source.as_deref()?.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let key = name.to_lowercase();
+        let n = self.source_ids.len() as u32;
+        Some(*self.source_ids.entry(key).or_insert(n))
     }
 
     // ----- features -------------------------------------------------------------------------
@@ -260,6 +368,12 @@ impl Clusterer {
         }
         let id = self.df.len() as u32;
         self.vocab.insert(key.to_string(), id);
+        self.kinds.push(match key.chars().next() {
+            Some('\u{1}') => KIND_ENTITY,
+            Some('\u{2}') => KIND_NUMBER,
+            Some('\u{3}' | '\u{5}') => KIND_OTHER,
+            _ => KIND_WORD,
+        });
         self.df.push(0);
         let p = self
             .config
@@ -273,7 +387,7 @@ impl Clusterer {
     }
 
     /// The document's unit-length (pre-IDF) feature vector.
-    fn features(&mut self, doc: &ClusterDoc) -> SparseVec {
+    fn features(&mut self, doc: &ClusterDoc) -> DocFeats {
         let body = truncate_words(&doc.text, self.config.max_body_words);
         let lang: String = match &doc.language {
             Some(l) => l.to_lowercase(),
@@ -285,22 +399,27 @@ impl Clusterer {
                 detect_language(&sample).unwrap_or("und").to_string()
             }
         };
-        let lang_key = if lang.is_empty() { "und".to_string() } else { lang };
-        let analyzer = self
-            .analyzers
-            .entry(lang_key.clone())
-            .or_insert_with(|| {
-                Analyzer::new(match lang_key.as_str() {
-                    "und" => None,
-                    l => Some(l),
-                })
-            });
+        let lang_key = if lang.is_empty() {
+            "und".to_string()
+        } else {
+            lang
+        };
+        let analyzer = self.analyzers.entry(lang_key.clone()).or_insert_with(|| {
+            Analyzer::new(match lang_key.as_str() {
+                "und" => None,
+                l => Some(l),
+            })
+        });
         let title_terms = analyzer.terms(&doc.title);
         let body_terms = analyzer.terms(body);
         let title_case = is_title_case(&doc.title);
         let mut entities: Vec<(String, f32)> = Vec::new();
         if !title_case {
-            entities.extend(named_entities(&doc.title).into_iter().map(|e| (e, self.config.title_weight)));
+            entities.extend(
+                named_entities(&doc.title)
+                    .into_iter()
+                    .map(|e| (e, self.config.title_weight)),
+            );
         }
         entities.extend(named_entities(body).into_iter().map(|e| (e, 1.0)));
         let mut name_words: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -311,21 +430,31 @@ impl Clusterer {
         }
 
         let cfg = &self.config;
-        let mut counts: Vec<(String, f32, f32)> = Vec::new(); // (key, count, kind weight)
+        let tw = cfg.title_weight;
+        // (key, title count, body count, kind weight)
+        let mut counts: Vec<(String, f32, f32, f32)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut add = |key: String, n: f32, kind: f32| match index.get(&key) {
-            Some(&i) => counts[i].1 += n,
-            None => {
-                index.insert(key.clone(), counts.len());
-                counts.push((key, n, kind));
+        let mut add = |key: String, title: bool, n: f32, kind: f32| {
+            let i = match index.get(&key) {
+                Some(&i) => i,
+                None => {
+                    index.insert(key.clone(), counts.len());
+                    counts.push((key, 0.0, 0.0, kind));
+                    counts.len() - 1
+                }
+            };
+            if title {
+                counts[i].1 += n;
+            } else {
+                counts[i].2 += n;
             }
         };
         if cfg.bigram_weight > 0.0 {
             for w in title_terms.windows(2) {
-                add(format!("\u{3}{} {}", w[0], w[1]), cfg.title_weight, cfg.bigram_weight);
+                add(format!("\u{3}{} {}", w[0], w[1]), true, 1.0, cfg.bigram_weight);
             }
             for w in body_terms.windows(2) {
-                add(format!("\u{3}{} {}", w[0], w[1]), 1.0, cfg.bigram_weight);
+                add(format!("\u{3}{} {}", w[0], w[1]), false, 1.0, cfg.bigram_weight);
             }
         }
         let kind = |t: &String| {
@@ -335,45 +464,61 @@ impl Clusterer {
                 1.0
             }
         };
+        if cfg.prefix_weight > 0.0 {
+            for (terms, title) in [(&title_terms, true), (&body_terms, false)] {
+                for t in terms.iter() {
+                    if t.chars().count() > 5 {
+                        let p: String = t.chars().take(5).collect();
+                        add(format!("\u{5}{p}"), title, 1.0, cfg.prefix_weight);
+                    }
+                }
+            }
+        }
         for t in title_terms {
             if t.chars().count() > 1 {
                 let k = kind(&t);
-                add(t, cfg.title_weight, k);
+                add(t, true, 1.0, k);
             }
         }
         for t in body_terms {
             if t.chars().count() > 1 {
                 let k = kind(&t);
-                add(t, 1.0, k);
+                add(t, false, 1.0, k);
             }
         }
         if cfg.entity_weight > 0.0 {
             for (e, n) in entities {
-                add(format!("\u{1}{e}"), n, cfg.entity_weight);
+                // Title entities came with the title weight.
+                add(format!("\u{1}{e}"), n != 1.0, 1.0, cfg.entity_weight);
             }
         }
         if cfg.number_weight > 0.0 {
             for n in numbers(&doc.title) {
-                add(format!("\u{2}{n}"), cfg.title_weight, cfg.number_weight);
+                add(format!("\u{2}{n}"), true, 1.0, cfg.number_weight);
             }
             for n in numbers(body) {
-                add(format!("\u{2}{n}"), 1.0, cfg.number_weight);
+                add(format!("\u{2}{n}"), false, 1.0, cfg.number_weight);
             }
         }
-        let mut v: SparseVec = Vec::with_capacity(counts.len());
-        for (key, n, kind) in counts {
+        let tf = |n: f32| if n >= 1.0 { 1.0 + n.ln() } else { n };
+        let mut all: SparseVec = Vec::with_capacity(counts.len());
+        let mut title: SparseVec = Vec::new();
+        let mut bodyv: SparseVec = Vec::with_capacity(counts.len());
+        for (key, tn, bn, kind) in counts {
             let id = self.intern(&key);
-            let tf = if n >= 1.0 { 1.0 + n.ln() } else { n };
-            v.push((id, tf * kind));
-        }
-        v.sort_unstable_by_key(|&(t, _)| t);
-        let norm = v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            for e in &mut v {
-                e.1 /= norm;
+            all.push((id, tf(tw * tn + bn) * kind));
+            if tn > 0.0 {
+                title.push((id, tf(tn) * kind));
+            }
+            if bn > 0.0 {
+                bodyv.push((id, tf(bn) * kind));
             }
         }
-        v
+        DocFeats {
+            all: unit(all),
+            title: unit(title),
+            body: unit(bodyv),
+        }
     }
 
     // ----- scoring --------------------------------------------------------------------------
@@ -407,7 +552,12 @@ impl Clusterer {
         };
         let days = gap as f32 / DAY;
         let cfg = &self.config;
-        ((days - cfg.time_grace_days).max(0.0) * cfg.time_penalty_per_day).min(cfg.max_time_penalty)
+        // One date may be wrong (a page's date line can be off by weeks): the more members agree,
+        // the more the story's time is trusted.
+        let trust = story.dated as f32 / (story.dated as f32 + 1.0);
+        trust
+            * ((days - cfg.time_grace_days).max(0.0) * cfg.time_penalty_per_day)
+                .min(cfg.max_time_penalty)
     }
 
     /// The best story for the features and its score, if it reaches the threshold.
@@ -419,7 +569,9 @@ impl Clusterer {
                 best = Some((s, score));
             }
         }
-        best.filter(|&(_, score)| score >= self.config.threshold)
+        let needed =
+            self.config.threshold + self.config.length_slope / (q.len().max(1) as f32).sqrt();
+        best.filter(|&(_, score)| score >= needed)
     }
 
     /// The candidate stories for `doc` with their scores, best first, without adding it.
@@ -484,12 +636,28 @@ impl Clusterer {
         }
         let q_norm = q_norm.sqrt();
         let alpha = self.config.centroid_weight.clamp(0.0, 1.0);
+        // IDF of every feature of the candidates, computed once (members' features are a subset
+        // of their story's centroid).
+        let mut idf_of = std::mem::take(&mut self.idf_scratch);
+        if idf_of.len() < self.df.len() {
+            idf_of.resize(self.df.len(), 0.0);
+        }
+        let mut touched: Vec<u32> = Vec::new();
+        for &(s, _) in &ranked {
+            for e in &self.stories[&s].centroid {
+                let slot = &mut idf_of[e.term as usize];
+                if *slot == 0.0 {
+                    *slot = self.idf(e.term).max(f32::MIN_POSITIVE);
+                    touched.push(e.term);
+                }
+            }
+        }
         let mut out = Vec::with_capacity(ranked.len());
         for &(s, _) in &ranked {
             let story = &self.stories[&s];
             let (mut dot, mut norm) = (0.0f32, 0.0f32);
             for e in &story.centroid {
-                let idf = self.idf(e.term);
+                let idf = idf_of[e.term as usize];
                 dot += e.weight * self.scratch[e.term as usize];
                 norm += (e.weight * idf) * (e.weight * idf);
             }
@@ -498,15 +666,22 @@ impl Clusterer {
             for m in &story.members {
                 let (mut dot, mut norm) = (0.0f32, 0.0f32);
                 for &(t, w) in m {
-                    let idf = self.idf(t);
+                    let idf = idf_of[t as usize];
                     dot += w * self.scratch[t as usize];
                     norm += (w * idf) * (w * idf);
                 }
                 cos_m = cos_m.max(cosine(dot, q_norm, norm));
             }
-            let score = alpha * cos_c + (1.0 - alpha) * cos_m - self.time_penalty(story, time);
+            let member_share = (1.0 - alpha)
+                * (story.members.len().max(1) as f32).powf(-self.config.crowd_damping.max(0.0));
+            let score = (1.0 - member_share) * cos_c + member_share * cos_m
+                - self.time_penalty(story, time);
             out.push((s, score));
         }
+        for t in touched {
+            idf_of[t as usize] = 0.0;
+        }
+        self.idf_scratch = idf_of;
         for &(t, _) in q {
             self.scratch[t as usize] = 0.0;
         }
@@ -527,17 +702,23 @@ impl Clusterer {
             None => {
                 let sid = self.next_story;
                 self.next_story += 1;
-                let seed = if *seed == doc.id { doc.id.clone() } else { seed.clone() };
+                let seed = if *seed == doc.id {
+                    doc.id.clone()
+                } else {
+                    seed.clone()
+                };
                 self.by_seed.insert(seed.clone(), sid);
                 self.stories.insert(
                     sid,
                     Story {
                         seed,
                         members: Vec::new(),
+                        sources: Vec::new(),
                         size: 0,
                         centroid: Vec::new(),
                         first: None,
                         last: None,
+                        dated: 0,
                         touched: 0,
                     },
                 );
@@ -583,6 +764,7 @@ impl Clusterer {
         if let Some(t) = time {
             story.first = Some(story.first.map_or(t, |f| f.min(t)));
             story.last = Some(story.last.map_or(t, |l| l.max(t)));
+            story.dated += 1;
         }
         let previous = story.touched;
         story.touched = clock;
@@ -595,9 +777,19 @@ impl Clusterer {
             let horizon = self.config.max_age_days.max(1) * 86_400;
             match self.now {
                 None => self.now = Some(t),
+                Some(now) if t > now && t - now <= horizon => {
+                    self.now = Some(t);
+                    self.future_votes = 0;
+                }
                 // A date far beyond the newest one seen is more likely wrong than news from the
-                // future: it does not move the window.
-                Some(now) if t > now && t - now <= horizon => self.now = Some(t),
+                // future: it moves the window only once a few documents agree.
+                Some(now) if t > now => {
+                    self.future_votes += 1;
+                    if self.future_votes >= 3 {
+                        self.now = Some(t);
+                        self.future_votes = 0;
+                    }
+                }
                 _ => {}
             }
         }
@@ -611,7 +803,7 @@ impl Clusterer {
             };
             self.remove_story(sid);
         }
-        if self.clock % 64 == 0
+        if self.clock.is_multiple_of(64)
             && let Some(now) = self.now
         {
             let cutoff = now - self.config.max_age_days.max(1) * 86_400;
@@ -682,28 +874,54 @@ impl Clusterer {
         let mut ids: Vec<u32> = self.stories.keys().copied().collect();
         ids.sort_unstable();
         let mut out = format!(
-            "docs={} stories={} clock={} now={:?} vocab={}\n",
+            "docs={} stories={} clock={} now={:?}/{} vocab={}\n",
             self.live_docs,
             self.stories.len(),
             self.clock,
             self.now,
+            self.future_votes,
             self.vocab.len()
         );
+        let df_sum: u64 = self.df.iter().map(|&d| d as u64).sum();
+        out.push_str(&format!(
+            "df_sum={df_sum} postings={}\n",
+            self.live_postings
+        ));
         for sid in ids {
             let s = &self.stories[&sid];
+            let wsum: f64 = s
+                .centroid
+                .iter()
+                .map(|e| e.weight as f64 * (e.term as f64 + 1.0))
+                .sum();
+            out.push_str(&format!("  centroid={wsum:.6}\n"));
             out.push_str(&format!(
-                "{sid} {} size={} members={} terms={} first={:?} last={:?} touched={}\n",
+                "{sid} {} size={} members={} terms={} first={:?} last={:?} dated={} touched={}\n",
                 s.seed,
                 s.size,
                 s.members.len(),
                 s.centroid.len(),
                 s.first,
                 s.last,
+                s.dated,
                 s.touched
             ));
         }
         out
     }
+}
+
+/// Sorted by feature id and scaled to unit length.
+fn unit(mut v: SparseVec) -> SparseVec {
+    v.retain(|&(_, w)| w > 0.0);
+    v.sort_unstable_by_key(|&(t, _)| t);
+    let norm = v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for e in &mut v {
+            e.1 /= norm;
+        }
+    }
+    v
 }
 
 fn cosine(dot: f32, a: f32, b: f32) -> f32 {

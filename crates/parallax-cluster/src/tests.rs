@@ -40,8 +40,8 @@ fn corpus() -> Vec<(ClusterDoc, usize)> {
             1,
         ),
         (
-            "California blaze spreads, evacuation orders widen",
-            "Firefighters in California struggled to contain a wildfire that spread across dry hills, and officials widened evacuation orders for thousands of residents.",
+            "California wildfire spreads, evacuation orders widen",
+            "Firefighters in northern California struggled to contain a wildfire that spread across dry hills, and officials widened evacuation orders for thousands of residents as strong winds fanned the flames.",
             1,
         ),
         (
@@ -55,8 +55,8 @@ fn corpus() -> Vec<(ClusterDoc, usize)> {
             2,
         ),
         (
-            "Rate hike: central bank lifts borrowing costs again",
-            "Borrowing costs rose again after the central bank lifted its benchmark interest rate by 50 basis points to curb stubborn inflation.",
+            "Rate hike: central bank raises interest rate again to curb inflation",
+            "Borrowing costs rose again after the central bank lifted its benchmark interest rate by half a point to curb stubborn inflation.",
             2,
         ),
         (
@@ -167,11 +167,18 @@ fn no_panic_on_odd_input() {
     let empty = doc("e1", "", "");
     assert_eq!(c.assign(&empty), empty.id);
     let empty2 = doc("e2", "", "");
-    assert_eq!(c.assign(&empty2), empty2.id, "empty documents never join anything");
+    assert_eq!(
+        c.assign(&empty2),
+        empty2.id,
+        "empty documents never join anything"
+    );
     for (i, (t, x)) in [
         ("   ", "\n\n\n"),
         ("!!!", "... — – ¿¡"),
-        ("普京与特朗普通话", "普京与特朗普通话。通话持续了将近一个小时。"),
+        (
+            "普京与特朗普通话",
+            "普京与特朗普通话。通话持续了将近一个小时。",
+        ),
         ("12345", "67890 1,000,000 3.14.15"),
         ("Ü", "ß ǅ Ⅻ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u{0} \u{FEFF}"),
     ]
@@ -199,7 +206,7 @@ fn window_is_bounded() {
         ..ClusterConfig::default()
     };
     let mut c = Clusterer::new(config);
-    for i in 0..50 {
+    for i in 0..2000 {
         let d = doc(
             &format!("w{i}"),
             &format!("Topic{i} unique{i} headline{i}"),
@@ -209,6 +216,41 @@ fn window_is_bounded() {
     }
     assert!(c.stories() <= 5);
     assert!(c.documents() <= 5);
+    // Still works after evictions and index compaction.
+    let a = doc(
+        "p1",
+        "Parliament passes budget law",
+        "The parliament passed the annual budget law after a long debate.",
+    );
+    let b = doc(
+        "p2",
+        "Budget law passed by parliament",
+        "After a long debate the parliament passed the annual budget law.",
+    );
+    let sa = c.assign(&a);
+    assert_eq!(c.assign(&b), sa);
+}
+
+#[test]
+fn old_stories_leave_the_window() {
+    let mut c = Clusterer::new(ClusterConfig::default());
+    let c0 = corpus();
+    let first = dated(c0[0].0.clone(), 1);
+    c.assign(&first);
+    // 200 unrelated documents, dated 40 to 45 days later.
+    for i in 0..200u32 {
+        let mut d = doc(
+            &format!("n{i}"),
+            &format!("Item{i} title{i}"),
+            &format!("text{i} body{i}"),
+        );
+        d.published = Some(Utc.with_ymd_and_hms(2025, 8, 10 + i % 5, 0, 0, 0).unwrap());
+        c.assign(&d);
+    }
+    assert_eq!(c.stories(), 200, "the July story left the window");
+    // The same event again: a new story now.
+    let again = dated(c0[1].0.clone(), 1);
+    assert_eq!(c.assign(&again), again.id);
 }
 
 #[test]
@@ -253,7 +295,9 @@ fn seed_docs() -> Option<Vec<ClusterDoc>> {
         let mut lines = raw.lines();
         let mut title = lines.next().unwrap_or("").trim().to_string();
         if let Some(rest) = title.strip_prefix("date ") {
-            if let Ok(day) = chrono::NaiveDate::parse_from_str(rest.get(..10).unwrap_or(""), "%Y-%m-%d") {
+            if let Ok(day) =
+                chrono::NaiveDate::parse_from_str(rest.get(..10).unwrap_or(""), "%Y-%m-%d")
+            {
                 published = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
             }
             title = rest.get(10..).unwrap_or("").trim().to_string();
@@ -298,26 +342,53 @@ fn seed_documents_join_amid_other_stories() {
     let Some(seeds_docs) = seed_docs() else {
         return;
     };
+    // The corpus' stories 1 to 3 (story 0 is the same event as the seeds).
     let c = corpus();
     let mut cl = Clusterer::new(ClusterConfig::default());
     let mut out = Vec::new();
     for (i, d) in seeds_docs.iter().enumerate() {
-        cl.assign(&c[i].0);
+        let other = cl.assign(&c[3 + i].0);
         out.push(cl.assign(d));
+        assert_ne!(out[i], other);
     }
     assert!(out.iter().all(|s| *s == seeds_docs[0].id), "{out:?}");
 }
 
 #[test]
-#[ignore = "prints seed similarities"]
-fn print_seed_scores() {
+#[ignore = "counts seed permutations that split"]
+fn count_seed_permutation_failures() {
     let Some(docs) = seed_docs() else { return };
-    for i in 0..docs.len() {
-        for j in 0..docs.len() {
-            if i == j { continue; }
-            let mut c = Clusterer::new(ClusterConfig::default());
-            c.assign(&docs[i]);
-            println!("{i}->{j}: {:?}", c.candidates(&docs[j]).first().map(|x| x.1));
+    let mut fails = 0;
+    let mut perm: Vec<usize> = (0..docs.len()).collect();
+    let mut total = 0;
+    // Heap's algorithm, iterative.
+    let n = perm.len();
+    let mut cnt = vec![0usize; n];
+    let mut check = |p: &Vec<usize>| {
+        let order: Vec<&ClusterDoc> = p.iter().map(|&i| &docs[i]).collect();
+        let seeds = cluster(&order);
+        if !seeds.iter().all(|s| *s == order[0].id) {
+            println!("split: {p:?}");
+            fails += 1;
+        }
+        total += 1;
+    };
+    check(&perm);
+    let mut i = 0;
+    while i < n {
+        if cnt[i] < i {
+            if i % 2 == 0 {
+                perm.swap(0, i)
+            } else {
+                perm.swap(cnt[i], i)
+            }
+            check(&perm);
+            cnt[i] += 1;
+            i = 0;
+        } else {
+            cnt[i] = 0;
+            i += 1;
         }
     }
+    println!("{fails}/{total} permutations split");
 }

@@ -7,6 +7,7 @@
 
 mod article;
 mod error;
+mod feed;
 mod id;
 mod source;
 mod store;
@@ -14,6 +15,7 @@ mod story;
 
 pub use article::{Article, DateFound, PublishedTime};
 pub use error::{Error, Result};
+pub use feed::FeedState;
 pub use id::{ArticleId, SourceId, StoryId, content_hash, short_hash};
 pub use source::{OwnershipType, Rating, Source};
 pub use store::{ArticleInsert, Store, StoryRecord};

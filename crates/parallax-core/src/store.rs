@@ -1,4 +1,4 @@
-use crate::{Article, ArticleId, Result, Source, SourceId, Story, StoryId};
+use crate::{Article, ArticleId, FeedState, Result, Source, SourceId, Story, StoryId};
 use chrono::{DateTime, Utc};
 
 /// What [`Store::commit_article`] did.
@@ -67,4 +67,16 @@ pub trait Store: Send + Sync {
 
     /// Numbers of (sources, articles, stories).
     fn counts(&self) -> Result<(usize, usize, usize)>;
+
+    /// The stored article whose URL or canonical URL is `url`: lets the crawler skip pages it has.
+    fn article_by_url(&self, url: &str) -> Result<Option<ArticleId>>;
+
+    /// The state of every feed the crawler has polled, by URL.
+    fn feed_states(&self) -> Result<Vec<FeedState>>;
+
+    /// Inserts or replaces the state of one feed.
+    fn save_feed_state(&self, state: &FeedState) -> Result<()>;
+
+    /// Articles stored per source since `since` (by fetch time), for "articles per day".
+    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>>;
 }

@@ -27,6 +27,38 @@ pub enum Document {
     },
     /// An article given as structured data (a JSON Lines record).
     Record(Record),
+    /// A feed entry found by the crawler, with its page when the page could be fetched.
+    Crawled(Box<Crawled>),
+}
+
+/// A feed entry the crawler found, and what fetching its page gave.
+#[derive(Clone, Debug)]
+pub struct Crawled {
+    /// The outlet (from the source registry): crawled articles are attributed to it.
+    pub source: parallax_core::Source,
+    /// The entry's canonical URL.
+    pub url: String,
+    /// The entry's title in the feed.
+    pub feed_title: Option<String>,
+    /// The entry's summary in the feed (plain text).
+    pub feed_summary: Option<String>,
+    /// The entry's date in the feed.
+    pub feed_published: Option<chrono::DateTime<chrono::Utc>>,
+    /// The language the feed declares.
+    pub feed_language: Option<String>,
+    /// The fetched page, or why it could not be fetched (in words a person understands).
+    pub page: Result<FetchedPage, String>,
+}
+
+/// A fetched article page.
+#[derive(Clone, Debug)]
+pub struct FetchedPage {
+    /// The URL after redirects.
+    pub final_url: String,
+    /// The body (decompressed).
+    pub bytes: Vec<u8>,
+    /// The charset named in the `Content-Type` header, if any.
+    pub charset: Option<String>,
 }
 
 impl Document {
@@ -35,6 +67,7 @@ impl Document {
         match self {
             Document::Html { origin, .. } | Document::Text { origin, .. } => origin,
             Document::Record(r) => &r.origin,
+            Document::Crawled(c) => &c.url,
         }
     }
 }

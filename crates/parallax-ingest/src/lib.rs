@@ -17,5 +17,7 @@
 mod document;
 mod pipeline;
 
-pub use document::{Document, LoadError, Record, collect_files, load_file, MAX_PAGE_BYTES};
+pub use document::{
+    Crawled, Document, FetchedPage, LoadError, MAX_PAGE_BYTES, Record, collect_files, load_file,
+};
 pub use pipeline::{Outcome, Pipeline, PipelineError};

@@ -1,4 +1,4 @@
-use crate::document::{Document, Record};
+use crate::document::{Crawled, Document, Record};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use parallax_cluster::{ClusterConfig, ClusterDoc, Clusterer};
 use parallax_core::{
@@ -191,6 +191,7 @@ fn build_article(
             let (ex, source) = from_record(r);
             (ex, r.url.clone(), source)
         }
+        Document::Crawled(c) => (from_crawled(c), Some(c.url.clone()), Some(c.source.clone())),
     };
     let source = source.or_else(|| default_source.cloned());
     if ex.paragraphs.is_empty() && ex.title.trim().is_empty() {
@@ -304,6 +305,72 @@ fn from_record(r: &Record) -> (Extracted, Option<Source>) {
         warnings,
     };
     (ex, source)
+}
+
+/// Below this much body text, a fetched page is taken to be a paywall, a consent wall or an error
+/// page, and the feed's summary is used when it says more.
+const THIN_PAGE_CHARS: usize = 400;
+
+fn from_crawled(c: &Crawled) -> Extracted {
+    let feed_paragraphs = || -> Vec<String> {
+        c.feed_summary
+            .iter()
+            .flat_map(|s| s.split('\n'))
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
+    let feed_date = c.feed_published.map(|at| PublishedTime {
+        at,
+        found: DateFound::Feed,
+        confidence: 0.8,
+    });
+    match &c.page {
+        Ok(page) => {
+            let mut ex =
+                parallax_extract::extract_html(&page.bytes, Some(&page.final_url), page.charset.as_deref());
+            if ex.title.trim().is_empty()
+                && let Some(t) = &c.feed_title
+            {
+                ex.title = t.clone();
+            }
+            if ex.published.is_none() {
+                ex.published = feed_date;
+            }
+            if ex.language.is_none() {
+                ex.language = c.feed_language.clone();
+            }
+            let body_chars: usize = ex.paragraphs.iter().map(|p| p.chars().count()).sum();
+            let summary = feed_paragraphs();
+            let summary_chars: usize = summary.iter().map(|p| p.chars().count()).sum();
+            if body_chars < THIN_PAGE_CHARS && summary_chars > body_chars {
+                ex.paragraphs = summary;
+                ex.warnings.push(
+                    "the page gave almost no article text (a paywall, consent wall or error page?); showing the feed's summary instead".to_string(),
+                );
+            }
+            ex
+        }
+        Err(reason) => {
+            let paragraphs = feed_paragraphs();
+            let language = c.feed_language.clone().or_else(|| {
+                let sample = format!("{} {}", c.feed_title.as_deref().unwrap_or(""), paragraphs.join(" "));
+                parallax_text::detect_language(&sample).map(str::to_string)
+            });
+            Extracted {
+                title: c.feed_title.clone().unwrap_or_default(),
+                byline: None,
+                published: feed_date,
+                canonical_url: Some(c.url.clone()),
+                site_name: None,
+                language,
+                paragraphs,
+                warnings: vec![format!(
+                    "full text unavailable ({reason}); showing the feed's title and summary"
+                )],
+            }
+        }
+    }
 }
 
 fn parse_record_date(d: &str) -> Option<PublishedTime> {

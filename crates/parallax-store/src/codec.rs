@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use parallax_core::{
-    Article, ArticleId, Coverage, DateFound, OwnershipType, PublishedTime, Rating, Source,
-    SourceId, Story, StoryId, Tally,
+    Article, ArticleId, Coverage, DateFound, FeedState, OwnershipType, PublishedTime, Rating,
+    Source, SourceId, Story, StoryId, Tally,
 };
 use parallax_core::{Error, Result};
 use rusqlite::Row;
@@ -218,6 +218,54 @@ pub(crate) fn story_from_row(row: &Row<'_>, articles: Vec<ArticleId>) -> Result<
         first_seen: parse_time(&first_seen, &what("first_seen"))?,
         last_updated: parse_time(&last_updated, &what("last_updated"))?,
         id: StoryId(id),
+    })
+}
+
+/// The columns [`feed_from_row`] reads.
+pub(crate) const FEED_COLUMNS: &str = "url, source_id, etag, last_modified, last_polled, \
+     last_success, last_error, warnings, consecutive_failures, interval_secs, next_poll, \
+     last_new_entries";
+
+/// Column value of an unsigned count (SQLite integers are `i64`): refused with [`Error::Invalid`]
+/// beyond `i64::MAX`, rather than stored as something that would read back differently.
+pub(crate) fn unsigned_int(n: u64, what: &str) -> Result<i64> {
+    i64::try_from(n).map_err(|_| Error::Invalid(format!("{what}: {n} is too large to store")))
+}
+
+/// Reads an integer column into an unsigned type, turning a negative or out-of-range value into
+/// [`Error::DataCorruption`].
+fn unsigned_col<T: TryFrom<i64>>(row: &Row<'_>, idx: &str, what: &str) -> Result<T> {
+    let n: i64 = col(row, idx)?;
+    T::try_from(n).map_err(|_| Error::DataCorruption(format!("{what}: {n} is out of range")))
+}
+
+/// A feed state from a row selected with [`FEED_COLUMNS`].
+pub(crate) fn feed_from_row(row: &Row<'_>) -> Result<FeedState> {
+    let url: String = col(row, "url")?;
+    let what = |field: &str| format!("feed {url}: {field}");
+    let time = |idx: &str| -> Result<Option<DateTime<Utc>>> {
+        let t: Option<String> = col(row, idx)?;
+        t.map(|t| parse_time(&t, &what(idx))).transpose()
+    };
+    let warnings: String = col(row, "warnings")?;
+    let next_poll: String = col(row, "next_poll")?;
+    Ok(FeedState {
+        source: SourceId(col(row, "source_id")?),
+        etag: col(row, "etag")?,
+        last_modified: col(row, "last_modified")?,
+        last_polled: time("last_polled")?,
+        last_success: time("last_success")?,
+        last_error: col(row, "last_error")?,
+        warnings: from_json(&warnings, &what("warnings"))?,
+        consecutive_failures: unsigned_col(
+            row,
+            "consecutive_failures",
+            &what("consecutive_failures"),
+        )?,
+        interval_secs: unsigned_col(row, "interval_secs", &what("interval_secs"))?,
+        next_poll: parse_time(&next_poll, &what("next_poll"))?,
+        last_new_entries: unsigned_col(row, "last_new_entries", &what("last_new_entries"))?,
+        url,
     })
 }
 

@@ -7,10 +7,13 @@
 //!   column and a provenance column.
 //! - `articles`: every field of [`Article`], plus `seq` (insertion order, never reused) and
 //!   `story_id` (the story that lists the article). Unique by id, by content hash and by canonical
-//!   URL (where there is one).
+//!   URL (where there is one); indexed by URL too, for [`Store::article_by_url`].
 //! - `stories` and `story_articles`: every field of [`Story`]; summary and coverage as JSON text,
 //!   the ordered member list as rows of `story_articles`.
 //! - `problems`: what went wrong with which input, and when.
+//! - `feeds`: every field of [`FeedState`], keyed by feed URL; warnings as JSON text. Counts are
+//!   SQLite integers: an `interval_secs` above `i64::MAX` is refused with [`Error::Invalid`], and
+//!   a stored count that is negative or too large for its type reads as [`Error::DataCorruption`].
 //! - `articles_fts`: a full-text index of article titles and bodies, for [`SqliteStore::search`].
 //!
 //! Times are RFC 3339 text in UTC with a fixed number of digits, so their text sorts as the times
@@ -58,12 +61,13 @@ pub use schema::SCHEMA_VERSION;
 
 use chrono::{DateTime, Utc};
 use codec::{
-    ARTICLE_COLUMNS, SOURCE_COLUMNS, STORY_COLUMNS, article_from_row, article_story_from_row,
-    fmt_time, parse_time, source_from_row, story_from_row, to_json,
+    ARTICLE_COLUMNS, FEED_COLUMNS, SOURCE_COLUMNS, STORY_COLUMNS, article_from_row,
+    article_story_from_row, feed_from_row, fmt_time, parse_time, source_from_row, story_from_row,
+    to_json,
 };
 use parallax_core::{
-    Article, ArticleId, ArticleInsert, Error, Result, Source, SourceId, Store, Story, StoryId,
-    StoryRecord,
+    Article, ArticleId, ArticleInsert, Error, FeedState, Result, Source, SourceId, Store, Story,
+    StoryId, StoryRecord,
 };
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, ErrorCode, Row, TransactionBehavior, params};
@@ -179,16 +183,26 @@ impl SqliteStore {
             other => other,
         };
         let conn = Connection::open(path).map_err(|e| at(backend(e)))?;
-        Self::init(conn, Some(path.to_path_buf())).map_err(at)
+        Self::init(conn, Some(path.to_path_buf()), SCHEMA_VERSION).map_err(at)
     }
 
     /// A new, empty store in memory, gone when dropped. For tests and one-off runs.
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory().map_err(backend)?;
-        Self::init(conn, None)
+        Self::init(conn, None, SCHEMA_VERSION)
     }
 
-    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
+    /// Opens the file and migrates it to `version` only: a file as the Parallax of that version
+    /// left it, for migration tests. Only the calls that version supported may be made on it.
+    #[cfg(test)]
+    fn open_at_version(path: &Path, version: u32) -> Result<Self> {
+        let conn = Connection::open(path).map_err(backend)?;
+        Self::init(conn, Some(path.to_path_buf()), version)
+    }
+
+    /// Sets the connection up and migrates the file to `version` (always [`SCHEMA_VERSION`] but
+    /// in tests).
+    fn init(mut conn: Connection, path: Option<PathBuf>, version: u32) -> Result<Self> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(backend)?;
@@ -209,7 +223,7 @@ impl SqliteStore {
                     .map_err(backend)?;
             }
         }
-        schema::migrate(&mut conn)?;
+        schema::migrate(&mut conn, version)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             path,
@@ -465,6 +479,12 @@ fn upsert_story(conn: &Connection, story: &Story) -> Result<()> {
     Ok(())
 }
 
+/// The article whose URL or canonical URL is `?1`. Both columns are indexed: SQLite answers the
+/// OR with two index lookups. The oldest match wins when two articles match (one by URL, another
+/// by canonical URL).
+const ARTICLE_BY_URL: &str =
+    "SELECT id FROM articles WHERE url = ?1 OR canonical_url = ?1 ORDER BY seq LIMIT 1";
+
 fn article_ids(conn: &Connection, story: &str) -> Result<Vec<ArticleId>> {
     query_vec(
         conn,
@@ -678,11 +698,211 @@ impl Store for SqliteStore {
             row.ok_or_else(|| Error::Backend("count query returned no row".to_string()))
         })
     }
+
+    fn article_by_url(&self, url: &str) -> Result<Option<ArticleId>> {
+        self.read(|conn| {
+            query_opt(conn, ARTICLE_BY_URL, &[&url], |r| {
+                Ok(ArticleId(text(r, 0)?))
+            })
+        })
+    }
+
+    fn feed_states(&self) -> Result<Vec<FeedState>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                &format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY url"),
+                &[],
+                feed_from_row,
+            )
+        })
+    }
+
+    fn save_feed_state(&self, f: &FeedState) -> Result<()> {
+        let what = |field: &str| format!("feed {}: {field}", f.url);
+        let interval = codec::unsigned_int(f.interval_secs, &what("interval_secs"))?;
+        let warnings = to_json(&f.warnings)?;
+        self.write(|conn| {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO feeds (url, source_id, etag, last_modified, last_polled, \
+                 last_success, last_error, warnings, consecutive_failures, interval_secs, \
+                 next_poll, last_new_entries) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    f.url,
+                    f.source.0,
+                    f.etag,
+                    f.last_modified,
+                    f.last_polled.as_ref().map(fmt_time),
+                    f.last_success.as_ref().map(fmt_time),
+                    f.last_error,
+                    warnings,
+                    f.consecutive_failures,
+                    interval,
+                    fmt_time(&f.next_poll),
+                    f.last_new_entries,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT source_id, count(*) FROM articles WHERE fetched_at >= ?1 \
+                 GROUP BY source_id ORDER BY source_id",
+                &[&fmt_time(&since)],
+                |r| {
+                    let id = text(r, 0)?;
+                    let n = count(r.get(1).map_err(backend)?, &id)?;
+                    Ok((SourceId(id), n))
+                },
+            )
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+    use parallax_core::{Coverage, content_hash};
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 7, 3, 12, 0, 0).unwrap()
+    }
+
+    fn article(key: &str, source: &str) -> Article {
+        let url = format!("https://{source}/{key}");
+        Article {
+            id: ArticleId::from_key(&url),
+            source: SourceId::from_key(source),
+            url: Some(format!("{url}?utm_source=x")),
+            canonical_url: Some(url),
+            title: format!("Title {key}"),
+            byline: None,
+            published: None,
+            language: Some("en".into()),
+            paragraphs: vec![format!("Body of {key}.")],
+            content_hash: content_hash(key),
+            fetched_at: t0(),
+            origin: format!("/in/{key}.html"),
+            warnings: vec![],
+        }
+    }
+
+    fn story(id: &str, members: &[&Article]) -> Story {
+        Story {
+            id: StoryId::from(id),
+            title: format!("Story {id}"),
+            summary: vec![],
+            coverage: Coverage::default(),
+            articles: members.iter().map(|a| a.id.clone()).collect(),
+            first_seen: t0(),
+            last_updated: t0(),
+        }
+    }
+
+    /// A file written by the version 1 code (every call it had) opens with the current code,
+    /// migrated, with all its data, and takes the calls that came later.
+    #[test]
+    fn a_version_1_file_migrates_without_losing_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let a = article("a", "example.com");
+        let b = article("b", "example.org");
+        let source = Source {
+            id: SourceId::from_key("example.com"),
+            name: "Example".into(),
+            home_page: Some("https://example.com/".into()),
+            country: Some("US".into()),
+            languages: vec!["en".into()],
+            owner: None,
+            ownership: None,
+            bias: None,
+            factuality: None,
+            feeds: vec!["https://example.com/feed".into()],
+        };
+        {
+            let v1 = SqliteStore::open_at_version(&path, 1).unwrap();
+            assert_eq!(v1.schema_version().unwrap(), 1);
+            v1.upsert_source(&source).unwrap();
+            v1.commit_article(&a, &story("sto-a", &[&a])).unwrap();
+            v1.commit_article(&b, &story("sto-a", &[&a, &b])).unwrap();
+            v1.record_problem("/in/bad.html", "refused").unwrap();
+            let c = v1.lock();
+            let feeds: i64 = c
+                .query_row(
+                    "SELECT count(*) FROM sqlite_schema WHERE name = 'feeds'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(feeds, 0, "version 1 has no feeds table");
+        }
+
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(SCHEMA_VERSION, 2);
+        assert_eq!(store.counts().unwrap(), (1, 2, 1));
+        assert_eq!(store.source(&source.id).unwrap(), Some(source));
+        assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
+        assert_eq!(
+            store
+                .story(&StoryId::from("sto-a"))
+                .unwrap()
+                .unwrap()
+                .articles,
+            vec![a.id.clone(), b.id.clone()]
+        );
+        assert_eq!(store.problems(10).unwrap().len(), 1);
+        assert_eq!(store.search("Body", 10).unwrap().len(), 2);
+        let logged: Vec<u32> = query_vec(
+            &store.lock(),
+            "SELECT version FROM schema_migrations ORDER BY version",
+            &[],
+            |r| r.get(0).map_err(backend),
+        )
+        .unwrap();
+        assert_eq!(logged, vec![1, 2]);
+
+        // The new calls work on the migrated file, on the old rows.
+        assert_eq!(
+            store.article_by_url(a.url.as_deref().unwrap()).unwrap(),
+            Some(a.id.clone())
+        );
+        assert_eq!(
+            store.source_article_counts(t0()).unwrap(),
+            vec![(a.source.clone(), 1), (b.source.clone(), 1)]
+        );
+        let feed = FeedState::new("https://example.com/feed", a.source.clone(), 900, t0());
+        store.save_feed_state(&feed).unwrap();
+        assert_eq!(store.feed_states().unwrap(), vec![feed]);
+        drop(store);
+        let again = SqliteStore::open(&path).unwrap();
+        assert_eq!(again.counts().unwrap(), (1, 2, 1));
+        assert_eq!(again.feed_states().unwrap().len(), 1);
+    }
+
+    /// The URL lookup uses the indexes, not a scan of every article.
+    #[test]
+    fn article_by_url_is_indexed() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let plan: Vec<String> = query_vec(
+            &store.lock(),
+            &format!("EXPLAIN QUERY PLAN {ARTICLE_BY_URL}"),
+            &[&"https://example.com/a"],
+            |r| text(r, 3),
+        )
+        .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains("articles_by_url"), "{plan}");
+        assert!(plan.contains("articles_by_canonical_url"), "{plan}");
+        assert!(!plan.contains("SCAN articles"), "{plan}");
+    }
 
     #[test]
     fn fts_queries_are_quoted() {

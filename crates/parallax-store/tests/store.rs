@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use parallax_core::{
-    Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, Error, OwnershipType,
-    PublishedTime, Rating, Source, SourceId, Store, Story, StoryId, Tally, content_hash,
+    Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, Error, FeedState,
+    OwnershipType, PublishedTime, Rating, Source, SourceId, Store, Story, StoryId, Tally,
+    content_hash,
 };
 use parallax_store::{SCHEMA_VERSION, SqliteStore};
 use std::path::Path;
@@ -1057,4 +1058,194 @@ fn a_share_that_is_not_a_number_does_not_make_a_story_unreadable() {
     let shares: Vec<f64> = back.coverage.bias.iter().map(|t| t.share).collect();
     assert_eq!(shares, [0.0, 0.0, 0.25]);
     assert_eq!(store.stories(10, 0).unwrap().len(), 1);
+}
+
+/// A feed state with every optional field set and extreme values.
+fn full_feed() -> FeedState {
+    FeedState {
+        url: "https://kyivindependent.com/feed/?lang=uk&ü=1".into(),
+        source: SourceId::from_key("kyivindependent.com"),
+        etag: Some("W/\"5f3-«тег»\"".into()),
+        last_modified: Some("Thu, 03 Jul 2025 11:59:59 GMT".into()),
+        last_polled: Some(t0() + Duration::nanoseconds(123_456_789)),
+        last_success: Some(t0() - Duration::days(1)),
+        last_error: Some("HTTP 503: the server is busy — will retry".into()),
+        warnings: vec![
+            "entry 3 has no link".into(),
+            String::new(),
+            "entry \"x\" repeated".into(),
+        ],
+        consecutive_failures: u32::MAX,
+        interval_secs: i64::MAX as u64,
+        next_poll: t0() + Duration::minutes(15),
+        last_new_entries: u32::MAX,
+    }
+}
+
+#[test]
+fn feed_states_round_trip_replace_and_come_by_url() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.feed_states().unwrap(), vec![]);
+
+    let full = full_feed();
+    let bare = FeedState::new(
+        "https://b.example/rss",
+        SourceId::from_key("b.example"),
+        0,
+        t0(),
+    );
+    let first = FeedState::new(
+        "https://a.example/atom",
+        SourceId::from_key("a.example"),
+        60,
+        t0(),
+    );
+    for f in [&full, &bare, &first] {
+        store.save_feed_state(f).unwrap();
+    }
+    let expected = vec![first.clone(), bare.clone(), full.clone()];
+    assert_eq!(store.feed_states().unwrap(), expected);
+
+    // Replacing: every field follows, Some to None and back, and no row is added.
+    let mut emptied = FeedState::new(&full.url, SourceId::from_key("other.example"), 1, t0());
+    emptied.warnings = vec![];
+    store.save_feed_state(&emptied).unwrap();
+    let mut filled = full_feed();
+    filled.url = bare.url.clone();
+    store.save_feed_state(&filled).unwrap();
+    let expected = vec![first.clone(), filled.clone(), emptied.clone()];
+    assert_eq!(store.feed_states().unwrap(), expected);
+
+    // An interval SQLite cannot hold is refused, and nothing is written.
+    let mut huge = first.clone();
+    huge.interval_secs = u64::MAX;
+    huge.consecutive_failures = 7;
+    assert!(matches!(
+        store.save_feed_state(&huge),
+        Err(Error::Invalid(_))
+    ));
+    assert_eq!(store.feed_states().unwrap(), expected);
+
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.feed_states().unwrap(), expected);
+    assert_eq!(store.counts().unwrap(), (0, 0, 0), "feeds are not sources");
+}
+
+#[test]
+fn articles_are_found_by_url_or_canonical_url() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut a = article("a", 0);
+    a.url = Some("https://example.com/a?utm_source=feed".into());
+    let mut local = article("local", 1);
+    local.url = None;
+    local.canonical_url = None;
+    let mut plain = article("plain", 2);
+    plain.canonical_url = None;
+    store.commit_article(&a, &story("sto-a", &[&a], 0)).unwrap();
+    store
+        .commit_article(&local, &story("sto-a", &[&a, &local], 1))
+        .unwrap();
+    store
+        .commit_article(&plain, &story("sto-a", &[&a, &local, &plain], 2))
+        .unwrap();
+
+    let by = |url: &str| store.article_by_url(url).unwrap();
+    assert_eq!(
+        by("https://example.com/a?utm_source=feed"),
+        Some(a.id.clone())
+    );
+    assert_eq!(by("https://example.com/a"), Some(a.id.clone()));
+    assert_eq!(by("https://example.com/plain"), Some(plain.id.clone()));
+    assert_eq!(by("https://example.com/local"), None);
+    assert_eq!(
+        by("https://example.com/A"),
+        None,
+        "URLs are compared exactly"
+    );
+    assert_eq!(by(""), None);
+    assert_eq!(
+        by("/in/local.html"),
+        None,
+        "the origin is not a URL of the article"
+    );
+}
+
+#[test]
+fn articles_are_counted_per_source_since_a_time() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    assert_eq!(store.source_article_counts(t0()).unwrap(), vec![]);
+    let in_source = |key: &str, minutes: i64, source: &str| Article {
+        source: SourceId::from_key(source),
+        ..article(key, minutes)
+    };
+    let arts = [
+        in_source("a1", 0, "a.example"),
+        in_source("a2", 10, "a.example"),
+        in_source("a3", 20, "a.example"),
+        in_source("b1", 5, "b.example"),
+        in_source("c1", 30, "c.example"),
+        in_source("c2", -60, "c.example"),
+    ];
+    let mut members: Vec<&Article> = Vec::new();
+    for a in &arts {
+        members.push(a);
+        store.commit_article(a, &story("sto", &members, 0)).unwrap();
+    }
+    let (a, b, c) = (
+        SourceId::from_key("a.example"),
+        SourceId::from_key("b.example"),
+        SourceId::from_key("c.example"),
+    );
+    let sorted = |mut v: Vec<(SourceId, usize)>| {
+        v.sort();
+        v
+    };
+    let counts = |minutes: i64| store.source_article_counts(t0() + Duration::minutes(minutes));
+    assert_eq!(
+        counts(-60).unwrap(),
+        sorted(vec![(a.clone(), 3), (b.clone(), 1), (c.clone(), 2)])
+    );
+    // The cut is inclusive: an article fetched exactly at `since` counts.
+    assert_eq!(
+        counts(5).unwrap(),
+        sorted(vec![(a.clone(), 2), (b.clone(), 1), (c.clone(), 1)])
+    );
+    assert_eq!(
+        counts(6).unwrap(),
+        sorted(vec![(a.clone(), 2), (c.clone(), 1)])
+    );
+    assert_eq!(counts(30).unwrap(), vec![(c, 1)]);
+    assert_eq!(counts(31).unwrap(), vec![]);
+}
+
+#[test]
+fn corrupt_feed_rows_give_errors_not_panics() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).unwrap();
+    store.save_feed_state(&full_feed()).unwrap();
+    let c = raw(&path);
+    for sql in [
+        "UPDATE feeds SET consecutive_failures = -1",
+        "UPDATE feeds SET consecutive_failures = 4294967296",
+        "UPDATE feeds SET last_new_entries = -5",
+        "UPDATE feeds SET last_new_entries = 9999999999",
+        "UPDATE feeds SET interval_secs = -1",
+        "UPDATE feeds SET interval_secs = 'hourly'",
+        "UPDATE feeds SET interval_secs = 1.5",
+        "UPDATE feeds SET next_poll = 'soon'",
+        "UPDATE feeds SET last_polled = 'yesterday'",
+        "UPDATE feeds SET last_success = 42",
+        "UPDATE feeds SET warnings = 'not json'",
+        "UPDATE feeds SET warnings = '[1, 2]'",
+        "UPDATE feeds SET etag = x'00ff'",
+    ] {
+        c.execute_batch(sql).unwrap();
+        let r = store.feed_states();
+        assert!(matches!(r, Err(Error::DataCorruption(_))), "{sql}: {r:?}");
+        c.execute("DELETE FROM feeds", []).unwrap();
+        store.save_feed_state(&full_feed()).unwrap();
+        assert_eq!(store.feed_states().unwrap(), vec![full_feed()]);
+    }
 }

@@ -3,20 +3,113 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Capitalised words that start many sentences but never name anything.
 const NOT_NAMES: &[&str] = &[
-    "according", "after", "again", "also", "although", "asked", "because", "before", "but",
-    "during", "earlier", "every", "for", "here", "however", "if", "in", "it", "later", "many",
-    "meanwhile", "monday", "more", "most", "now", "one", "some", "still", "that", "the", "then",
-    "there", "these", "they", "this", "those", "thursday", "today", "tuesday", "wednesday",
-    "friday", "saturday", "sunday", "two", "we", "what", "when", "while", "with", "yesterday",
-    "a", "an", "as", "at", "by", "he", "she", "his", "her", "our", "their", "its", "i", "you",
-    "and", "or", "on", "of", "to", "from", "so", "yet", "not", "no", "yes", "do", "did", "is",
-    "was", "are", "were", "will", "would", "can", "could", "should", "may", "might", "read",
-    "watch", "click", "subscribe", "share", "advertisement", "related", "photo", "video", "getty",
-    "images", "file", "new",
+    "according",
+    "after",
+    "again",
+    "also",
+    "although",
+    "asked",
+    "because",
+    "before",
+    "but",
+    "during",
+    "earlier",
+    "every",
+    "for",
+    "here",
+    "however",
+    "if",
+    "in",
+    "it",
+    "later",
+    "many",
+    "meanwhile",
+    "monday",
+    "more",
+    "most",
+    "now",
+    "one",
+    "some",
+    "still",
+    "that",
+    "the",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "thursday",
+    "today",
+    "tuesday",
+    "wednesday",
+    "friday",
+    "saturday",
+    "sunday",
+    "two",
+    "we",
+    "what",
+    "when",
+    "while",
+    "with",
+    "yesterday",
+    "a",
+    "an",
+    "as",
+    "at",
+    "by",
+    "he",
+    "she",
+    "his",
+    "her",
+    "our",
+    "their",
+    "its",
+    "i",
+    "you",
+    "and",
+    "or",
+    "on",
+    "of",
+    "to",
+    "from",
+    "so",
+    "yet",
+    "not",
+    "no",
+    "yes",
+    "do",
+    "did",
+    "is",
+    "was",
+    "are",
+    "were",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "read",
+    "watch",
+    "click",
+    "subscribe",
+    "share",
+    "advertisement",
+    "related",
+    "photo",
+    "video",
+    "getty",
+    "images",
+    "file",
+    "new",
 ];
 
 /// Connectors allowed inside a name ("Bank of England", "Charles de Gaulle").
-const CONNECTORS: &[&str] = &["of", "de", "da", "del", "der", "van", "von", "al", "bin", "la", "le"];
+const CONNECTORS: &[&str] = &[
+    "of", "de", "da", "del", "der", "van", "von", "al", "bin", "la", "le",
+];
 
 fn is_capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
@@ -122,10 +215,12 @@ pub fn named_entities(text: &str) -> Vec<String> {
         } else {
             pending_connector = None;
             flush(&mut current, current_starts_sentence, &mut out);
-            if token
-                .chars()
-                .any(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | '"' | '“' | '”' | '—' | '|' | '•'))
-                || token.chars().any(|c| c == '-' || c == '–') && sentence_start
+            if token.chars().any(|c| {
+                matches!(
+                    c,
+                    '.' | '!' | '?' | ':' | ';' | '"' | '“' | '”' | '—' | '|' | '•'
+                )
+            }) || token.chars().any(|c| c == '-' || c == '–') && sentence_start
             {
                 sentence_start = true;
             }
@@ -169,7 +264,10 @@ mod tests {
         assert!(e.contains(&"kremlin".to_string()), "{e:?}");
         assert!(e.contains(&"yuri ushakov".to_string()), "{e:?}");
         assert!(e.contains(&"vladimir putin".to_string()), "{e:?}");
-        assert!(e.contains(&"us president donald trump".to_string()), "{e:?}");
+        assert!(
+            e.contains(&"us president donald trump".to_string()),
+            "{e:?}"
+        );
         assert!(e.contains(&"white house".to_string()), "{e:?}");
         assert!(e.contains(&"bank of england".to_string()), "{e:?}");
         assert!(!e.iter().any(|x| x == "asked" || x == "the"), "{e:?}");
@@ -177,14 +275,20 @@ mod tests {
 
     #[test]
     fn title_case() {
-        assert!(is_title_case("Supreme Court Sides With Police Officers In Two Cases"));
-        assert!(!is_title_case("Supreme Court sides with police officers in two cases"));
+        assert!(is_title_case(
+            "Supreme Court Sides With Police Officers In Two Cases"
+        ));
+        assert!(!is_title_case(
+            "Supreme Court sides with police officers in two cases"
+        ));
     }
 
     #[test]
     fn finds_numbers() {
         assert_eq!(
-            numbers("Russia launched 550 drones, 1,200 shells and $4.5 trillion on the 6th at 10 a.m. 3 times"),
+            numbers(
+                "Russia launched 550 drones, 1,200 shells and $4.5 trillion on the 6th at 10 a.m. 3 times"
+            ),
             vec!["550", "1200", "4.5", "10"]
         );
         assert!(numbers("").is_empty());

@@ -5,11 +5,12 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
 use parallax_core::{
-    Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, OwnershipType, PublishedTime,
-    Rating, Result, Source, SourceId, Store, Story, StoryId, StoryRecord, Tally,
+    Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, FeedState, OwnershipType,
+    PublishedTime, Rating, Result, Source, SourceId, Store, Story, StoryId, StoryRecord, Tally,
 };
 use parallax_web::{CONTENT_SECURITY_POLICY, router, story_rows, story_view};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
@@ -23,6 +24,7 @@ struct MemStore {
     articles: Mutex<Vec<(Article, StoryId)>>,
     stories: Mutex<Vec<Story>>,
     problems: Mutex<Vec<(DateTime<Utc>, String, String)>>,
+    feeds: Mutex<BTreeMap<String, FeedState>>,
 }
 
 impl Store for MemStore {
@@ -146,6 +148,34 @@ impl Store for MemStore {
             self.articles.lock().unwrap().len(),
             self.stories.lock().unwrap().len(),
         ))
+    }
+    fn article_by_url(&self, url: &str) -> Result<Option<ArticleId>> {
+        Ok(self
+            .articles
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(a, _)| a.url.as_deref() == Some(url) || a.canonical_url.as_deref() == Some(url))
+            .map(|(a, _)| a.id.clone()))
+    }
+    fn feed_states(&self) -> Result<Vec<FeedState>> {
+        Ok(self.feeds.lock().unwrap().values().cloned().collect())
+    }
+    fn save_feed_state(&self, state: &FeedState) -> Result<()> {
+        self.feeds
+            .lock()
+            .unwrap()
+            .insert(state.url.clone(), state.clone());
+        Ok(())
+    }
+    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>> {
+        let mut counts = BTreeMap::new();
+        for (a, _) in self.articles.lock().unwrap().iter() {
+            if a.fetched_at >= since {
+                *counts.entry(a.source.clone()).or_insert(0) += 1;
+            }
+        }
+        Ok(counts.into_iter().collect())
     }
 }
 

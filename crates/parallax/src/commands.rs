@@ -223,7 +223,11 @@ fn story(store: &dyn Store, id: &str, format: Format) -> Result<ExitCode> {
             .iter()
             .map(|t| format!("{} {} ({:.0}%)", t.label, t.count, t.share * 100.0))
             .collect();
-        println!("  {name}: {}", parts.join(", "));
+        if parts.is_empty() {
+            println!("  {name}: no known sources");
+        } else {
+            println!("  {name}: {}", parts.join(", "));
+        }
     }
     let day = |d: Option<chrono::DateTime<chrono::Utc>>| {
         d.map_or_else(|| "unknown".to_string(), |d| d.format("%Y-%m-%d %H:%M UTC").to_string())
