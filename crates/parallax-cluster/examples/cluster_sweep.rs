@@ -29,6 +29,7 @@ fn load(path: &str) -> Vec<Doc> {
                         text: a["text"].as_str().unwrap_or("").to_string(),
                         language: None,
                         published: None,
+                        source: None,
                     },
                 });
             }
@@ -41,6 +42,7 @@ fn load(path: &str) -> Vec<Doc> {
                     text: v["text"].as_str().unwrap_or("").to_string(),
                     language: None,
                     published: None,
+                    source: v["source"].as_str().map(str::to_string),
                 },
             });
         }
@@ -66,6 +68,29 @@ fn bcubed(pred: &[usize], gold: &[usize]) -> (f64, f64, f64) {
     }
     let (p, r) = (p / n, r / n);
     (p, r, 2.0 * p * r / (p + r))
+}
+
+/// Pairwise F1 over article pairs.
+fn pairwise(pred: &[usize], gold: &[usize]) -> f64 {
+    let mut pc: HashMap<usize, u64> = HashMap::new();
+    let mut gc: HashMap<usize, u64> = HashMap::new();
+    let mut both: HashMap<(usize, usize), u64> = HashMap::new();
+    for (&p, &g) in pred.iter().zip(gold) {
+        *pc.entry(p).or_default() += 1;
+        *gc.entry(g).or_default() += 1;
+        *both.entry((p, g)).or_default() += 1;
+    }
+    let pairs =
+        |m: &mut dyn Iterator<Item = u64>| m.map(|n| n * n.saturating_sub(1) / 2).sum::<u64>();
+    let tp = pairs(&mut both.values().copied()) as f64;
+    let pp = pairs(&mut pc.values().copied()) as f64;
+    let gp = pairs(&mut gc.values().copied()) as f64;
+    let (p, r) = (tp / pp.max(1.0), tp / gp.max(1.0));
+    if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    }
 }
 
 fn env(name: &str, v: &mut f32) {
@@ -105,6 +130,14 @@ fn main() {
     env("PX_CROWD", &mut cfg.crowd_damping);
     env("PX_BIGRAM", &mut cfg.bigram_weight);
     env("PX_IDFP", &mut cfg.idf_power);
+    env("PX_JOIN", &mut cfg.join_probability);
+    let mut rerank = cfg.rerank as f32;
+    env("PX_RERANK", &mut rerank);
+    cfg.rerank = rerank as usize;
+    if std::env::var("PX_HAND").is_ok() {
+        // The hand-weighted score alone (no pair model).
+        cfg.pair_weights.clear();
+    }
     let mut cand = cfg.candidates as f32;
     env("PX_CAND", &mut cand);
     cfg.candidates = cand as usize;
@@ -122,6 +155,11 @@ fn main() {
     let shuffle = std::env::var("PX_SHUFFLE").is_ok();
     for f in files {
         let mut docs = load(&f);
+        if std::env::var("PX_NOSOURCE").is_ok() {
+            for d in &mut docs {
+                d.doc.source = None;
+            }
+        }
         if std::env::var("PX_LONG").is_ok() {
             // Speed check on article-length bodies: each body followed by four others' bodies.
             let bodies: Vec<String> = docs.iter().map(|d| d.doc.text.clone()).collect();
@@ -166,8 +204,9 @@ fn main() {
             println!("largest: {:?}", &sizes[..sizes.len().min(15)]);
         }
         println!(
-            "{:<40} P {p:.4} R {r:.4} F1 {f1:.4} stories {k}/{} {rate:.0} docs/s",
+            "{:<40} P {p:.4} R {r:.4} F1 {f1:.4} pairwise F1 {:.4} stories {k}/{} {rate:.0} docs/s",
             f.rsplit('/').next().unwrap_or(""),
+            pairwise(&pred, &gold),
             gid.len()
         );
         if shuffle {
@@ -191,7 +230,8 @@ fn main() {
             }
             let (_, _, agree) = bcubed(&back, &pred);
             println!(
-                "  shuffled: P {p:.4} R {r:.4} F1 {f1:.4}; BCubed F1 between orders {agree:.4}"
+                "  shuffled: P {p:.4} R {r:.4} F1 {f1:.4} pairwise F1 {:.4}; BCubed F1 between orders {agree:.4}",
+                pairwise(&spred, &sgold)
             );
         }
     }

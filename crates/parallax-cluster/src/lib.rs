@@ -7,8 +7,13 @@
 //! have had when they arrived. A document is compared with the stories that share its rarer
 //! features (an inverted index over story centroids); for the best candidates the score is a blend
 //! of the cosine with the story centroid and the best cosine with a member, minus a soft penalty for
-//! distance in time. Above [`ClusterConfig::threshold`] the document joins the best story; otherwise
-//! it starts a new one. The window is bounded (number of stories and age), so the cost per
+//! distance in time. The best few candidates by that score are then rescored by a learned pair
+//! model (logistic regression over [`PAIR_CHANNELS`]: centroid and member cosines, title–title,
+//! body–body and title–body cosines, entity and number cosines, document length, whether the story
+//! already holds an article from the same outlet, and the best competing score; weights fitted by
+//! `examples/cluster_fit.rs`). When the most probable story reaches
+//! [`ClusterConfig::join_probability`] the document joins it; otherwise it starts a new one (with
+//! no pair weights, the hand-weighted score and [`ClusterConfig::threshold`] decide). The window is bounded (number of stories and age), so the cost per
 //! document does not grow with the size of the archive.
 #![warn(missing_docs)]
 
@@ -117,8 +122,11 @@ pub struct ClusterConfig {
     pub rerank: usize,
 }
 
+/// Number of the pair model's channels.
+pub const PAIR_N: usize = 13;
+
 /// Names of the pair model's channels, in the order of [`ClusterConfig::pair_weights`].
-pub const PAIR_CHANNELS: [&str; 13] = [
+pub const PAIR_CHANNELS: [&str; PAIR_N] = [
     "bias",
     "base score",
     "centroid cosine",
@@ -135,11 +143,16 @@ pub const PAIR_CHANNELS: [&str; 13] = [
 ];
 
 /// The fitted pair-model weights (see [`ClusterConfig::pair_weights`]). Fitted by
-/// `cargo run --release -p parallax-cluster --example cluster_fit` (logistic regression by plain
-/// gradient descent on (document, candidate story) pairs from replaying both development sets with
-/// the gold clustering as state: positives are the document's gold story, negatives the other
-/// top candidates, hard negatives by construction).
-pub const FITTED_PAIR_WEIGHTS: [f32; 13] = [0.0; 13];
+/// `cargo run --release -p parallax-cluster --example cluster_fit`: logistic regression (Newton
+/// iterations, ridge 1e-3) on (document, candidate story) pairs collected by replaying both
+/// development sets (shared/eval/clustering: allsides-dev and neus-train, each weighing the same)
+/// with the gold clustering as state; positives are the document's gold story built so far,
+/// negatives the other top candidates by the hand-weighted score (hard negatives); with
+/// `rerank: 2`. The join cut (0.45) was chosen on the online BCubed F1 of both sets.
+pub const FITTED_PAIR_WEIGHTS: [f32; PAIR_N] = [
+    -2.5877, 3.0436, 4.0723, 2.6027, -0.0432, 1.4747, -0.3798, -0.1184, -0.1420, 2.6786, -1.2432,
+    -2.3550, -7.5582,
+];
 
 impl Default for ClusterConfig {
     fn default() -> Self {
@@ -168,8 +181,8 @@ impl Default for ClusterConfig {
             max_df_fraction: 0.1,
             prior: None,
             pair_weights: FITTED_PAIR_WEIGHTS.to_vec(),
-            join_probability: 0.5,
-            rerank: 8,
+            join_probability: 0.45,
+            rerank: 2,
         }
     }
 }
@@ -413,15 +426,11 @@ impl Clusterer {
         let title_terms = analyzer.terms(&doc.title);
         let body_terms = analyzer.terms(body);
         let title_case = is_title_case(&doc.title);
-        let mut entities: Vec<(String, f32)> = Vec::new();
+        let mut entities: Vec<(String, bool)> = Vec::new();
         if !title_case {
-            entities.extend(
-                named_entities(&doc.title)
-                    .into_iter()
-                    .map(|e| (e, self.config.title_weight)),
-            );
+            entities.extend(named_entities(&doc.title).into_iter().map(|e| (e, true)));
         }
-        entities.extend(named_entities(body).into_iter().map(|e| (e, 1.0)));
+        entities.extend(named_entities(body).into_iter().map(|e| (e, false)));
         let mut name_words: std::collections::HashSet<String> = std::collections::HashSet::new();
         if self.config.name_word_weight != 1.0 {
             for (e, _) in &entities {
@@ -451,10 +460,20 @@ impl Clusterer {
         };
         if cfg.bigram_weight > 0.0 {
             for w in title_terms.windows(2) {
-                add(format!("\u{3}{} {}", w[0], w[1]), true, 1.0, cfg.bigram_weight);
+                add(
+                    format!("\u{3}{} {}", w[0], w[1]),
+                    true,
+                    1.0,
+                    cfg.bigram_weight,
+                );
             }
             for w in body_terms.windows(2) {
-                add(format!("\u{3}{} {}", w[0], w[1]), false, 1.0, cfg.bigram_weight);
+                add(
+                    format!("\u{3}{} {}", w[0], w[1]),
+                    false,
+                    1.0,
+                    cfg.bigram_weight,
+                );
             }
         }
         let kind = |t: &String| {
@@ -487,9 +506,8 @@ impl Clusterer {
             }
         }
         if cfg.entity_weight > 0.0 {
-            for (e, n) in entities {
-                // Title entities came with the title weight.
-                add(format!("\u{1}{e}"), n != 1.0, 1.0, cfg.entity_weight);
+            for (e, title) in entities {
+                add(format!("\u{1}{e}"), title, 1.0, cfg.entity_weight);
             }
         }
         if cfg.number_weight > 0.0 {
@@ -561,8 +579,25 @@ impl Clusterer {
     }
 
     /// The best story for the features and its score, if it reaches the threshold.
-    fn best_story(&mut self, q: &SparseVec, time: Option<i64>) -> Option<(u32, f32)> {
-        let scored = self.score_candidates(q, time);
+    fn best_story(
+        &mut self,
+        q: &DocFeats,
+        time: Option<i64>,
+        source: Option<u32>,
+    ) -> Option<(u32, f32)> {
+        if !self.config.pair_weights.is_empty() {
+            let w = self.config.pair_weights.clone();
+            let mut best: Option<(u32, f32)> = None;
+            for (s, x) in self.channels(q, time, source) {
+                let z: f32 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
+                let p = 1.0 / (1.0 + (-z).exp());
+                if best.is_none_or(|(bs, b)| p > b || (p == b && s < bs)) {
+                    best = Some((s, p));
+                }
+            }
+            return best.filter(|&(_, p)| p >= self.config.join_probability);
+        }
+        let scored = self.score_candidates(&q.all, time);
         let mut best: Option<(u32, f32)> = None;
         for (s, score) in scored {
             if best.is_none_or(|(bs, b)| score > b || (score == b && s < bs)) {
@@ -570,15 +605,159 @@ impl Clusterer {
             }
         }
         let needed =
-            self.config.threshold + self.config.length_slope / (q.len().max(1) as f32).sqrt();
+            self.config.threshold + self.config.length_slope / (q.all.len().max(1) as f32).sqrt();
         best.filter(|&(_, score)| score >= needed)
+    }
+
+    /// The pair model's channels for the best candidates by the hand-weighted score.
+    fn channels(
+        &mut self,
+        q: &DocFeats,
+        time: Option<i64>,
+        source: Option<u32>,
+    ) -> Vec<(u32, [f32; PAIR_N])> {
+        let mut scored = self.score_candidates(&q.all, time);
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(self.config.rerank.max(1));
+        let inv_len = 1.0 / (q.all.len().max(1) as f32).sqrt();
+        let mut out = Vec::with_capacity(scored.len());
+        for (i, &(s, base)) in scored.iter().enumerate() {
+            let other = if i == 0 {
+                scored.get(1).map_or(0.0, |x| x.1)
+            } else {
+                scored[0].1
+            };
+            let story = &self.stories[&s];
+            let mut best_m = [0.0f32; 7]; // all, tt, bb, cross, entity, number, word
+            for m in &story.members {
+                let (all, per_kind) = self.cos_kinds(&q.all, &m.all);
+                let tt = self.cos_idf(&q.title, &m.title);
+                let bb = self.cos_idf(&q.body, &m.body);
+                let cross = self
+                    .cos_idf(&q.title, &m.body)
+                    .max(self.cos_idf(&q.body, &m.title));
+                let v = [all, tt, bb, cross, per_kind[1], per_kind[2], per_kind[0]];
+                for (b, x) in best_m.iter_mut().zip(v) {
+                    *b = b.max(x);
+                }
+            }
+            let cos_c = self.cos_centroid(&q.all, &story.centroid);
+            let same_source = match source {
+                Some(src) if story.sources.binary_search(&src).is_ok() => 1.0,
+                _ => 0.0,
+            };
+            out.push((
+                s,
+                [
+                    1.0,
+                    base,
+                    cos_c,
+                    best_m[0],
+                    best_m[1],
+                    best_m[2],
+                    best_m[3],
+                    best_m[4],
+                    best_m[5],
+                    best_m[6],
+                    inv_len,
+                    same_source,
+                    other,
+                ],
+            ));
+        }
+        out
+    }
+
+    /// Cosine of two unit (pre-IDF) vectors with the current IDF weights.
+    fn cos_idf(&self, a: &SparseVec, b: &SparseVec) -> f32 {
+        if a.is_empty() || b.is_empty() {
+            return 0.0;
+        }
+        let (mut dot, mut na, mut nb) = (0.0f32, 0.0f32, 0.0f32);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
+                let x = a[i].1 * self.idf(a[i].0);
+                na += x * x;
+                i += 1;
+            } else if i == a.len() || b[j].0 < a[i].0 {
+                let y = b[j].1 * self.idf(b[j].0);
+                nb += y * y;
+                j += 1;
+            } else {
+                let idf = self.idf(a[i].0);
+                let (x, y) = (a[i].1 * idf, b[j].1 * idf);
+                dot += x * y;
+                na += x * x;
+                nb += y * y;
+                i += 1;
+                j += 1;
+            }
+        }
+        if na <= 0.0 || nb <= 0.0 {
+            0.0
+        } else {
+            (dot / (na.sqrt() * nb.sqrt())).clamp(0.0, 1.0)
+        }
+    }
+
+    /// Cosine of two unit (pre-IDF) vectors with the current IDF weights, overall and restricted
+    /// to each kind of feature (word, entity, number).
+    fn cos_kinds(&self, a: &SparseVec, b: &SparseVec) -> (f32, [f32; 3]) {
+        let mut dot = [0.0f32; 4];
+        let mut na = [0.0f32; 4];
+        let mut nb = [0.0f32; 4];
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
+                let k = self.kinds[a[i].0 as usize] as usize;
+                let x = a[i].1 * self.idf(a[i].0);
+                na[k] += x * x;
+                i += 1;
+            } else if i == a.len() || b[j].0 < a[i].0 {
+                let k = self.kinds[b[j].0 as usize] as usize;
+                let y = b[j].1 * self.idf(b[j].0);
+                nb[k] += y * y;
+                j += 1;
+            } else {
+                let k = self.kinds[a[i].0 as usize] as usize;
+                let idf = self.idf(a[i].0);
+                let (x, y) = (a[i].1 * idf, b[j].1 * idf);
+                dot[k] += x * y;
+                na[k] += x * x;
+                nb[k] += y * y;
+                i += 1;
+                j += 1;
+            }
+        }
+        let c = |d: f32, x: f32, y: f32| {
+            if x <= 0.0 || y <= 0.0 {
+                0.0
+            } else {
+                (d / (x.sqrt() * y.sqrt())).clamp(0.0, 1.0)
+            }
+        };
+        let s = |v: &[f32; 4]| v.iter().sum::<f32>();
+        (
+            c(s(&dot), s(&na), s(&nb)),
+            [
+                c(dot[0], na[0], nb[0]),
+                c(dot[1], na[1], nb[1]),
+                c(dot[2], na[2], nb[2]),
+            ],
+        )
+    }
+
+    fn cos_centroid(&self, q: &SparseVec, centroid: &[CentroidEntry]) -> f32 {
+        let v: SparseVec = centroid.iter().map(|e| (e.term, e.weight)).collect();
+        self.cos_idf(q, &v)
     }
 
     /// The candidate stories for `doc` with their scores, best first, without adding it.
     pub fn candidates(&mut self, doc: &ClusterDoc) -> Vec<(ArticleId, f32)> {
         let feats = self.features(doc);
         let time = doc.published.map(|t| t.timestamp());
-        let mut scored = self.score_candidates(&feats, time);
+        let mut scored = self.score_candidates(&feats.all, time);
         scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored
             .into_iter()
@@ -665,7 +844,7 @@ impl Clusterer {
             let mut cos_m = 0.0f32;
             for m in &story.members {
                 let (mut dot, mut norm) = (0.0f32, 0.0f32);
-                for &(t, w) in m {
+                for &(t, w) in &m.all {
                     let idf = idf_of[t as usize];
                     dot += w * self.scratch[t as usize];
                     norm += (w * idf) * (w * idf);
@@ -690,9 +869,17 @@ impl Clusterer {
 
     // ----- state updates --------------------------------------------------------------------
 
-    fn insert(&mut self, doc: &ClusterDoc, feats: SparseVec, time: Option<i64>, seed: &ArticleId) {
+    fn insert(
+        &mut self,
+        doc: &ClusterDoc,
+        doc_feats: DocFeats,
+        time: Option<i64>,
+        source: Option<u32>,
+        seed: &ArticleId,
+    ) {
         self.clock += 1;
-        for &(t, _) in &feats {
+        let feats = &doc_feats.all;
+        for &(t, _) in feats {
             self.df[t as usize] += 1;
         }
         self.live_docs += 1;
@@ -755,7 +942,12 @@ impl Clusterer {
             }
         }
         story.centroid = merged;
-        story.members.push(feats);
+        story.members.push(doc_feats);
+        if let Some(src) = source
+            && let Err(at) = story.sources.binary_search(&src)
+        {
+            story.sources.insert(at, src);
+        }
         if story.members.len() > max_members {
             // Keep the seed (first) and the most recent members.
             story.members.remove(1);

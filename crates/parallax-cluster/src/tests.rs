@@ -8,6 +8,7 @@ fn doc(id: &str, title: &str, text: &str) -> ClusterDoc {
         text: text.to_string(),
         language: Some("en".to_string()),
         published: None,
+        source: None,
     }
 }
 
@@ -309,6 +310,7 @@ fn seed_docs() -> Option<Vec<ClusterDoc>> {
             text,
             language: None,
             published,
+            source: None,
         });
     }
     Some(docs)
@@ -391,4 +393,31 @@ fn count_seed_permutation_failures() {
         }
     }
     println!("{fails}/{total} permutations split");
+}
+
+#[test]
+fn same_source_replay_is_exact_and_sources_count() {
+    let c = corpus();
+    let mut docs: Vec<ClusterDoc> = c.iter().map(|(d, _)| d.clone()).collect();
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.source = Some(format!("outlet{}", i % 4));
+    }
+    let mut a = Clusterer::new(ClusterConfig::default());
+    let seeds: Vec<ArticleId> = docs.iter().map(|d| a.assign(d)).collect();
+    let mut b = Clusterer::new(ClusterConfig::default());
+    for (d, s) in docs.iter().zip(&seeds) {
+        b.insert_known(d, s);
+    }
+    assert_eq!(a.state_fingerprint(), b.state_fingerprint());
+    let gold: Vec<usize> = c.iter().map(|(_, g)| *g).collect();
+    assert!(matches_gold(&seeds, &gold), "{seeds:?}");
+    // The pair model's channels say whether the story already has the outlet.
+    let mut probe = docs[1].clone();
+    probe.id = ArticleId::from("probe");
+    probe.source = Some("outlet0".to_string());
+    let feats = a.pair_features(&probe);
+    assert!(!feats.is_empty());
+    assert_eq!(feats[0].1.len(), PAIR_CHANNELS.len());
+    assert_eq!(feats[0].0, seeds[0]);
+    assert_eq!(feats[0].1[11], 1.0);
 }

@@ -172,6 +172,7 @@ fn cluster_doc(a: &Article) -> ClusterDoc {
         text: a.body(),
         language: a.language.clone(),
         published: a.published.as_ref().map(|p| p.at),
+        source: (!a.source.is_unknown()).then(|| a.source.to_string()),
     }
 }
 

@@ -10,7 +10,13 @@
 #![warn(missing_docs)]
 
 pub mod escape;
+mod health;
 mod pages;
+
+pub use health::{
+    ARTICLES_PER_DAY_WINDOW_DAYS, STATUS_DEGRADED, STATUS_FAILING, STATUS_NEVER_POLLED, STATUS_OK,
+    SourceHealth, source_health, source_health_at, source_health_summary,
+};
 
 use axum::{
     Json, Router,
@@ -240,9 +246,11 @@ pub fn router(store: Arc<dyn Store>) -> Router {
     Router::new()
         .route("/", get(index_page))
         .route("/story/{id}", get(story_page))
+        .route("/sources", get(sources_page))
         .route("/problems", get(problems_page))
         .route("/api/stories", get(api_stories))
         .route("/api/stories/{id}", get(api_story))
+        .route("/api/sources", get(api_sources))
         .route("/api/problems", get(api_problems))
         .route("/healthz", get(healthz))
         .fallback(not_found_page)
@@ -390,6 +398,13 @@ async fn problems_page(State(state): State<AppState>) -> Response {
     }
 }
 
+async fn sources_page(State(state): State<AppState>) -> Response {
+    match blocking(&state, |s| source_health(s)).await {
+        Ok(rows) => pages::sources_page(&rows),
+        Err(f) => html_failure(f),
+    }
+}
+
 async fn not_found_page() -> Response {
     pages::error_page(
         StatusCode::NOT_FOUND,
@@ -429,6 +444,13 @@ async fn api_story(State(state): State<AppState>, Path(id): Path<String>) -> Res
 
 async fn api_problems(State(state): State<AppState>) -> Response {
     match blocking(&state, |s| problem_rows(s, PROBLEMS_LIMIT)).await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(f) => json_failure(f),
+    }
+}
+
+async fn api_sources(State(state): State<AppState>) -> Response {
+    match blocking(&state, |s| source_health(s)).await {
         Ok(rows) => Json(rows).into_response(),
         Err(f) => json_failure(f),
     }

@@ -1,7 +1,7 @@
 //! HTML pages (askama templates in `templates/`). Every value that reaches a template is plain text
 //! that askama escapes; no template uses `|safe`.
 
-use crate::{ArticleRow, ProblemRow, StoryRow, StoryView};
+use crate::{ArticleRow, ProblemRow, SourceHealth, StoryRow, StoryView};
 use askama::Template;
 use axum::{
     http::{StatusCode, header},
@@ -291,6 +291,89 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         articles,
     };
     render(StatusCode::OK, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources
+// ---------------------------------------------------------------------------------------------
+
+pub(crate) struct SourceItem {
+    name: String,
+    country: String,
+    languages: String,
+    status: &'static str,
+    /// CSS class of the status (no spaces).
+    status_class: &'static str,
+    feeds: usize,
+    feeds_failing: usize,
+    last_success: String,
+    last_error: Option<String>,
+    warnings: Vec<String>,
+    articles_per_day: String,
+    next_poll: String,
+}
+
+#[derive(Template)]
+#[template(path = "sources.html")]
+struct SourcesPage {
+    summary: String,
+    sources: Vec<SourceItem>,
+}
+
+fn status_class(status: &str) -> &'static str {
+    match status {
+        crate::STATUS_FAILING => "status-failing",
+        crate::STATUS_DEGRADED => "status-degraded",
+        crate::STATUS_NEVER_POLLED => "status-never",
+        _ => "status-ok",
+    }
+}
+
+pub(crate) fn sources_page(rows: &[SourceHealth]) -> Response {
+    let sources = rows
+        .iter()
+        .map(|h| SourceItem {
+            name: if h.name.trim().is_empty() {
+                h.id.to_string()
+            } else {
+                h.name.clone()
+            },
+            country: h.country.clone().unwrap_or_else(|| "unknown".to_string()),
+            languages: if h.languages.is_empty() {
+                "unknown".to_string()
+            } else {
+                h.languages.join(", ")
+            },
+            status: h.status,
+            status_class: status_class(h.status),
+            feeds: h.feeds,
+            feeds_failing: h.feeds_failing,
+            last_success: h
+                .last_success
+                .as_ref()
+                .map(show_time)
+                .unwrap_or_else(|| "never".to_string()),
+            last_error: h.last_error.clone(),
+            warnings: h.warnings.clone(),
+            articles_per_day: if h.articles_per_day.is_finite() {
+                format!("{:.1}", h.articles_per_day)
+            } else {
+                "–".to_string()
+            },
+            next_poll: h
+                .next_poll
+                .as_ref()
+                .map(show_time)
+                .unwrap_or_else(|| "–".to_string()),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &SourcesPage {
+            summary: crate::source_health_summary(rows),
+            sources,
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

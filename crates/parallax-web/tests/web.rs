@@ -8,7 +8,10 @@ use parallax_core::{
     Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, FeedState, OwnershipType,
     PublishedTime, Rating, Result, Source, SourceId, Store, Story, StoryId, StoryRecord, Tally,
 };
-use parallax_web::{CONTENT_SECURITY_POLICY, router, story_rows, story_view};
+use parallax_web::{
+    CONTENT_SECURITY_POLICY, router, source_health, source_health_at, source_health_summary,
+    story_rows, story_view,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -330,6 +333,103 @@ fn fixture() -> Fixture {
     }
 }
 
+/// The fixture plus sources with feeds: one failing (two feeds, the newest error hostile), one
+/// degraded, one ok (with articles), one never polled (state saved, never polled) and one whose
+/// feed has no state at all. The fixture's own sources have no feeds.
+fn health_fixture() -> Fixture {
+    let f = fixture();
+    let store = &f.store;
+    let with_feeds = |name: &str, feeds: &[&str]| {
+        let mut s = Source::named(name);
+        s.feeds = feeds.iter().map(|u| u.to_string()).collect();
+        store.upsert_source(&s).unwrap();
+        s
+    };
+    let polled = |url: &str, source: &Source, at: DateTime<Utc>, error: Option<&str>| {
+        let mut st = FeedState::new(url, source.id.clone(), 3600, t(1, 0));
+        st.last_polled = Some(at);
+        st.next_poll = at + chrono::Duration::hours(1);
+        match error {
+            Some(e) => {
+                st.last_error = Some(e.to_string());
+                st.consecutive_failures = 2;
+            }
+            None => st.last_success = Some(at),
+        }
+        st
+    };
+
+    let mut zeta = Source::named("Zeta Failing");
+    zeta.country = Some("DE".into());
+    zeta.languages = vec!["de".into(), "en".into()];
+    zeta.feeds = vec![
+        "https://zeta.example/one.xml".into(),
+        "https://zeta.example/two.xml".into(),
+    ];
+    store.upsert_source(&zeta).unwrap();
+    let mut one = polled(&zeta.feeds[0], &zeta, t(9, 0), Some("HTTP 500"));
+    one.last_success = Some(t(8, 0));
+    one.warnings = vec!["w1".into(), "w2".into(), "w3".into()];
+    let mut two = polled(
+        &zeta.feeds[1],
+        &zeta,
+        t(9, 6),
+        Some(&format!("not a feed: {XSS_SCRIPT}")),
+    );
+    two.warnings = vec!["w2".into(), "w4".into(), XSS_IMG.into(), "w6".into()];
+    store.save_feed_state(&one).unwrap();
+    store.save_feed_state(&two).unwrap();
+
+    let yankee = with_feeds(
+        "Yankee Degraded",
+        &[
+            "https://yankee.example/a.xml",
+            "https://yankee.example/b.xml",
+        ],
+    );
+    store
+        .save_feed_state(&polled(&yankee.feeds[0], &yankee, t(9, 0), None))
+        .unwrap();
+    store
+        .save_feed_state(&polled(
+            &yankee.feeds[1],
+            &yankee,
+            t(9, 1),
+            Some("timed out"),
+        ))
+        .unwrap();
+
+    let alpha = with_feeds("Alpha OK", &["https://alpha.example/rss"]);
+    store
+        .save_feed_state(&polled(&alpha.feeds[0], &alpha, t(9, 12), None))
+        .unwrap();
+    // Seven articles in the window before t(10, 0), one older.
+    let story = store.story(&f.story).unwrap().unwrap();
+    for i in 0..8 {
+        let mut a = article(
+            &format!("alpha-{i}"),
+            &alpha.id,
+            Some(&format!("https://alpha.example/{i}")),
+            "Alpha",
+            &["Text."],
+        );
+        a.fetched_at = if i == 0 { t(1, 0) } else { t(4, 0) };
+        store.commit_article(&a, &story).unwrap();
+    }
+
+    let beta = with_feeds("Beta New", &["https://beta.example/feed"]);
+    store
+        .save_feed_state(&FeedState::new(
+            &beta.feeds[0],
+            beta.id.clone(),
+            3600,
+            t(9, 0),
+        ))
+        .unwrap();
+    with_feeds("Charlie Stateless", &["https://charlie.example/feed"]);
+    f
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
@@ -416,6 +516,7 @@ async fn every_page_is_ok_escaped_and_has_security_headers() {
         "/?page=-1&page=%ZZ",
         "/?page=99999999999999999999999",
         "/problems",
+        "/sources",
         story_uri.as_str(),
         "/healthz",
     ] {
@@ -426,6 +527,7 @@ async fn every_page_is_ok_escaped_and_has_security_headers() {
     for uri in [
         "/api/stories",
         "/api/problems",
+        "/api/sources",
         &format!("/api/stories/{}", f.story),
     ] {
         let r = get(f.store.clone(), uri).await;
@@ -670,4 +772,170 @@ async fn serve_answers_on_a_local_port() {
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.contains("ok"));
     server.abort();
+}
+
+#[test]
+fn source_health_values_and_order() {
+    let f = health_fixture();
+    let rows = source_health_at(f.store.as_ref(), t(10, 0)).unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Zeta Failing",
+            "Yankee Degraded",
+            "Alpha OK",
+            "Beta New",
+            "Charlie Stateless"
+        ],
+        "failing, degraded, then by name; sources without feeds left out"
+    );
+    let statuses: Vec<&str> = rows.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        ["failing", "degraded", "ok", "never polled", "never polled"]
+    );
+
+    let zeta = &rows[0];
+    assert_eq!((zeta.feeds, zeta.feeds_failing), (2, 2));
+    assert_eq!(
+        zeta.last_error.as_deref(),
+        Some(format!("https://zeta.example/two.xml: not a feed: {XSS_SCRIPT}").as_str()),
+        "the most recent error, prefixed with its feed when there are several"
+    );
+    assert_eq!(zeta.last_success, Some(t(8, 0)));
+    assert_eq!(zeta.warnings, ["w1", "w2", "w3", "w4", XSS_IMG]);
+    assert_eq!(zeta.next_poll, Some(t(9, 1)));
+    assert_eq!(zeta.country.as_deref(), Some("DE"));
+    assert_eq!(zeta.languages, ["de", "en"]);
+    assert_eq!(zeta.articles_per_day, 0.0);
+
+    let yankee = &rows[1];
+    assert_eq!((yankee.feeds, yankee.feeds_failing), (2, 1));
+    assert_eq!(
+        yankee.last_error.as_deref(),
+        Some("https://yankee.example/b.xml: timed out")
+    );
+    assert_eq!(yankee.last_success, Some(t(9, 0)));
+
+    let alpha = &rows[2];
+    assert_eq!((alpha.feeds, alpha.feeds_failing), (1, 0));
+    assert_eq!(alpha.last_error, None);
+    assert_eq!(alpha.last_success, Some(t(9, 12)));
+    assert_eq!(alpha.next_poll, Some(t(9, 13)));
+    assert!(
+        (alpha.articles_per_day - 1.0).abs() < 1e-9,
+        "7 articles in 7 days: {}",
+        alpha.articles_per_day
+    );
+
+    for never in &rows[3..] {
+        assert_eq!(never.feeds, 1);
+        assert_eq!(never.feeds_failing, 0);
+        assert_eq!(never.last_success, None);
+        assert_eq!(never.last_error, None);
+        assert_eq!(never.next_poll, None);
+    }
+    assert_eq!(
+        source_health_summary(&rows),
+        "5 sources, 1 failing, 2 never polled"
+    );
+    // As of now, the fixture's articles are all older than a week.
+    let now_rows = source_health(f.store.as_ref()).unwrap();
+    assert_eq!(now_rows.len(), 5);
+    assert!(now_rows.iter().all(|r| r.articles_per_day == 0.0));
+
+    // One failing feed alone: its error is not prefixed.
+    let store = Arc::new(MemStore::default());
+    let mut solo = Source::named("Solo");
+    solo.feeds = vec!["https://solo.example/feed".into()];
+    store.upsert_source(&solo).unwrap();
+    let mut st = FeedState::new(&solo.feeds[0], solo.id.clone(), 60, t(1, 0));
+    st.last_polled = Some(t(2, 0));
+    st.last_error = Some("HTTP 404".into());
+    store.save_feed_state(&st).unwrap();
+    let rows = source_health_at(store.as_ref(), t(3, 0)).unwrap();
+    assert_eq!(rows[0].status, "failing");
+    assert_eq!(rows[0].last_error.as_deref(), Some("HTTP 404"));
+    assert_eq!(
+        source_health_summary(&rows),
+        "1 source, 1 failing, 0 never polled"
+    );
+}
+
+#[tokio::test]
+async fn sources_page_lists_health_escaped() {
+    let f = health_fixture();
+    let r = get(f.store.clone(), "/sources").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_safe("/sources", &r);
+    let body = &r.body;
+    assert!(
+        body.contains("5 sources, 1 failing, 2 never polled"),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "https://zeta.example/two.xml: not a feed: &lt;script&gt;alert(1)&lt;/script&gt;"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("&lt;img src&#61;x onerror&#61;alert(1)&gt;"));
+    assert!(body.contains("2025-07-08 00:00 UTC"), "last success");
+    assert!(body.contains("2025-07-09 13:00 UTC"), "next poll");
+    assert!(body.contains(">never<"), "{body}");
+    assert!(body.contains("never polled"));
+    assert!(body.contains("de, en"));
+    let pos = |s: &str| body.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    assert!(pos("Zeta Failing") < pos("Yankee Degraded"));
+    assert!(pos("Yankee Degraded") < pos("Alpha OK"));
+    assert!(pos("Alpha OK") < pos("Beta New"));
+    assert!(
+        !body.contains("Good Wire"),
+        "a source without feeds is not listed"
+    );
+    // Linked from the navigation of every page.
+    for uri in ["/", "/problems", "/sources"] {
+        let r = get(f.store.clone(), uri).await;
+        assert!(r.body.contains("<a href=\"/sources\">Sources</a>"), "{uri}");
+    }
+    // No sources with feeds: an empty page, still 200.
+    let r = get(fixture().store, "/sources").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("0 sources, 0 failing, 0 never polled"));
+}
+
+#[tokio::test]
+async fn api_sources_shape() {
+    let f = health_fixture();
+    let r = get(f.store.clone(), "/api/sources").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_security_headers("/api/sources", &r);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    let zeta = &rows[0];
+    assert_eq!(zeta["name"], "Zeta Failing");
+    assert!(zeta["id"].as_str().unwrap().starts_with("src-"));
+    assert_eq!(zeta["country"], "DE");
+    assert_eq!(zeta["languages"], serde_json::json!(["de", "en"]));
+    assert_eq!(zeta["feeds"], 2);
+    assert_eq!(zeta["feeds_failing"], 2);
+    assert_eq!(zeta["status"], "failing");
+    assert_eq!(
+        zeta["last_error"],
+        format!("https://zeta.example/two.xml: not a feed: {XSS_SCRIPT}")
+    );
+    assert!(zeta["last_success"].is_string());
+    assert!(zeta["next_poll"].is_string());
+    assert_eq!(zeta["warnings"].as_array().unwrap().len(), 5);
+    assert!(zeta["articles_per_day"].is_number());
+    let never = &rows[3];
+    assert_eq!(never["status"], "never polled");
+    assert!(never["last_success"].is_null());
+    assert!(never["last_error"].is_null());
+    assert!(never["next_poll"].is_null());
+    assert!(never["country"].is_null());
+    assert_eq!(rows[2]["status"], "ok");
+    assert_eq!(rows[1]["status"], "degraded");
 }

@@ -10,6 +10,10 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "parallax.db", env = "PARALLAX_DB")]
     pub db: PathBuf,
 
+    /// The configuration file (default: ./parallax.toml when it exists).
+    #[arg(long, global = true, env = "PARALLAX_CONFIG")]
+    pub config: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -47,14 +51,36 @@ pub enum Command {
     },
     /// Serve the web pages and the JSON API.
     Serve(ServeArgs),
-    /// The main job: import what is given, then serve the pages.
+    /// The main job: crawl the sources continuously, keep the stories current and serve the
+    /// pages, until Ctrl-C. Files given with --import are imported first.
     Run {
-        /// Files or directories to import before serving.
+        /// Files or directories to import before crawling.
         #[arg(long = "import", value_name = "PATH")]
         import: Vec<PathBuf>,
+        /// Allow fetching from loopback, private and link-local addresses (tests, intranets).
+        #[arg(long)]
+        allow_private_addresses: bool,
+        /// Do not crawl; only serve (and import what --import names).
+        #[arg(long)]
+        no_crawl: bool,
         #[command(flatten)]
         serve: ServeArgs,
     },
+    /// Crawl the sources' feeds: with --once, one pass over every due feed; without, continuously.
+    Crawl {
+        /// One pass, then exit.
+        #[arg(long)]
+        once: bool,
+        /// Allow fetching from loopback, private and link-local addresses (tests, intranets).
+        #[arg(long)]
+        allow_private_addresses: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// The source registry: the built-in list plus the operator's file (`sources_file`).
+    #[command(subcommand)]
+    Sources(SourcesCommand),
     /// Measure a pipeline stage on an evaluation set.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -96,6 +122,69 @@ pub enum EvalCommand {
         /// The data file.
         #[arg(long)]
         data: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SourcesCommand {
+    /// List the sources.
+    List {
+        /// Only this country (ISO 3166-1 alpha-2).
+        #[arg(long)]
+        country: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Add a source to the operator's registry file (or replace the one with the same slug).
+    Add {
+        /// A stable key: lower-case letters, digits, '-', '_' or '.'.
+        slug: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Home page URL.
+        #[arg(long = "home")]
+        home_page: Option<String>,
+        /// ISO 3166-1 alpha-2 country code.
+        #[arg(long)]
+        country: Option<String>,
+        /// ISO 639-1 language code (repeatable).
+        #[arg(long = "language")]
+        languages: Vec<String>,
+        /// Feed URL: RSS, Atom, JSON Feed or sitemap (repeatable).
+        #[arg(long = "feed")]
+        feeds: Vec<String>,
+        /// Owner.
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// Remove a source (a built-in one is disabled in the operator's file).
+    Remove {
+        /// The source's slug.
+        slug: String,
+    },
+    /// Add every feed of an OPML file to the operator's registry file.
+    ImportOpml {
+        /// The OPML file.
+        file: PathBuf,
+        /// Country of all its feeds (ISO 3166-1 alpha-2), when known.
+        #[arg(long)]
+        country: Option<String>,
+        /// Language of feeds that do not say (ISO 639-1).
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// Write every feed of the registry as OPML (to stdout without a file).
+    ExportOpml {
+        /// The output file.
+        file: Option<PathBuf>,
+    },
+    /// Per source: last success, last error, articles per day, next poll.
+    Status {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,

@@ -1,4 +1,5 @@
-use crate::cli::{Cli, Command, EvalCommand, Format, ImportArgs};
+use crate::cli::{Cli, Command, EvalCommand, Format, ImportArgs, SourcesCommand};
+use crate::config::Config;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use parallax_core::{Store, StoryId};
@@ -8,17 +9,21 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Eval(e) => eval(e),
+        Command::Sources(c) if !matches!(c, SourcesCommand::Status { .. }) => {
+            crate::sources::sources(None, &config, c)
+        }
         command => {
             let store = SqliteStore::open(&cli.db)
                 .with_context(|| format!("cannot open the database {}", cli.db.display()))?;
-            with_store(Arc::new(store), command)
+            with_store(Arc::new(store), &config, command)
         }
     }
 }
 
-fn with_store(store: Arc<SqliteStore>, command: Command) -> Result<ExitCode> {
+fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Result<ExitCode> {
     match command {
         Command::Import(args) => import(store.as_ref(), &args),
         Command::Stories { limit, format } => stories(store.as_ref(), limit, format),
@@ -28,7 +33,12 @@ fn with_store(store: Arc<SqliteStore>, command: Command) -> Result<ExitCode> {
             serve(store, args.addr)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { import: paths, serve: args } => {
+        Command::Run {
+            import: paths,
+            allow_private_addresses,
+            no_crawl,
+            serve: args,
+        } => {
             let mut code = ExitCode::SUCCESS;
             if !paths.is_empty() {
                 let import_args = ImportArgs {
@@ -38,9 +48,25 @@ fn with_store(store: Arc<SqliteStore>, command: Command) -> Result<ExitCode> {
                 };
                 code = import(store.as_ref(), &import_args)?;
             }
-            serve(store, args.addr)?;
+            if no_crawl {
+                serve(store, args.addr)?;
+            } else {
+                crate::crawl::run(store, config, allow_private_addresses, Some(args.addr))?;
+            }
             Ok(code)
         }
+        Command::Crawl {
+            once,
+            allow_private_addresses,
+            quiet,
+        } => {
+            if once {
+                crate::crawl::crawl_once(store, config, allow_private_addresses, quiet)
+            } else {
+                crate::crawl::run(store, config, allow_private_addresses, None)
+            }
+        }
+        Command::Sources(c) => crate::sources::sources(Some(store.as_ref()), config, c),
         Command::Eval(_) => unreachable!("handled before the store is opened"),
     }
 }

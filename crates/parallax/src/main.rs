@@ -3,6 +3,9 @@
 
 mod cli;
 mod commands;
+mod config;
+mod crawl;
+mod sources;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,0 +1,139 @@
+//! Embeds evaluation sets and writes embedding cache files (see `parallax_embed::cache`).
+//!
+//! ```text
+//! cargo run --release -p parallax-embed --example embed_jsonl -- [--model-dir DIR] [--out-dir DIR] [--limit N] [SET.jsonl ...]
+//! ```
+//!
+//! Each article becomes `"passage: " + title + "\n" + first 100 words of text` (truncated to 128
+//! tokens). Reads the allsides articles format (`{"story","id","title","text",...}` per line) and
+//! the NeuS triplets format (`{"story","articles":[{"title","text"}...]}`, flattened; ids
+//! `{story}-{i}`, the ids `parallax-eval` gives them). Output: `<out-dir>/<set>.e5.bin`, where
+//! `<set>` is the input file name up to its first dot. Defaults: both sets under
+//! `/work/shared/eval/clustering`, `<workspace>/target/embeddings`, the default model directory.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use parallax_embed::{Embedder, PASSAGE_PREFIX, cache, default_model_dir};
+
+/// Words of article text kept after the title.
+const TEXT_WORDS: usize = 100;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let mut model_dir = default_model_dir();
+    let mut out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/embeddings");
+    let mut limit = usize::MAX;
+    let mut sets = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--model-dir" => model_dir = PathBuf::from(args.next().ok_or("--model-dir DIR")?),
+            "--out-dir" => out_dir = PathBuf::from(args.next().ok_or("--out-dir DIR")?),
+            "--limit" => limit = args.next().ok_or("--limit N")?.parse()?,
+            _ => sets.push(PathBuf::from(a)),
+        }
+    }
+    if sets.is_empty() {
+        let base = Path::new("/work/shared/eval/clustering");
+        sets.push(base.join("allsides-dev.articles.jsonl"));
+        sets.push(base.join("neus-train.triplets.jsonl"));
+    }
+    let t = Instant::now();
+    let embedder = Embedder::load(&model_dir)?;
+    eprintln!(
+        "loaded {} in {:.2}s",
+        model_dir.display(),
+        t.elapsed().as_secs_f64()
+    );
+    for set in sets {
+        let (ids, texts) = read_set(&set, limit)?;
+        let name = set
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.split('.').next())
+            .unwrap_or("set")
+            .to_string();
+        let t = Instant::now();
+        let mut vectors = Vec::with_capacity(texts.len());
+        let mut tokens = 0usize;
+        for chunk in texts.chunks(128) {
+            let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            for text in &refs {
+                tokens += embedder.token_count(&format!("{PASSAGE_PREFIX}{text}"))?;
+            }
+            vectors.extend(embedder.embed_passages(&refs)?);
+            let secs = t.elapsed().as_secs_f64();
+            eprintln!(
+                "{name}: {}/{} docs, {:.1} docs/s",
+                vectors.len(),
+                texts.len(),
+                vectors.len() as f64 / secs
+            );
+        }
+        let secs = t.elapsed().as_secs_f64();
+        let path = out_dir.join(format!("{name}.e5.bin"));
+        let description = format!(
+            "intfloat/multilingual-e5-small; \"passage: \" + title + \"\\n\" + first {TEXT_WORDS} words of text; max {} tokens; mean-pooled, L2-normalised",
+            embedder.options().max_tokens
+        );
+        cache::write(&path, &description, &ids, &vectors)?;
+        println!(
+            "{name}: {} docs, {:.1} tokens/doc, {:.1}s, {:.1} docs/s -> {}",
+            ids.len(),
+            tokens as f64 / ids.len().max(1) as f64,
+            secs,
+            ids.len() as f64 / secs,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Ids and model inputs of an evaluation set, in the order `parallax-eval` reads it.
+fn read_set(path: &Path, limit: usize) -> Result<(Vec<String>, Vec<String>), Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (mut ids, mut texts) = (Vec::new(), Vec::new());
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let story = match &v["story"] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(x) => x.to_string(),
+            _ => format!("line{}", n + 1),
+        };
+        if let Some(articles) = v["articles"].as_array() {
+            for (i, a) in articles.iter().enumerate() {
+                ids.push(format!("{story}-{i}"));
+                texts.push(input(&s(&a["title"]), &s(&a["text"])));
+            }
+        } else {
+            ids.push(
+                v["id"]
+                    .as_str()
+                    .map_or_else(|| format!("{story}-line{}", n + 1), str::to_string),
+            );
+            texts.push(input(&s(&v["title"]), &s(&v["text"])));
+        }
+        if ids.len() >= limit {
+            ids.truncate(limit);
+            texts.truncate(limit);
+            break;
+        }
+    }
+    Ok((ids, texts))
+}
+
+fn input(title: &str, text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(TEXT_WORDS).collect();
+    format!("{}\n{}", title.trim(), words.join(" "))
+}

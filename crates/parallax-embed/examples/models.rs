@@ -1,0 +1,95 @@
+//! Install, inspect and benchmark the embedding model (what `parallax models` wraps).
+//!
+//! ```text
+//! cargo run --release -p parallax-embed --example models -- install [DIR]
+//! cargo run --release -p parallax-embed --example models -- status [DIR]
+//! cargo run --release -p parallax-embed --example models -- bench [DIR]
+//! ```
+//!
+//! `DIR` defaults to `parallax_embed::default_model_dir()`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use parallax_embed::{Embedder, cosine, default_model_dir, install, status};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let cmd = args.next().unwrap_or_else(|| "status".into());
+    let dir = args.next().map_or_else(default_model_dir, PathBuf::from);
+    let result = match cmd.as_str() {
+        "install" => install(&dir, |line| eprintln!("{line}")).map(|r| {
+            println!(
+                "{} ({})",
+                if r.changed { "installed" } else { "up to date" },
+                r.model_dir.display()
+            );
+            print!("{}", status(&dir));
+        }),
+        "status" => {
+            print!("{}", status(&dir));
+            Ok(())
+        }
+        "bench" => bench(&dir),
+        _ => {
+            eprintln!("usage: models install|status|bench [DIR]");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Resident set size in MiB, from /proc/self/status.
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn bench(dir: &std::path::Path) -> Result<(), parallax_embed::EmbedError> {
+    println!("RSS before load: {:.0} MiB", rss_mib());
+    let t = Instant::now();
+    let e = Embedder::load(dir)?;
+    println!(
+        "load: {:.2}s, RSS after load: {:.0} MiB",
+        t.elapsed().as_secs_f64(),
+        rss_mib()
+    );
+    let pairs = [
+        ("The central bank raised interest rates by half a percentage point to fight inflation.", "Die Zentralbank hat die Zinsen um einen halben Prozentpunkt angehoben, um die Inflation zu bekämpfen."),
+        ("The central bank raised interest rates by half a percentage point to fight inflation.", "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией."),
+        ("A powerful earthquake struck the coast of Japan, triggering tsunami warnings.", "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus."),
+        ("A powerful earthquake struck the coast of Japan, triggering tsunami warnings.", "Мощное землетрясение произошло у побережья Японии, объявлена угроза цунами."),
+        ("The central bank raised interest rates by half a percentage point to fight inflation.", "A powerful earthquake struck the coast of Japan, triggering tsunami warnings."),
+        ("The central bank raised interest rates by half a percentage point to fight inflation.", "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus."),
+        ("The football team won the championship after a dramatic penalty shootout.", "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией."),
+    ];
+    for (a, b) in pairs {
+        let v = e.embed_passages(&[a, b])?;
+        println!("cos {:.3}  {:.40} | {:.40}", cosine(&v[0], &v[1]), a, b);
+    }
+    // Title + lead of about 60 tokens.
+    let doc = "Supreme Court sides with police officers seeking qualified immunity in two use-of-force cases\nThe Supreme Court in two cases Monday ruled police officers were entitled to protection from being sued over their use of force against suspects. The unsigned opinions both overturned lower appellate decisions.";
+    let tokens = e.token_count(&format!("passage: {doc}"))?;
+    let n = 64;
+    let docs: Vec<String> = (0..n).map(|i| format!("{doc} ({i})")).collect();
+    let refs: Vec<&str> = docs.iter().map(String::as_str).collect();
+    e.embed_passages(&refs[..8])?; // warm-up
+    let t = Instant::now();
+    e.embed_passages(&refs)?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "throughput: {n} docs of ~{tokens} tokens in {secs:.2}s = {:.1} docs/s; RSS now {:.0} MiB",
+        n as f64 / secs,
+        rss_mib()
+    );
+    Ok(())
+}

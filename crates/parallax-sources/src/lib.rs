@@ -1,0 +1,801 @@
+//! The source registry: the news outlets Parallax knows about, with their feeds, countries,
+//! languages and owners.
+//!
+//! A default registry ships with the project ([`Registry::builtin`], built from public lists; see
+//! `data/README.md`). Operators keep their own registry file in the same TOML format; it overrides
+//! default entries field by field (matched on `id`), removes them (`disabled = true`) and adds new
+//! ones ([`Registry::load`]). [`add_to_file`] and [`remove_from_file`] edit that file in place,
+//! keeping its comments and everything they do not touch.
+//!
+//! ```toml
+//! [[source]]
+//! id = "lemonde"                       # stable slug; the key for overrides
+//! name = "Le Monde"
+//! home_page = "https://www.lemonde.fr/"
+//! country = "FR"                       # ISO 3166-1 alpha-2
+//! languages = ["fr"]                   # ISO 639-1
+//! feeds = ["https://www.lemonde.fr/rss/une.xml"]
+//! owner = "Groupe Le Monde"            # optional
+//! ownership = "private"                # optional: state, public_service, private,
+//!                                      # publicly_traded, non_profit, agency
+//! bias = { value = "center", provenance = "..." }        # optional, operator-supplied
+//! factuality = { value = "high", provenance = "..." }    # optional, operator-supplied
+//! origin = "where the facts came from"  # optional
+//! notes = "free text"                   # optional
+//! disabled = true                       # operator file only: remove this entry
+//! ```
+#![warn(missing_docs)]
+
+mod iso;
+
+use parallax_core::{OwnershipType, Rating, Source, SourceId};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use toml::Value;
+
+/// The embedded default registry.
+const BUILTIN_TOML: &str = include_str!("../data/sources.toml");
+const BUILTIN_ORIGIN: &str = "built-in registry";
+
+/// One outlet of the registry: the [`Source`] the rest of Parallax uses, plus the registry's own
+/// bookkeeping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegistryEntry {
+    /// The registry key (`id` in the TOML): a stable slug such as `"lemonde"`. Operator entries
+    /// with the same slug override this entry.
+    pub slug: String,
+    /// The outlet. `source.id` is [`source_id_for`] of the home page (or of the slug when there is
+    /// none), the same id the ingest pipeline derives from an article's host.
+    pub source: Source,
+    /// Where the facts came from ("kite media_data (MIT) + yavuz (MIT); ...").
+    pub origin: Option<String>,
+    /// Free-text notes.
+    pub notes: Option<String>,
+}
+
+impl RegistryEntry {
+    /// A new entry with the given slug and name and nothing else known; fill in the rest of
+    /// `source` before adding it.
+    pub fn new(slug: &str, name: &str) -> Self {
+        let mut source = Source::named(name);
+        source.id = SourceId::from_key(slug);
+        RegistryEntry {
+            slug: slug.to_string(),
+            source,
+            origin: None,
+            notes: None,
+        }
+    }
+}
+
+/// The [`SourceId`] of an outlet: derived from the host of its home page without a leading
+/// `www.` (as the ingest pipeline derives it from an article URL), or from the slug when there
+/// is no usable home page.
+pub fn source_id_for(slug: &str, home_page: Option<&str>) -> SourceId {
+    match home_page.and_then(host_of) {
+        Some(host) => SourceId::from_key(&host),
+        None => SourceId::from_key(slug),
+    }
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    let host = u.host_str()?.to_ascii_lowercase();
+    Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
+}
+
+/// Why a registry could not be read or written. Messages name the file, the entry and the field.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// The file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or its top level is not a list of `[[source]]` tables.
+    #[error("{origin}: {message}")]
+    Syntax {
+        /// The file ("built-in registry" for the embedded one).
+        origin: String,
+        /// What is wrong, with the line where the TOML parser gives one.
+        message: String,
+    },
+    /// One field of one entry is missing or invalid.
+    #[error("{origin}: source `{entry}`: field `{field}`: {message}")]
+    Field {
+        /// The file.
+        origin: String,
+        /// The entry's id (or its position, "#3", when it has no id).
+        entry: String,
+        /// The field.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The set of known outlets.
+#[derive(Clone, Debug, Default)]
+pub struct Registry {
+    entries: Vec<RegistryEntry>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Registry {
+    /// The default registry shipped with Parallax (`data/sources.toml`, embedded at build time and
+    /// parsed once per process).
+    pub fn builtin() -> Registry {
+        static BUILTIN: OnceLock<Registry> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                parse_document(BUILTIN_TOML, BUILTIN_ORIGIN)
+                    .and_then(|raws| build(raws, BUILTIN_ORIGIN))
+                    .unwrap_or_else(|e| panic!("the embedded registry is invalid: {e}"))
+            })
+            .clone()
+    }
+
+    /// A registry from TOML text in the registry format (every entry complete: `disabled` and
+    /// partial overrides make no sense without a base).
+    pub fn from_toml(text: &str) -> Result<Registry, RegistryError> {
+        from_toml_named(text, "registry")
+    }
+
+    /// The built-in registry, then the operator's file when given and present: its entries
+    /// override built-in ones with the same `id` field by field, `disabled = true` removes one,
+    /// and entries with a new `id` are added (they need at least a `name`). A path that does not
+    /// exist is treated as an empty file; one that cannot be read or parsed is an error.
+    pub fn load(operator_file: Option<&Path>) -> Result<Registry, RegistryError> {
+        let base = Registry::builtin();
+        let Some(path) = operator_file else {
+            return Ok(base);
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(base),
+            Err(source) => {
+                return Err(RegistryError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let origin = path.display().to_string();
+        let overrides = parse_document(&text, &origin)?;
+        base.overlay(overrides, &origin)
+    }
+
+    /// All entries, in file order (built-in ones first, then operator additions).
+    pub fn entries(&self) -> &[RegistryEntry] {
+        &self.entries
+    }
+
+    /// The entry with this slug (`"lemonde"`) or source id (`"src-…"`).
+    pub fn get(&self, slug_or_id: &str) -> Option<&RegistryEntry> {
+        self.by_key.get(slug_or_id).map(|&i| &self.entries[i])
+    }
+
+    /// The entry whose home page is on `host` or on a parent domain of it (`"www.bbc.co.uk"`,
+    /// `"news.example.com"` finds `example.com`), or whose feeds are served from `host`.
+    pub fn find_by_host(&self, host: &str) -> Option<&RegistryEntry> {
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        let host = host.strip_prefix("www.").unwrap_or(&host);
+        let mut candidate = host;
+        loop {
+            if let Some(e) = self.entries.iter().find(|e| {
+                e.source.home_page.as_deref().and_then(host_of).as_deref() == Some(candidate)
+            }) {
+                return Some(e);
+            }
+            match candidate.split_once('.') {
+                Some((_, rest)) if rest.contains('.') => candidate = rest,
+                _ => break,
+            }
+        }
+        self.entries.iter().find(|e| {
+            e.source
+                .feeds
+                .iter()
+                .any(|f| host_of(f).as_deref() == Some(host))
+        })
+    }
+
+    /// The countries (ISO 3166-1 alpha-2) of the entries.
+    pub fn countries(&self) -> BTreeSet<String> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.source.country.clone())
+            .collect()
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the registry has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn overlay(self, overrides: Vec<RawEntry>, origin: &str) -> Result<Registry, RegistryError> {
+        let mut raws: Vec<RawEntry> = self.entries.iter().map(RawEntry::from_entry).collect();
+        let mut pos: HashMap<String, usize> = raws
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        let mut removed = vec![false; raws.len()];
+        let mut seen = BTreeSet::new();
+        let mut added: Vec<RawEntry> = Vec::new();
+        for o in overrides {
+            if !seen.insert(o.id.clone()) {
+                return Err(field_err(origin, &o.id, "id", "appears twice in the file"));
+            }
+            match pos.get(&o.id) {
+                Some(&i) if o.disabled => removed[i] = true,
+                Some(&i) => raws[i].apply(o),
+                None if o.disabled => {} // nothing to remove: harmless
+                None => {
+                    pos.insert(o.id.clone(), usize::MAX);
+                    added.push(o);
+                }
+            }
+        }
+        // Entries that came from the built-in file were valid there; validation of the merged
+        // result reports problems against the operator file, which is what changed them.
+        let merged = raws
+            .into_iter()
+            .zip(removed)
+            .filter(|(_, r)| !r)
+            .map(|(e, _)| e)
+            .chain(added)
+            .collect();
+        build(merged, origin)
+    }
+}
+
+fn from_toml_named(text: &str, origin: &str) -> Result<Registry, RegistryError> {
+    let raws = parse_document(text, origin)?;
+    if let Some(r) = raws.iter().find(|r| r.disabled) {
+        return Err(field_err(
+            origin,
+            &r.id,
+            "disabled",
+            "only an operator file loaded over the built-in registry can disable an entry",
+        ));
+    }
+    build(raws, origin)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The TOML format
+
+const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "home_page",
+    "country",
+    "languages",
+    "feeds",
+    "owner",
+    "ownership",
+    "bias",
+    "factuality",
+    "origin",
+    "notes",
+    "disabled",
+];
+
+/// One `[[source]]` table as written: every field but `id` optional, so that it can be an
+/// override.
+#[derive(Clone, Debug, Default)]
+struct RawEntry {
+    id: String,
+    name: Option<String>,
+    home_page: Option<String>,
+    country: Option<String>,
+    languages: Option<Vec<String>>,
+    feeds: Option<Vec<String>>,
+    owner: Option<String>,
+    ownership: Option<OwnershipType>,
+    bias: Option<Rating>,
+    factuality: Option<Rating>,
+    origin: Option<String>,
+    notes: Option<String>,
+    disabled: bool,
+}
+
+impl RawEntry {
+    fn from_entry(e: &RegistryEntry) -> Self {
+        let s = &e.source;
+        RawEntry {
+            id: e.slug.clone(),
+            name: Some(s.name.clone()),
+            home_page: s.home_page.clone(),
+            country: s.country.clone(),
+            languages: Some(s.languages.clone()),
+            feeds: Some(s.feeds.clone()),
+            owner: s.owner.clone(),
+            ownership: s.ownership,
+            bias: s.bias.clone(),
+            factuality: s.factuality.clone(),
+            origin: e.origin.clone(),
+            notes: e.notes.clone(),
+            disabled: false,
+        }
+    }
+
+    /// Field-by-field override: what `o` gives replaces what `self` has.
+    fn apply(&mut self, o: RawEntry) {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if o.$f.is_some() { self.$f = o.$f; } )* };
+        }
+        take!(
+            name, home_page, country, languages, feeds, owner, ownership, bias, factuality, origin,
+            notes
+        );
+    }
+}
+
+fn field_err(origin: &str, entry: &str, field: &str, message: impl fmt::Display) -> RegistryError {
+    RegistryError::Field {
+        origin: origin.to_string(),
+        entry: entry.to_string(),
+        field: field.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn parse_document(text: &str, origin: &str) -> Result<Vec<RawEntry>, RegistryError> {
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| RegistryError::Syntax {
+            origin: origin.to_string(),
+            message: format!("not valid TOML: {}", e.to_string().trim_end()),
+        })?;
+    if let Some(k) = table.keys().find(|k| k.as_str() != "source") {
+        return Err(RegistryError::Syntax {
+            origin: origin.to_string(),
+            message: format!(
+                "unexpected top-level key `{k}`: a registry file holds only [[source]] tables"
+            ),
+        });
+    }
+    let Some(list) = table.get("source") else {
+        return Ok(Vec::new());
+    };
+    let Some(list) = list.as_array() else {
+        return Err(RegistryError::Syntax {
+            origin: origin.to_string(),
+            message: "`source` must be a list of tables, written [[source]]".to_string(),
+        });
+    };
+    list.iter()
+        .enumerate()
+        .map(|(i, v)| parse_entry(v, i, origin))
+        .collect()
+}
+
+fn parse_entry(v: &Value, index: usize, origin: &str) -> Result<RawEntry, RegistryError> {
+    let position = format!("#{}", index + 1);
+    let Some(t) = v.as_table() else {
+        return Err(field_err(origin, &position, "source", "must be a table"));
+    };
+    let id = match t.get("id") {
+        Some(Value::String(s)) if valid_slug(s) => s.clone(),
+        Some(Value::String(s)) => {
+            return Err(field_err(
+                origin,
+                s,
+                "id",
+                "must be a slug: lower-case letters, digits, '-', '_' or '.', starting with a \
+                 letter or digit",
+            ));
+        }
+        Some(other) => {
+            return Err(field_err(
+                origin,
+                &position,
+                "id",
+                format!("must be a string, found {}", other.type_str()),
+            ));
+        }
+        None => return Err(field_err(origin, &position, "id", "is missing")),
+    };
+    let err = |field: &str, msg: String| field_err(origin, &id, field, msg);
+    if let Some(k) = t.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(err(
+            k,
+            format!("unknown field; the fields are {}", FIELDS.join(", ")),
+        ));
+    }
+    let string = |field: &str| -> Result<Option<String>, RegistryError> {
+        match t.get(field) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
+            Some(other) => Err(err(
+                field,
+                format!("must be a string, found {}", other.type_str()),
+            )),
+        }
+    };
+    let list = |field: &str| -> Result<Option<Vec<String>>, RegistryError> {
+        match t.get(field) {
+            None => Ok(None),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|x| match x {
+                    Value::String(s) => Ok(s.trim().to_string()),
+                    other => Err(err(
+                        field,
+                        format!("must be a list of strings, found {}", other.type_str()),
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(other) => Err(err(
+                field,
+                format!("must be a list of strings, found {}", other.type_str()),
+            )),
+        }
+    };
+    let rating = |field: &str| -> Result<Option<Rating>, RegistryError> {
+        match t.get(field) {
+            None => Ok(None),
+            Some(Value::Table(r)) => {
+                let get = |k: &str| r.get(k).and_then(Value::as_str).map(str::trim);
+                match (get("value"), get("provenance")) {
+                    (Some(v), Some(p)) if !v.is_empty() && !p.is_empty() && r.len() == 2 => {
+                        Ok(Some(Rating {
+                            value: v.to_string(),
+                            provenance: p.to_string(),
+                        }))
+                    }
+                    _ => Err(err(
+                        field,
+                        "must be { value = \"...\", provenance = \"...\" }, both non-empty"
+                            .to_string(),
+                    )),
+                }
+            }
+            Some(other) => Err(err(
+                field,
+                format!(
+                    "must be {{ value = \"...\", provenance = \"...\" }}, found {}",
+                    other.type_str()
+                ),
+            )),
+        }
+    };
+    let ownership = match string("ownership")? {
+        None => None,
+        Some(s) => Some(parse_ownership(&s).ok_or_else(|| {
+            err(
+                "ownership",
+                format!(
+                    "unknown ownership type {s:?}; use one of state, public_service, private, \
+                     publicly_traded, non_profit, agency"
+                ),
+            )
+        })?),
+    };
+    let disabled = match t.get("disabled") {
+        None => false,
+        Some(Value::Boolean(b)) => *b,
+        Some(other) => {
+            return Err(err(
+                "disabled",
+                format!("must be true or false, found {}", other.type_str()),
+            ));
+        }
+    };
+    Ok(RawEntry {
+        name: string("name")?,
+        home_page: string("home_page")?,
+        country: string("country")?,
+        languages: list("languages")?,
+        feeds: list("feeds")?,
+        owner: string("owner")?,
+        ownership,
+        bias: rating("bias")?,
+        factuality: rating("factuality")?,
+        origin: string("origin")?,
+        notes: string("notes")?,
+        disabled,
+        id,
+    })
+}
+
+fn parse_ownership(s: &str) -> Option<OwnershipType> {
+    use OwnershipType::*;
+    [
+        State,
+        PublicService,
+        Private,
+        PubliclyTraded,
+        NonProfit,
+        Agency,
+    ]
+    .into_iter()
+    .find(|o| o.label() == s)
+}
+
+fn valid_slug(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.len() <= 100
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
+}
+
+fn valid_http_url(s: &str) -> Result<(), String> {
+    match url::Url::parse(s) {
+        Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host_str().is_some() => {
+            Ok(())
+        }
+        Ok(u) => Err(format!(
+            "{s:?} is not an http(s) URL (scheme {:?})",
+            u.scheme()
+        )),
+        Err(e) => Err(format!("{s:?} is not a URL: {e}")),
+    }
+}
+
+/// Validates complete entries and builds the registry.
+fn build(raws: Vec<RawEntry>, origin: &str) -> Result<Registry, RegistryError> {
+    let mut entries = Vec::with_capacity(raws.len());
+    let mut by_key = HashMap::new();
+    let mut ids: HashMap<SourceId, String> = HashMap::new();
+    for r in raws {
+        let entry = validate(r, origin)?;
+        if let Some(other) = ids.insert(entry.source.id.clone(), entry.slug.clone()) {
+            return Err(field_err(
+                origin,
+                &entry.slug,
+                "home_page",
+                format!("same site as source `{other}`: one outlet, one entry"),
+            ));
+        }
+        if by_key.contains_key(&entry.slug) {
+            return Err(field_err(origin, &entry.slug, "id", "appears twice"));
+        }
+        by_key.insert(entry.slug.clone(), entries.len());
+        by_key.insert(entry.source.id.0.clone(), entries.len());
+        entries.push(entry);
+    }
+    Ok(Registry { entries, by_key })
+}
+
+fn validate(r: RawEntry, origin: &str) -> Result<RegistryEntry, RegistryError> {
+    let err = |field: &str, msg: String| field_err(origin, &r.id, field, msg);
+    let name = match r.name.as_deref() {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => return Err(err("name", "is missing or empty".to_string())),
+    };
+    if let Some(h) = &r.home_page {
+        valid_http_url(h).map_err(|m| err("home_page", m))?;
+    }
+    if let Some(c) = &r.country
+        && iso::COUNTRIES.binary_search(&c.as_str()).is_err()
+    {
+        return Err(err(
+            "country",
+            format!("{c:?} is not an ISO 3166-1 alpha-2 code (two upper-case letters, \"FR\")"),
+        ));
+    }
+    let languages = r.languages.clone().unwrap_or_default();
+    for l in &languages {
+        if iso::LANGUAGES.binary_search(&l.as_str()).is_err() {
+            return Err(err(
+                "languages",
+                format!("{l:?} is not an ISO 639-1 code (two lower-case letters, \"fr\")"),
+            ));
+        }
+    }
+    let feeds = r.feeds.clone().unwrap_or_default();
+    for f in &feeds {
+        valid_http_url(f).map_err(|m| err("feeds", m))?;
+    }
+    let source = Source {
+        id: source_id_for(&r.id, r.home_page.as_deref()),
+        name,
+        home_page: r.home_page,
+        country: r.country,
+        languages,
+        owner: r.owner.filter(|o| !o.is_empty()),
+        ownership: r.ownership,
+        bias: r.bias,
+        factuality: r.factuality,
+        feeds,
+    };
+    Ok(RegistryEntry {
+        slug: r.id,
+        source,
+        origin: r.origin.filter(|o| !o.is_empty()),
+        notes: r.notes.filter(|n| !n.is_empty()),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing the operator file
+
+fn read_doc(path: &Path) -> Result<toml_edit::DocumentMut, RegistryError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(RegistryError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    // Check the file with the same rules as `load`, so that an edit never hides an existing error.
+    parse_document(&text, &path.display().to_string())?;
+    text.parse::<toml_edit::DocumentMut>()
+        .map_err(|e| RegistryError::Syntax {
+            origin: path.display().to_string(),
+            message: format!("not valid TOML: {}", e.to_string().trim_end()),
+        })
+}
+
+fn write_doc(path: &Path, doc: &toml_edit::DocumentMut) -> Result<(), RegistryError> {
+    let io = |source| RegistryError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    // Write a sibling file, then rename: a crash never leaves a half-written registry.
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "sources.toml".into()),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, doc.to_string()).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+fn sources_array(
+    doc: &mut toml_edit::DocumentMut,
+) -> Result<&mut toml_edit::ArrayOfTables, RegistryError> {
+    if !doc.contains_key("source") {
+        doc.insert(
+            "source",
+            toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()),
+        );
+    }
+    doc["source"]
+        .as_array_of_tables_mut()
+        .ok_or_else(|| RegistryError::Syntax {
+            origin: "operator registry".to_string(),
+            message: "`source` must be written as [[source]] tables to be edited".to_string(),
+        })
+}
+
+fn position_of(arr: &toml_edit::ArrayOfTables, slug: &str) -> Option<usize> {
+    arr.iter()
+        .position(|t| t.get("id").and_then(|v| v.as_str()) == Some(slug))
+}
+
+fn entry_table(e: &RegistryEntry) -> toml_edit::Table {
+    fn strings(xs: &[String]) -> toml_edit::Array {
+        xs.iter().map(String::as_str).collect()
+    }
+    fn rating(r: &Rating) -> toml_edit::InlineTable {
+        let mut t = toml_edit::InlineTable::new();
+        t.insert("value", r.value.as_str().into());
+        t.insert("provenance", r.provenance.as_str().into());
+        t
+    }
+    let s = &e.source;
+    let mut t = toml_edit::Table::new();
+    t.insert("id", toml_edit::value(e.slug.as_str()));
+    t.insert("name", toml_edit::value(s.name.as_str()));
+    if let Some(h) = &s.home_page {
+        t.insert("home_page", toml_edit::value(h.as_str()));
+    }
+    if let Some(c) = &s.country {
+        t.insert("country", toml_edit::value(c.as_str()));
+    }
+    t.insert("languages", toml_edit::value(strings(&s.languages)));
+    t.insert("feeds", toml_edit::value(strings(&s.feeds)));
+    if let Some(o) = &s.owner {
+        t.insert("owner", toml_edit::value(o.as_str()));
+    }
+    if let Some(o) = s.ownership {
+        t.insert("ownership", toml_edit::value(o.label()));
+    }
+    if let Some(r) = &s.bias {
+        t.insert("bias", toml_edit::value(rating(r)));
+    }
+    if let Some(r) = &s.factuality {
+        t.insert("factuality", toml_edit::value(rating(r)));
+    }
+    if let Some(o) = &e.origin {
+        t.insert("origin", toml_edit::value(o.as_str()));
+    }
+    if let Some(n) = &e.notes {
+        t.insert("notes", toml_edit::value(n.as_str()));
+    }
+    t
+}
+
+/// Adds `entry` to the operator registry file at `path` (created if missing), or replaces the
+/// file's entry with the same slug. The entry is validated first; the rest of the file (other
+/// entries, comments, layout) is kept as it was. An entry whose slug is a built-in one acts as a
+/// full override of it.
+pub fn add_to_file(path: &Path, entry: &RegistryEntry) -> Result<(), RegistryError> {
+    let origin = path.display().to_string();
+    // Validate through the same path as loading, so add never writes what load would refuse.
+    let raw = RawEntry::from_entry(entry);
+    if !valid_slug(&raw.id) {
+        return Err(field_err(
+            &origin,
+            &raw.id,
+            "id",
+            "must be a slug: lower-case letters, digits, '-', '_' or '.'",
+        ));
+    }
+    validate(raw, &origin)?;
+    let mut doc = read_doc(path)?;
+    let table = entry_table(entry);
+    let arr = sources_array(&mut doc)?;
+    match position_of(arr, &entry.slug) {
+        Some(i) => {
+            let existing = arr.get_mut(i).expect("position is in range");
+            let decor = existing.decor().clone();
+            *existing = table;
+            *existing.decor_mut() = decor;
+        }
+        None => arr.push(table),
+    }
+    write_doc(path, &doc)
+}
+
+/// Removes the source `slug` from the operator file at `path`. A source the operator added is
+/// deleted from the file; a built-in source is disabled with a `disabled = true` entry (replacing
+/// any override the file had for it). Returns `false` when there was nothing to remove (the slug
+/// is neither in the file nor built in).
+pub fn remove_from_file(path: &Path, slug: &str) -> Result<bool, RegistryError> {
+    let builtin = Registry::builtin()
+        .get(slug)
+        .is_some_and(|e| e.slug == slug);
+    let mut doc = read_doc(path)?;
+    let in_file = doc
+        .get("source")
+        .and_then(|s| s.as_array_of_tables())
+        .and_then(|arr| position_of(arr, slug));
+    if in_file.is_none() && !builtin {
+        return Ok(false);
+    }
+    let arr = sources_array(&mut doc)?;
+    if builtin {
+        let mut t = toml_edit::Table::new();
+        t.insert("id", toml_edit::value(slug));
+        t.insert("disabled", toml_edit::value(true));
+        match in_file {
+            Some(i) => {
+                let existing = arr.get_mut(i).expect("position is in range");
+                let decor = existing.decor().clone();
+                *existing = t;
+                *existing.decor_mut() = decor;
+            }
+            None => arr.push(t),
+        }
+    } else if let Some(i) = in_file {
+        arr.remove(i);
+    }
+    write_doc(path, &doc)?;
+    Ok(true)
+}

@@ -1,0 +1,179 @@
+//! `parallax crawl`, `parallax run` and `parallax sources`: the crawler and the source registry from
+//! the command line.
+
+use crate::config::{Config, NO_CONTACT};
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use parallax_core::{Source, Store};
+use parallax_crawl::{CrawlSummary, Crawler, IngestWorker, Progress};
+use parallax_http::PoliteClient;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn enabled_sources(config: &Config) -> Result<Vec<Source>> {
+    Ok(config
+        .registry()?
+        .entries()
+        .iter()
+        .map(|e| e.source.clone())
+        .filter(|s| !s.feeds.is_empty())
+        .collect())
+}
+
+fn crawler(config: &Config, allow_private: bool, store: Arc<dyn Store>) -> Result<Crawler> {
+    if config.contact.is_none() {
+        eprintln!(
+            "note: no `contact` is set in {}; the User-Agent says so ({NO_CONTACT}). Set one so that site owners can reach you.",
+            crate::config::DEFAULT_CONFIG
+        );
+    }
+    let client = PoliteClient::new(config.client_config(allow_private))
+        .context("cannot set up the HTTP client")?;
+    Ok(Crawler::new(client, config.crawl_config(), store))
+}
+
+/// `parallax crawl --once`: one pass over every due feed.
+pub fn crawl_once(store: Arc<dyn Store>, config: &Config, allow_private: bool, quiet: bool) -> Result<ExitCode> {
+    let sources = enabled_sources(config)?;
+    let rt = runtime()?;
+    let crawler = crawler(config, allow_private, store.clone())?;
+    let worker = IngestWorker::spawn(store.clone())?;
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} feeds  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = |p: Progress| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        bar.set_message(format!("{} new articles", p.new_articles));
+    };
+    let handle = worker.handle();
+    let summary = rt.block_on(async {
+        tokio::select! {
+            s = crawler.crawl_once(&sources, &handle, &progress) => Some(s),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    drop(handle);
+    rt.shutdown_timeout(Duration::from_secs(5));
+    worker.shutdown();
+    bar.finish_and_clear();
+    let Some(summary) = summary else {
+        println!("Interrupted: what was stored so far is kept; run it again to continue.");
+        return Ok(ExitCode::from(130));
+    };
+    let summary = summary?;
+    print_summary(&summary);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(s: &CrawlSummary) {
+    println!(
+        "Polled {} feed{} ({} not modified, {} failed): {} new article{} ({} from the feed's summary only), {} already stored, {} rejected.",
+        s.feeds_polled,
+        if s.feeds_polled == 1 { "" } else { "s" },
+        s.feeds_not_modified,
+        s.feeds_failed,
+        s.new_articles,
+        if s.new_articles == 1 { "" } else { "s" },
+        s.feed_only_articles,
+        s.duplicates,
+        s.rejected
+    );
+    for (source, feed, message) in &s.problems {
+        println!("  {source}: {feed}: {message}");
+    }
+}
+
+/// `parallax run` and `parallax crawl`: crawl continuously, and serve the pages when `addr` is
+/// given, until Ctrl-C.
+pub fn run(
+    store: Arc<dyn Store>,
+    config: &Config,
+    allow_private: bool,
+    addr: Option<SocketAddr>,
+) -> Result<ExitCode> {
+    let sources = enabled_sources(config)?;
+    let rt = runtime()?;
+    let crawler = crawler(config, allow_private, store.clone())?;
+    let worker = IngestWorker::spawn(store.clone())?;
+    let handle = worker.handle();
+    println!(
+        "Crawling {} source{} ({} feeds); `parallax sources status` or /sources shows their health.",
+        sources.len(),
+        if sources.len() == 1 { "" } else { "s" },
+        sources.iter().map(|s| s.feeds.len()).sum::<usize>()
+    );
+    let crawl_loop = async {
+        let mut pass: u64 = 0;
+        let mut failing_passes: u32 = 0;
+        loop {
+            pass += 1;
+            match crawler.crawl_once(&sources, &handle, &|_| {}).await {
+                Ok(s) => {
+                    if s.feeds_failed > 0 {
+                        failing_passes += 1;
+                    } else {
+                        failing_passes = 0;
+                    }
+                    // One line per pass at most, and backed off while the failures go on.
+                    if s.feeds_failed > 0 && failing_passes.is_power_of_two() {
+                        let hint = if s.unreachable_feeds == s.feeds_polled {
+                            " (no feed could be reached: is the network down?)"
+                        } else {
+                            ""
+                        };
+                        tracing::warn!(
+                            pass,
+                            polled = s.feeds_polled,
+                            failed = s.feeds_failed,
+                            new = s.new_articles,
+                            "{} of {} feeds failed{hint}; see /sources",
+                            s.feeds_failed,
+                            s.feeds_polled
+                        );
+                    } else if s.new_articles > 0 {
+                        tracing::info!(pass, new = s.new_articles, "crawl pass stored new articles");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "the crawl pass failed on the store"),
+            }
+            let wait = match crawler.next_due(&sources) {
+                Ok(Some(t)) => (t - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO),
+                _ => Duration::from_secs(60),
+            };
+            tokio::time::sleep(wait.clamp(Duration::from_secs(5), Duration::from_secs(60))).await;
+        }
+    };
+    let served = rt.block_on(async {
+        match addr {
+            Some(addr) => {
+                tokio::select! {
+                    r = parallax_web::serve(store.clone(), addr) => r,
+                    () = crawl_loop => Ok(()),
+                }
+            }
+            None => {
+                tokio::select! {
+                    r = tokio::signal::ctrl_c() => r.context("cannot listen for Ctrl-C"),
+                    () = crawl_loop => Ok(()),
+                }
+            }
+        }
+    });
+    drop(handle);
+    rt.shutdown_timeout(Duration::from_secs(5));
+    worker.shutdown();
+    served?;
+    Ok(ExitCode::SUCCESS)
+}
