@@ -75,7 +75,25 @@ id_type!(
     "sto-"
 );
 
+/// The site a URL belongs to, as Parallax keys sources: the lower-case host without a leading
+/// `www.`, with the port when it is not the scheme's default (two servers on one host are two
+/// sites). `None` for a URL without a host.
+pub fn site_key(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    let host = u.host_str()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    Some(match u.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
+}
+
 impl SourceId {
+    /// The id of the source whose site is the one of `url` (see [`site_key`]).
+    pub fn for_site(url: &str) -> Option<Self> {
+        site_key(url).map(|k| Self::from_key(&k))
+    }
+
     /// The placeholder source of documents whose outlet is not known (a text file with no URL).
     /// Coverage counts its articles apart and never as a distinct source.
     pub fn unknown() -> Self {
@@ -98,6 +116,27 @@ impl StoryId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_keys() {
+        assert_eq!(
+            site_key("https://www.Example.com/a?b").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            site_key("https://example.com:443/").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            site_key("http://127.0.0.1:8080/x").as_deref(),
+            Some("127.0.0.1:8080")
+        );
+        assert_eq!(site_key("not a url"), None);
+        assert_eq!(
+            SourceId::for_site("https://www.example.com/"),
+            Some(SourceId::from_key("example.com"))
+        );
+    }
 
     #[test]
     fn ids_are_stable_and_prefixed() {

@@ -16,7 +16,7 @@ mod story;
 pub use article::{Article, DateFound, PublishedTime};
 pub use error::{Error, Result};
 pub use feed::FeedState;
-pub use id::{ArticleId, SourceId, StoryId, content_hash, short_hash};
+pub use id::{ArticleId, SourceId, StoryId, content_hash, short_hash, site_key};
 pub use source::{OwnershipType, Rating, Source};
 pub use store::{ArticleInsert, Store, StoryRecord};
 pub use story::{Bullet, Coverage, Story, Tally};

@@ -183,7 +183,10 @@ impl Crawler {
     }
 
     /// The earliest time any feed of `sources` is due (now if one has never been polled).
-    pub fn next_due(&self, sources: &[Source]) -> Result<Option<DateTime<Utc>>, parallax_core::Error> {
+    pub fn next_due(
+        &self,
+        sources: &[Source],
+    ) -> Result<Option<DateTime<Utc>>, parallax_core::Error> {
         let states: HashMap<String, DateTime<Utc>> = self
             .store
             .feed_states()?
@@ -213,12 +216,16 @@ impl Crawler {
         let mut unreachable = 0usize;
         loop {
             while tasks.len() < self.config.feed_concurrency.max(1) {
-                let Some((source, state)) = queue.next() else { break };
+                let Some((source, state)) = queue.next() else {
+                    break;
+                };
                 let this = self.clone();
                 let ingest = ingest.clone();
                 tasks.spawn(async move { this.poll_feed(source, state, &ingest).await });
             }
-            let Some(joined) = tasks.join_next().await else { break };
+            let Some(joined) = tasks.join_next().await else {
+                break;
+            };
             match joined {
                 Ok(Ok((result, was_unreachable))) => {
                     unreachable += usize::from(was_unreachable);
@@ -279,7 +286,10 @@ impl Crawler {
                     state.warnings = feed.warnings.clone();
                     let mut entries = feed.entries;
                     if feed.kind == FeedKind::SitemapIndex {
-                        entries.extend(self.child_sitemaps(&feed.sitemaps, &mut state.warnings).await);
+                        entries.extend(
+                            self.child_sitemaps(&feed.sitemaps, &mut state.warnings)
+                                .await,
+                        );
                     }
                     Ok(entries)
                 }
@@ -292,7 +302,9 @@ impl Crawler {
         };
         match outcome {
             Ok(entries) => {
-                let fresh = self.ingest_entries(&source, entries, ingest, &mut result).await?;
+                let fresh = self
+                    .ingest_entries(&source, entries, ingest, &mut result)
+                    .await?;
                 state.last_success = Some(now);
                 state.last_error = None;
                 state.consecutive_failures = 0;
@@ -373,13 +385,19 @@ impl Crawler {
             let client = self.client.clone();
             pages.spawn(async move {
                 let page = match client.get(&entry.url, None).await {
-                    Ok(FetchOutcome::Fetched(p)) if (200..300).contains(&p.status) => Ok(FetchedPage {
-                        final_url: p.final_url,
-                        bytes: p.body,
-                        charset: p.charset,
-                    }),
-                    Ok(FetchOutcome::Fetched(p)) => Err(format!("the page answered HTTP {}", p.status)),
-                    Ok(FetchOutcome::NotModified) => Err("the page answered 304 Not Modified to a plain request".to_string()),
+                    Ok(FetchOutcome::Fetched(p)) if (200..300).contains(&p.status) => {
+                        Ok(FetchedPage {
+                            final_url: p.final_url,
+                            bytes: p.body,
+                            charset: p.charset,
+                        })
+                    }
+                    Ok(FetchOutcome::Fetched(p)) => {
+                        Err(format!("the page answered HTTP {}", p.status))
+                    }
+                    Ok(FetchOutcome::NotModified) => {
+                        Err("the page answered 304 Not Modified to a plain request".to_string())
+                    }
                     Err(e) => Err(e.user_message()),
                 };
                 (i, entry, page)

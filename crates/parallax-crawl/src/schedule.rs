@@ -16,7 +16,9 @@ pub fn next_interval(current: Duration, fresh: &[FeedEntry], config: &CrawlConfi
     let mut dates: Vec<_> = fresh.iter().filter_map(|e| e.published).collect();
     dates.sort();
     let target = if dates.len() >= 3 {
-        let span = (*dates.last().unwrap_or(&dates[0]) - dates[0]).num_seconds().max(0) as u64;
+        let span = (*dates.last().unwrap_or(&dates[0]) - dates[0])
+            .num_seconds()
+            .max(0) as u64;
         let gap = span / (dates.len() as u64 - 1);
         // Poll about twice per typical gap, blended with the current interval to avoid jumps.
         Duration::from_secs((gap / 2 + current.as_secs()) / 2)
@@ -85,7 +87,10 @@ mod tests {
         let busy: Vec<_> = (0..10).map(|i| entry(i * 2)).collect();
         assert!(next_interval(cur, &busy, &c) < cur);
         assert!(next_interval(cur, &[], &c) > cur);
-        assert_eq!(next_interval(Duration::from_secs(1), &busy, &c), c.min_interval);
+        assert_eq!(
+            next_interval(Duration::from_secs(1), &busy, &c),
+            c.min_interval
+        );
         assert_eq!(next_interval(c.max_interval, &[], &c), c.max_interval);
     }
 

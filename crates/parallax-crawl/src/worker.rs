@@ -6,7 +6,10 @@ use parallax_ingest::{Document, Outcome, Pipeline};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
-type Job = (Document, oneshot::Sender<Result<Outcome, parallax_core::Error>>);
+type Job = (
+    Document,
+    oneshot::Sender<Result<Outcome, parallax_core::Error>>,
+);
 
 /// Sends documents to the ingestion thread. Cheap to clone.
 #[derive(Clone)]
@@ -18,7 +21,8 @@ impl IngestHandle {
     /// Ingests `doc` and waits for the outcome.
     pub async fn submit(&self, doc: Document) -> Result<Outcome, parallax_core::Error> {
         let (tx, rx) = oneshot::channel();
-        let closed = || parallax_core::Error::Backend("the ingestion thread has stopped".to_string());
+        let closed =
+            || parallax_core::Error::Backend("the ingestion thread has stopped".to_string());
         self.tx.send((doc, tx)).await.map_err(|_| closed())?;
         rx.await.map_err(|_| closed())?
     }
@@ -53,7 +57,9 @@ impl IngestWorker {
                     let _ = reply.send(outcome);
                 }
             })
-            .map_err(|e| parallax_core::Error::Backend(format!("cannot start the ingestion thread: {e}")))?;
+            .map_err(|e| {
+                parallax_core::Error::Backend(format!("cannot start the ingestion thread: {e}"))
+            })?;
         match ready_rx.recv() {
             Ok(Ok(())) => Ok(IngestWorker {
                 handle: Some(IngestHandle { tx }),
@@ -68,7 +74,9 @@ impl IngestWorker {
 
     /// A handle to send documents with.
     pub fn handle(&self) -> IngestHandle {
-        self.handle.clone().expect("the handle lives until shutdown")
+        self.handle
+            .clone()
+            .expect("the handle lives until shutdown")
     }
 
     /// Stops accepting documents, lets the thread finish what it holds, and waits for it.

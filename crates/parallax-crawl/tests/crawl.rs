@@ -34,16 +34,15 @@ fn make_all_due(store: &dyn Store) {
     }
 }
 
-async fn pass(
-    store: &Arc<dyn Store>,
-    sources: &[Source],
-) -> parallax_crawl::CrawlSummary {
+async fn pass(store: &Arc<dyn Store>, sources: &[Source]) -> parallax_crawl::CrawlSummary {
     let crawler = Crawler::new(client(), CrawlConfig::default(), store.clone());
     let worker = IngestWorker::spawn(store.clone()).unwrap();
     let handle = worker.handle();
     let summary = crawler.crawl_once(sources, &handle, &|_| {}).await.unwrap();
     drop(handle);
-    tokio::task::spawn_blocking(move || worker.shutdown()).await.unwrap();
+    tokio::task::spawn_blocking(move || worker.shutdown())
+        .await
+        .unwrap();
     summary
 }
 
@@ -62,7 +61,11 @@ async fn ingests_every_article_once_then_polls_conditionally() {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("p.db")).unwrap());
     let good: Vec<Source> = server::sources(&fx)
         .into_iter()
-        .filter(|s| ["a", "b", "c", "d", "repeat"].iter().any(|k| s.name == format!("Fixture {k}")))
+        .filter(|s| {
+            ["a", "b", "c", "d", "repeat"]
+                .iter()
+                .any(|k| s.name == format!("Fixture {k}"))
+        })
         .collect();
     assert_eq!(good.len(), 5);
 
@@ -71,35 +74,73 @@ async fn ingests_every_article_once_then_polls_conditionally() {
     assert_eq!(first.feeds_failed, 0, "{first:?}");
     assert_eq!(first.new_articles, 7, "{first:?}");
     assert_eq!(first.feed_only_articles, 0, "{first:?}");
-    for page in ["/a/article-1.html", "/a/article-2.html", "/b/artikel-1.html", "/c/statya-1.html", "/d/kiji-1.html", "/repeat/story.html"] {
+    for page in [
+        "/a/article-1.html",
+        "/a/article-2.html",
+        "/b/artikel-1.html",
+        "/c/statya-1.html",
+        "/d/kiji-1.html",
+        "/repeat/story.html",
+    ] {
         assert_eq!(fx.hits(page), 1, "{page} fetched once");
     }
     let articles = all_articles(store.as_ref());
     assert_eq!(articles.len(), 7);
     let text: String = articles.iter().map(|a| a.full_text()).collect();
-    assert!(text.contains("Überfahrten"), "ISO-8859-1/windows-1252 page decoded");
-    assert!(text.contains("Забастовка паромщиков"), "windows-1251 page decoded");
+    assert!(
+        text.contains("Überfahrten"),
+        "ISO-8859-1/windows-1252 page decoded"
+    );
+    assert!(
+        text.contains("Забастовка паромщиков"),
+        "windows-1251 page decoded"
+    );
     assert!(text.contains("ストライキ"), "Shift_JIS page decoded");
-    let langs: std::collections::BTreeSet<_> = articles.iter().filter_map(|a| a.language.clone()).collect();
+    let langs: std::collections::BTreeSet<_> =
+        articles.iter().filter_map(|a| a.language.clone()).collect();
     for l in ["de", "en", "ja", "ru"] {
         assert!(langs.contains(l), "{l} in {langs:?}");
     }
     // Tracking parameters are gone from stored URLs.
-    assert!(articles.iter().all(|a| !a.url.as_deref().unwrap_or("").contains("utm_")));
+    assert!(
+        articles
+            .iter()
+            .all(|a| !a.url.as_deref().unwrap_or("").contains("utm_"))
+    );
     // The feed that repeats its entry says so.
     let states = store.feed_states().unwrap();
-    let repeat = states.iter().find(|s| s.url.ends_with("/repeat/rss.xml")).unwrap();
-    assert!(repeat.warnings.iter().any(|w| w.contains("repeated")), "{:?}", repeat.warnings);
+    let repeat = states
+        .iter()
+        .find(|s| s.url.ends_with("/repeat/rss.xml"))
+        .unwrap();
+    assert!(
+        repeat.warnings.iter().any(|w| w.contains("repeated")),
+        "{:?}",
+        repeat.warnings
+    );
 
     make_all_due(store.as_ref());
     let second = pass(&store, &good).await;
     assert_eq!(second.new_articles, 0, "{second:?}");
     assert_eq!(store.counts().unwrap().1, 7);
-    for feed in ["/a/rss.xml", "/b/atom.xml", "/c/feed.json", "/d/sitemap.xml"] {
-        assert_eq!(fx.conditional_hits(feed), 1, "{feed}: the second poll is conditional");
+    for feed in [
+        "/a/rss.xml",
+        "/b/atom.xml",
+        "/c/feed.json",
+        "/d/sitemap.xml",
+    ] {
+        assert_eq!(
+            fx.conditional_hits(feed),
+            1,
+            "{feed}: the second poll is conditional"
+        );
     }
     assert_eq!(second.feeds_not_modified, 4, "{second:?}");
-    assert_eq!(fx.hits("/a/article-1.html"), 1, "pages are not fetched again");
+    assert_eq!(
+        fx.hits("/a/article-1.html"),
+        1,
+        "pages are not fetched again"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,28 +160,54 @@ async fn misbehaving_sites_are_recorded_per_source_and_harm_no_one() {
             .find(|s| s.url.starts_with(&url))
             .and_then(|s| s.last_error)
     };
-    let err = |slug: &str| error_of(slug).unwrap_or_else(|| panic!("{slug}: no error recorded; {summary:?}"));
+    let err = |slug: &str| {
+        error_of(slug).unwrap_or_else(|| panic!("{slug}: no error recorded; {summary:?}"))
+    };
     assert!(err("slow").contains("timed out"), "{}", err("slow"));
     assert!(err("err").contains("500"), "{}", err("err"));
-    assert!(err("loop").to_lowercase().contains("redirect"), "{}", err("loop"));
+    assert!(
+        err("loop").to_lowercase().contains("redirect"),
+        "{}",
+        err("loop")
+    );
     assert!(err("bad").contains("could not be read"), "{}", err("bad"));
     assert!(err("private").contains("robots.txt"), "{}", err("private"));
-    assert_eq!(error_of("limited"), None, "429 with Retry-After: 1 is waited out");
+    assert_eq!(
+        error_of("limited"),
+        None,
+        "429 with Retry-After: 1 is waited out"
+    );
     assert_eq!(summary.feeds_failed, 5, "{summary:?}");
 
     // The good outlets are unaffected.
     let articles = all_articles(store.as_ref());
-    for url in ["/a/article-1.html", "/b/artikel-1.html", "/c/statya-1.html", "/d/kiji-1.html"] {
-        assert!(articles.iter().any(|a| a.url.as_deref() == Some(&fx.url(url))), "{url} stored");
+    for url in [
+        "/a/article-1.html",
+        "/b/artikel-1.html",
+        "/c/statya-1.html",
+        "/d/kiji-1.html",
+    ] {
+        assert!(
+            articles
+                .iter()
+                .any(|a| a.url.as_deref() == Some(&fx.url(url))),
+            "{url} stored"
+        );
     }
     // The 20 MB page and the gzip bomb are refused; their feed entries are kept and marked.
     for slug in ["big", "bomb"] {
         let a = articles
             .iter()
-            .find(|a| a.url.as_deref().is_some_and(|u| u.contains(&format!("/{slug}/page.html"))))
+            .find(|a| {
+                a.url
+                    .as_deref()
+                    .is_some_and(|u| u.contains(&format!("/{slug}/page.html")))
+            })
             .unwrap_or_else(|| panic!("{slug}: the feed entry is kept"));
         assert!(
-            a.warnings.iter().any(|w| w.contains("full text unavailable") && w.contains("larger")),
+            a.warnings
+                .iter()
+                .any(|w| w.contains("full text unavailable") && w.contains("larger")),
             "{slug}: {:?}",
             a.warnings
         );

@@ -97,7 +97,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Ids and model inputs of an evaluation set, in the order `parallax-eval` reads it.
-fn read_set(path: &Path, limit: usize) -> Result<(Vec<String>, Vec<String>), Box<dyn std::error::Error>> {
+fn read_set(
+    path: &Path,
+    limit: usize,
+) -> Result<(Vec<String>, Vec<String>), Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let (mut ids, mut texts) = (Vec::new(), Vec::new());
     let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();

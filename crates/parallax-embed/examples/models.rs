@@ -64,13 +64,34 @@ fn bench(dir: &std::path::Path) -> Result<(), parallax_embed::EmbedError> {
         rss_mib()
     );
     let pairs = [
-        ("The central bank raised interest rates by half a percentage point to fight inflation.", "Die Zentralbank hat die Zinsen um einen halben Prozentpunkt angehoben, um die Inflation zu bekämpfen."),
-        ("The central bank raised interest rates by half a percentage point to fight inflation.", "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией."),
-        ("A powerful earthquake struck the coast of Japan, triggering tsunami warnings.", "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus."),
-        ("A powerful earthquake struck the coast of Japan, triggering tsunami warnings.", "Мощное землетрясение произошло у побережья Японии, объявлена угроза цунами."),
-        ("The central bank raised interest rates by half a percentage point to fight inflation.", "A powerful earthquake struck the coast of Japan, triggering tsunami warnings."),
-        ("The central bank raised interest rates by half a percentage point to fight inflation.", "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus."),
-        ("The football team won the championship after a dramatic penalty shootout.", "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией."),
+        (
+            "The central bank raised interest rates by half a percentage point to fight inflation.",
+            "Die Zentralbank hat die Zinsen um einen halben Prozentpunkt angehoben, um die Inflation zu bekämpfen.",
+        ),
+        (
+            "The central bank raised interest rates by half a percentage point to fight inflation.",
+            "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией.",
+        ),
+        (
+            "A powerful earthquake struck the coast of Japan, triggering tsunami warnings.",
+            "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus.",
+        ),
+        (
+            "A powerful earthquake struck the coast of Japan, triggering tsunami warnings.",
+            "Мощное землетрясение произошло у побережья Японии, объявлена угроза цунами.",
+        ),
+        (
+            "The central bank raised interest rates by half a percentage point to fight inflation.",
+            "A powerful earthquake struck the coast of Japan, triggering tsunami warnings.",
+        ),
+        (
+            "The central bank raised interest rates by half a percentage point to fight inflation.",
+            "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus.",
+        ),
+        (
+            "The football team won the championship after a dramatic penalty shootout.",
+            "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией.",
+        ),
     ];
     for (a, b) in pairs {
         let v = e.embed_passages(&[a, b])?;

@@ -53,7 +53,11 @@ pub fn write(
         message,
     };
     if ids.len() != vectors.len() {
-        return Err(bad(format!("{} ids for {} vectors", ids.len(), vectors.len())));
+        return Err(bad(format!(
+            "{} ids for {} vectors",
+            ids.len(),
+            vectors.len()
+        )));
     }
     let dim = vectors.first().map_or(0, Vec::len);
     if vectors.iter().any(|v| v.len() != dim) {
@@ -97,33 +101,48 @@ pub fn read(path: &Path) -> Result<EmbeddingCache, EmbedError> {
     })
 }
 
-fn parse(b: &[u8]) -> Result<EmbeddingCache, String> {
-    let mut p = 0usize;
-    let mut take = |n: usize| -> Result<&[u8], String> {
-        let s = b
-            .get(p..p + n)
-            .ok_or_else(|| format!("truncated at byte {p}"))?;
-        p += n;
+struct Reader<'a> {
+    b: &'a [u8],
+    p: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.p.checked_add(n).filter(|&e| e <= self.b.len());
+        let end = end.ok_or_else(|| format!("truncated at byte {}", self.p))?;
+        let s = &self.b[self.p..end];
+        self.p = end;
         Ok(s)
-    };
-    if take(8)? != MAGIC {
+    }
+    fn u32(&mut self) -> Result<usize, String> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+    }
+    fn string(&mut self, n: usize) -> Result<String, String> {
+        String::from_utf8(self.take(n)?.to_vec()).map_err(|e| e.to_string())
+    }
+}
+
+fn parse(b: &[u8]) -> Result<EmbeddingCache, String> {
+    let mut r = Reader { b, p: 0 };
+    if r.take(8)? != MAGIC {
         return Err("bad magic".into());
     }
-    let mut u32_at = |t: &mut dyn FnMut(usize) -> Result<&[u8], String>| -> Result<usize, String> {
-        let s = t(4)?;
-        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
-    };
-    let dim = u32_at(&mut take)?;
-    let count = u32_at(&mut take)?;
-    let m = u32_at(&mut take)?;
-    let description = String::from_utf8(take(m)?.to_vec()).map_err(|e| e.to_string())?;
-    let mut ids = Vec::with_capacity(count);
+    let dim = r.u32()?;
+    let count = r.u32()?;
+    let m = r.u32()?;
+    let description = r.string(m)?;
+    let mut ids = Vec::with_capacity(count.min(1 << 20));
     for _ in 0..count {
-        let n = u32_at(&mut take)?;
-        ids.push(String::from_utf8(take(n)?.to_vec()).map_err(|e| e.to_string())?);
+        let n = r.u32()?;
+        ids.push(r.string(n)?);
     }
-    let raw = take(count * dim * 4)?;
-    let data = raw
+    let n = count
+        .checked_mul(dim)
+        .and_then(|x| x.checked_mul(4))
+        .ok_or("size overflow")?;
+    let data = r
+        .take(n)?
         .chunks_exact(4)
         .map(|s| f32::from_le_bytes([s[0], s[1], s[2], s[3]]))
         .collect();

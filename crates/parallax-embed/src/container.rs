@@ -122,7 +122,11 @@ struct Entry {
 
 /// Parses the header only.
 pub fn read_header(bytes: &[u8], path: &Path) -> Result<Header, EmbedError> {
-    let mut c = Cursor { b: bytes, p: 0, path };
+    let mut c = Cursor {
+        b: bytes,
+        p: 0,
+        path,
+    };
     parse_header(&mut c)
 }
 
@@ -148,7 +152,11 @@ fn parse_header(c: &mut Cursor<'_>) -> Result<Header, EmbedError> {
     if qk != 32 {
         return Err(c.err(format!("unsupported quant block size {qk}")));
     }
-    if heads == 0 || hidden % heads != 0 || hidden % qk != 0 || intermediate % qk != 0 {
+    if heads == 0
+        || !hidden.is_multiple_of(heads)
+        || !hidden.is_multiple_of(qk)
+        || !intermediate.is_multiple_of(qk)
+    {
         return Err(c.err("inconsistent header dimensions"));
     }
     // Skip the vocabulary (the tokenizer comes from tokenizer.json) and the normalisation map.
@@ -190,17 +198,30 @@ pub struct Weights {
     pub header: Header,
     /// Tensors by HF name (`embeddings.word_embeddings.weight`, `encoder.layer.0...`).
     pub tensors: HashMap<String, Tensor>,
+    /// The word-embedding table still in Q4_0 blocks (`vocab` rows of `hidden / 32` blocks), when
+    /// it was kept quantised (then `tensors` lacks `embeddings.word_embeddings.weight`).
+    pub word_q4: Option<Vec<u8>>,
 }
 
-/// Reads an E5S1 container file and dequantises it into f32 tensors on `device`.
-pub fn load(path: &Path, device: &Device) -> Result<Weights, EmbedError> {
+/// Reads an E5S1 container file and dequantises it into f32 tensors on `device`; with
+/// `keep_word_q4` the 250k-row word-embedding table stays quantised (54 MB instead of 384 MB).
+pub fn load(path: &Path, device: &Device, keep_word_q4: bool) -> Result<Weights, EmbedError> {
     let bytes = std::fs::read(path).map_err(|e| EmbedError::io("reading", path, e))?;
-    parse(&bytes, path, device)
+    parse(&bytes, path, device, keep_word_q4)
 }
 
 /// Parses an in-memory E5S1 container (see [`load`]).
-pub fn parse(bytes: &[u8], path: &Path, device: &Device) -> Result<Weights, EmbedError> {
-    let mut c = Cursor { b: bytes, p: 0, path };
+pub fn parse(
+    bytes: &[u8],
+    path: &Path,
+    device: &Device,
+    keep_word_q4: bool,
+) -> Result<Weights, EmbedError> {
+    let mut c = Cursor {
+        b: bytes,
+        p: 0,
+        path,
+    };
     let h = parse_header(&mut c)?;
     let ndir = c.usize("directory size")?;
     let mut dir: HashMap<String, Entry> = HashMap::with_capacity(ndir);
@@ -246,7 +267,7 @@ pub fn parse(bytes: &[u8], path: &Path, device: &Device) -> Result<Weights, Embe
                 .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
                 .collect(),
-            1 if want % 32 == 0 && e.nbytes == want / 32 * 18 => {
+            1 if want.is_multiple_of(32) && e.nbytes == want / 32 * 18 => {
                 let mut out = vec![0f32; want];
                 dequantize_q4_0(raw, &mut out);
                 out
@@ -265,10 +286,26 @@ pub fn parse(bytes: &[u8], path: &Path, device: &Device) -> Result<Weights, Embe
     let mut put = |k: String, v: Tensor| {
         t.insert(k, v);
     };
-    put(
-        "embeddings.word_embeddings.weight".into(),
-        get("emb.word", &[h.vocab, hd])?,
-    );
+    let mut word_q4 = None;
+    if keep_word_q4 {
+        let e = dir.get("emb.word").filter(|e| e.dtype == 1);
+        let e = e.ok_or_else(|| EmbedError::Container {
+            path: path.to_path_buf(),
+            message: "emb.word missing or not Q4_0".into(),
+        })?;
+        if e.n != h.vocab * hd || e.nbytes != h.vocab * hd / 32 * 18 {
+            return Err(EmbedError::Container {
+                path: path.to_path_buf(),
+                message: "emb.word has the wrong size".into(),
+            });
+        }
+        word_q4 = Some(bytes[e.off..e.off + e.nbytes].to_vec());
+    } else {
+        put(
+            "embeddings.word_embeddings.weight".into(),
+            get("emb.word", &[h.vocab, hd])?,
+        );
+    }
     put(
         "embeddings.position_embeddings.weight".into(),
         get("emb.pos", &[h.max_positions, hd])?,
@@ -277,7 +314,10 @@ pub fn parse(bytes: &[u8], path: &Path, device: &Device) -> Result<Weights, Embe
         "embeddings.token_type_embeddings.weight".into(),
         get("emb.type", &[h.type_vocab, hd])?,
     );
-    put("embeddings.LayerNorm.weight".into(), get("emb.ln.w", &[hd])?);
+    put(
+        "embeddings.LayerNorm.weight".into(),
+        get("emb.ln.w", &[hd])?,
+    );
     put("embeddings.LayerNorm.bias".into(), get("emb.ln.b", &[hd])?);
     for l in 0..h.layers {
         let pre = format!("encoder.layer.{l}.");
@@ -317,5 +357,6 @@ pub fn parse(bytes: &[u8], path: &Path, device: &Device) -> Result<Weights, Embe
     Ok(Weights {
         header: h,
         tensors: t,
+        word_q4,
     })
 }

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::BertModel;
+use candle_core::{DType, Device, Module, Tensor};
+use candle_nn::{LayerNorm, VarBuilder};
+use candle_transformers::models::bert::BertEncoder;
 use tokenizers::{Tokenizer, TruncationParams};
 
 use crate::install::{TOKENIZER_FILE, WEIGHTS_FILE};
@@ -38,12 +38,115 @@ impl Default for EmbedOptions {
 
 /// A loaded multilingual-e5-small model. `Send + Sync`: share one behind an `Arc`.
 pub struct Embedder {
-    model: BertModel,
+    encoder: Encoder,
     tokenizer: Tokenizer,
-    device: Device,
     dim: usize,
     pad_id: u32,
     options: EmbedOptions,
+}
+
+/// BERT with the word-embedding table kept in Q4_0: rows are dequantised per batch, which saves
+/// ~330 MB over an f32 table; the rest is candle's `BertEncoder` in f32.
+pub(crate) struct Encoder {
+    word_q4: Vec<u8>,
+    row_bytes: usize,
+    vocab: usize,
+    hidden: usize,
+    /// Position embeddings, `(max_positions, hidden)`.
+    pos: Tensor,
+    /// Token-type 0 embedding, `(hidden,)`.
+    type0: Tensor,
+    ln: LayerNorm,
+    encoder: BertEncoder,
+    device: Device,
+}
+
+impl Encoder {
+    pub(crate) fn new(weights: container::Weights, device: &Device) -> Result<Self, EmbedError> {
+        let container::Weights {
+            header,
+            tensors,
+            word_q4,
+        } = weights;
+        let word_q4 = word_q4.ok_or_else(|| EmbedError::Container {
+            path: Default::default(),
+            message: "word-embedding table was not kept quantised".into(),
+        })?;
+        let config = header.bert_config();
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, device);
+        let emb = vb.pp("embeddings");
+        let pos = emb.get(
+            (header.max_positions, header.hidden),
+            "position_embeddings.weight",
+        )?;
+        let type0 = emb
+            .get(
+                (header.type_vocab, header.hidden),
+                "token_type_embeddings.weight",
+            )?
+            .get(0)?;
+        let ln = candle_nn::layer_norm(header.hidden, config.layer_norm_eps, emb.pp("LayerNorm"))?;
+        let encoder = BertEncoder::load(vb.pp("encoder"), &config)?;
+        Ok(Encoder {
+            word_q4,
+            row_bytes: header.hidden / 32 * 18,
+            vocab: header.vocab,
+            hidden: header.hidden,
+            pos,
+            type0,
+            ln,
+            encoder,
+            device: device.clone(),
+        })
+    }
+
+    /// One padded forward pass; returns mean-pooled, L2-normalised vectors.
+    pub(crate) fn forward(
+        &self,
+        batch: &[&[u32]],
+        pad_id: u32,
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let len = batch.iter().map(|b| b.len()).max().unwrap_or(0).max(1);
+        let len = len.min(self.pos.dim(0)?);
+        let n = batch.len();
+        let h = self.hidden;
+        let mut words = vec![0f32; n * len * h];
+        let mut flat_mask = Vec::with_capacity(n * len);
+        for (b, ids) in batch.iter().enumerate() {
+            for t in 0..len {
+                let id = ids.get(t).copied().unwrap_or(pad_id) as usize;
+                let id = if id < self.vocab { id } else { pad_id as usize };
+                let row = &self.word_q4[id * self.row_bytes..(id + 1) * self.row_bytes];
+                let at = (b * len + t) * h;
+                container::dequantize_q4_0(row, &mut words[at..at + h]);
+                flat_mask.push(u32::from(t < ids.len()));
+            }
+        }
+        let words = Tensor::from_vec(words, (n, len, h), &self.device)?;
+        let x = words
+            .broadcast_add(&self.pos.narrow(0, 0, len)?)?
+            .broadcast_add(&self.type0)?;
+        let x = self.ln.forward(&x)?;
+        let mask = Tensor::from_vec(flat_mask, (n, len), &self.device)?.to_dtype(DType::F32)?;
+        // HF "extended attention mask": 0 where attended, f32::MIN where padded.
+        let ext = ((1.0 - mask.reshape((n, 1, 1, len))?)? * f64::from(f32::MIN))?;
+        let hidden = self.encoder.forward(&x, &ext)?;
+        pool(&hidden, &mask)
+    }
+}
+
+/// Mean pooling over the attention mask, then L2 normalisation.
+pub(crate) fn pool(hidden: &Tensor, mask: &Tensor) -> Result<Vec<Vec<f32>>, EmbedError> {
+    let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+    let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+    let counts = mask.sum(1)?.clamp(1e-9f32, f32::MAX)?;
+    let mean = summed.broadcast_div(&counts)?;
+    let norm = mean
+        .sqr()?
+        .sum_keepdim(1)?
+        .sqrt()?
+        .clamp(1e-12f32, f32::MAX)?;
+    Ok(mean.broadcast_div(&norm)?.to_vec2::<f32>()?)
 }
 
 impl std::fmt::Debug for Embedder {
@@ -76,10 +179,9 @@ impl Embedder {
             });
         }
         let device = Device::Cpu;
-        let container::Weights { header, tensors } = container::load(&weights_path, &device)?;
-        let config = header.bert_config();
-        let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
-        let model = BertModel::load(vb, &config)?;
+        let weights = container::load(&weights_path, &device, true)?;
+        let header = weights.header;
+        let encoder = Encoder::new(weights, &device)?;
 
         let mut tokenizer = Tokenizer::from_file(&tokenizer_path)
             .map_err(|e| EmbedError::Tokenizer(format!("{}: {e}", tokenizer_path.display())))?;
@@ -91,11 +193,12 @@ impl Embedder {
             }))
             .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
         tokenizer.with_padding(None);
-        let pad_id = tokenizer.token_to_id("<pad>").unwrap_or(header.pad_id as u32);
+        let pad_id = tokenizer
+            .token_to_id("<pad>")
+            .unwrap_or(header.pad_id as u32);
         Ok(Embedder {
-            model,
+            encoder,
             tokenizer,
-            device,
             dim: header.hidden,
             pad_id,
             options: EmbedOptions {
@@ -155,36 +258,12 @@ impl Embedder {
         let mut out = vec![Vec::new(); ids.len()];
         for chunk in order.chunks(self.options.batch_size) {
             let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i]).collect();
-            let vectors = self.forward(&batch)?;
+            let vectors = self.encoder.forward(&batch, self.pad_id)?;
             for (&i, v) in chunk.iter().zip(vectors) {
                 out[i] = v;
             }
         }
         Ok(out)
-    }
-
-    /// One padded forward pass; returns mean-pooled, L2-normalised vectors.
-    fn forward(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        let len = batch.iter().map(|b| b.len()).max().unwrap_or(0).max(1);
-        let n = batch.len();
-        let mut flat_ids = Vec::with_capacity(n * len);
-        let mut flat_mask = Vec::with_capacity(n * len);
-        for ids in batch {
-            flat_ids.extend_from_slice(ids);
-            flat_ids.extend(std::iter::repeat_n(self.pad_id, len - ids.len()));
-            flat_mask.extend(std::iter::repeat_n(1u32, ids.len()));
-            flat_mask.extend(std::iter::repeat_n(0u32, len - ids.len()));
-        }
-        let input_ids = Tensor::from_vec(flat_ids, (n, len), &self.device)?;
-        let mask = Tensor::from_vec(flat_mask, (n, len), &self.device)?;
-        let token_types = input_ids.zeros_like()?;
-        let hidden = self.model.forward(&input_ids, &token_types, Some(&mask))?;
-        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-        let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-        let counts = mask.sum(1)?.clamp(1e-9f32, f32::MAX)?;
-        let mean = summed.broadcast_div(&counts)?;
-        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12f32, f32::MAX)?;
-        Ok(mean.broadcast_div(&norm)?.to_vec2::<f32>()?)
     }
 }
 

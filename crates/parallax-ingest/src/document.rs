@@ -227,9 +227,20 @@ pub fn load_file(path: &Path) -> Result<(Vec<Document>, Vec<LoadError>), LoadErr
     } else {
         BufReader::new(file).read_to_end(&mut bytes)
     };
-    read.map_err(|e| err(path, format!("cannot read{}: {e}", if gz { " (bad gzip data)" } else { "" })))?;
+    read.map_err(|e| {
+        err(
+            path,
+            format!(
+                "cannot read{}: {e}",
+                if gz { " (bad gzip data)" } else { "" }
+            ),
+        )
+    })?;
     if bytes.len() as u64 > MAX_PAGE_BYTES {
-        return Err(err(path, format!("{} after decompression", too_large(bytes.len() as u64))));
+        return Err(err(
+            path,
+            format!("{} after decompression", too_large(bytes.len() as u64)),
+        ));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(err(path, "the file holds only white space"));
@@ -318,7 +329,11 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(1024).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let head = head.trim_start();
     head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<body")
 }
@@ -326,7 +341,10 @@ fn looks_like_html(text: &str) -> bool {
 /// Text files: UTF-8 (with or without BOM), UTF-16 with BOM, else the detected legacy charset.
 fn decode_text(bytes: &[u8]) -> String {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
@@ -347,8 +365,14 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert!(matches!(kind_of(Path::new("a/b.HTML.gz")), Some((Kind::Html, true))));
-        assert!(matches!(kind_of(Path::new("x.jsonl")), Some((Kind::JsonLines, false))));
+        assert!(matches!(
+            kind_of(Path::new("a/b.HTML.gz")),
+            Some((Kind::Html, true))
+        ));
+        assert!(matches!(
+            kind_of(Path::new("x.jsonl")),
+            Some((Kind::JsonLines, false))
+        ));
         assert!(kind_of(Path::new("x.pdf")).is_none());
         assert!(kind_of(Path::new("noext")).is_none());
     }
@@ -362,7 +386,8 @@ mod tests {
 
     #[test]
     fn decodes_legacy_text() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("Президент России провёл телефонный разговор с президентом США.");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251
+            .encode("Президент России провёл телефонный разговор с президентом США.");
         assert!(decode_text(&bytes).contains("Президент"));
     }
 }

@@ -212,7 +212,9 @@ fn build_article(
     };
     let article = Article {
         id,
-        source: source.as_ref().map_or_else(SourceId::unknown, |s| s.id.clone()),
+        source: source
+            .as_ref()
+            .map_or_else(SourceId::unknown, |s| s.id.clone()),
         url,
         canonical_url: canonical,
         title: ex.title,
@@ -243,15 +245,15 @@ fn normalised(title: &str, paragraphs: &[String]) -> String {
 }
 
 fn source_from_page(ex: &Extracted, url: Option<&str>) -> Option<Source> {
-    let host = url
-        .or(ex.canonical_url.as_deref())
-        .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()));
+    let page = url.or(ex.canonical_url.as_deref());
+    let host = page.and_then(parallax_core::site_key);
     match (&ex.site_name, host) {
         (_, Some(host)) => {
             let mut s = Source::named(ex.site_name.as_deref().unwrap_or(&host));
             s.id = SourceId::from_key(&host);
-            s.home_page = Some(format!("https://{host}/"));
+            s.home_page = page
+                .and_then(|u| url::Url::parse(u).ok())
+                .map(|u| format!("{}://{host}/", u.scheme()));
             Some(s)
         }
         (Some(name), None) => Some(Source::named(name)),
@@ -275,7 +277,9 @@ fn from_record(r: &Record) -> (Extracted, Option<Source>) {
     let published = r.published.as_deref().and_then(|d| {
         let parsed = parse_record_date(d);
         if parsed.is_none() {
-            warnings.push(format!("publication date {d:?} is not a date Parallax can read"));
+            warnings.push(format!(
+                "publication date {d:?} is not a date Parallax can read"
+            ));
         }
         parsed
     });
@@ -283,18 +287,26 @@ fn from_record(r: &Record) -> (Extracted, Option<Source>) {
         let sample = format!("{title}\n{}", r.text);
         parallax_text::detect_language(&sample).map(str::to_string)
     });
-    let source = r.source.as_deref().filter(|s| !s.trim().is_empty()).map(|name| {
-        let mut s = Source::named(name);
-        s.country = r.country.as_ref().map(|c| c.to_ascii_uppercase());
-        s.bias = r.bias.as_ref().filter(|b| !b.trim().is_empty()).map(|b| Rating {
-            value: b.trim().to_lowercase(),
-            provenance: "given with the imported data".to_string(),
+    let source = r
+        .source
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|name| {
+            let mut s = Source::named(name);
+            s.country = r.country.as_ref().map(|c| c.to_ascii_uppercase());
+            s.bias = r
+                .bias
+                .as_ref()
+                .filter(|b| !b.trim().is_empty())
+                .map(|b| Rating {
+                    value: b.trim().to_lowercase(),
+                    provenance: "given with the imported data".to_string(),
+                });
+            if let Some(l) = &language {
+                s.languages = vec![l.clone()];
+            }
+            s
         });
-        if let Some(l) = &language {
-            s.languages = vec![l.clone()];
-        }
-        s
-    });
     let ex = Extracted {
         title,
         byline: None,
@@ -328,8 +340,11 @@ fn from_crawled(c: &Crawled) -> Extracted {
     });
     match &c.page {
         Ok(page) => {
-            let mut ex =
-                parallax_extract::extract_html(&page.bytes, Some(&page.final_url), page.charset.as_deref());
+            let mut ex = parallax_extract::extract_html(
+                &page.bytes,
+                Some(&page.final_url),
+                page.charset.as_deref(),
+            );
             if ex.title.trim().is_empty()
                 && let Some(t) = &c.feed_title
             {
@@ -355,7 +370,11 @@ fn from_crawled(c: &Crawled) -> Extracted {
         Err(reason) => {
             let paragraphs = feed_paragraphs();
             let language = c.feed_language.clone().or_else(|| {
-                let sample = format!("{} {}", c.feed_title.as_deref().unwrap_or(""), paragraphs.join(" "));
+                let sample = format!(
+                    "{} {}",
+                    c.feed_title.as_deref().unwrap_or(""),
+                    paragraphs.join(" ")
+                );
                 parallax_text::detect_language(&sample).map(str::to_string)
             });
             Extracted {

@@ -81,9 +81,7 @@ pub fn source_id_for(slug: &str, home_page: Option<&str>) -> SourceId {
 }
 
 fn host_of(url: &str) -> Option<String> {
-    let u = url::Url::parse(url).ok()?;
-    let host = u.host_str()?.to_ascii_lowercase();
-    Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
+    parallax_core::site_key(url)
 }
 
 /// Why a registry could not be read or written. Messages name the file, the entry and the field.

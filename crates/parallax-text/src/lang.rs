@@ -92,11 +92,15 @@ mod tests {
     #[test]
     fn detects_common_languages() {
         assert_eq!(
-            detect_language("The Kremlin said that the conversation between the two presidents lasted almost an hour."),
+            detect_language(
+                "The Kremlin said that the conversation between the two presidents lasted almost an hour."
+            ),
             Some("en")
         );
         assert_eq!(
-            detect_language("Der Kreml teilte mit, dass das Gespräch zwischen den beiden Präsidenten fast eine Stunde dauerte."),
+            detect_language(
+                "Der Kreml teilte mit, dass das Gespräch zwischen den beiden Präsidenten fast eine Stunde dauerte."
+            ),
             Some("de")
         );
         assert_eq!(detect_language(""), None);

@@ -4,9 +4,9 @@ use unicode_segmentation::UnicodeSegmentation;
 /// final dot).
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
-    "sen", "rep", "pres", "rev", "hon", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n",
-    "e.u", "a.m", "p.m", "d.c", "i.e", "e.g", "approx", "dept", "est", "fig", "mt", "ft",
+    "sen", "rep", "pres", "rev", "hon", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k",
+    "u.n", "e.u", "a.m", "p.m", "d.c", "i.e", "e.g", "approx", "dept", "est", "fig", "mt", "ft",
 ];
 
 /// Splits `text` into sentences (Unicode UAX #29 boundaries, repaired after common abbreviations and
@@ -91,6 +91,9 @@ mod tests {
 
     #[test]
     fn words_drop_punctuation() {
-        assert_eq!(words("Putin-Trump call, 6th!"), vec!["Putin", "Trump", "call", "6th"]);
+        assert_eq!(
+            words("Putin-Trump call, 6th!"),
+            vec!["Putin", "Trump", "call", "6th"]
+        );
     }
 }

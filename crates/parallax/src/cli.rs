@@ -7,7 +7,12 @@ use std::path::PathBuf;
 #[command(name = "parallax", version, about)]
 pub struct Cli {
     /// The database file (SQLite).
-    #[arg(long, global = true, default_value = "parallax.db", env = "PARALLAX_DB")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "parallax.db",
+        env = "PARALLAX_DB"
+    )]
     pub db: PathBuf,
 
     /// The configuration file (default: ./parallax.toml when it exists).

@@ -223,7 +223,11 @@ fn story(store: &dyn Store, id: &str, format: Format) -> Result<ExitCode> {
         let cites: Vec<String> = b
             .citations
             .iter()
-            .map(|c| index.get(c).map_or_else(|| c.to_string(), |n| n.to_string()))
+            .map(|c| {
+                index
+                    .get(c)
+                    .map_or_else(|| c.to_string(), |n| n.to_string())
+            })
             .collect();
         println!("  • {} [{}]", b.text, cites.join(", "));
     }
@@ -234,7 +238,10 @@ fn story(store: &dyn Store, id: &str, format: Format) -> Result<ExitCode> {
         c.articles,
         c.sources,
         if c.unknown_source_articles > 0 {
-            format!(" (+{} articles from unknown sources)", c.unknown_source_articles)
+            format!(
+                " (+{} articles from unknown sources)",
+                c.unknown_source_articles
+            )
         } else {
             String::new()
         }
@@ -256,7 +263,10 @@ fn story(store: &dyn Store, id: &str, format: Format) -> Result<ExitCode> {
         }
     }
     let day = |d: Option<chrono::DateTime<chrono::Utc>>| {
-        d.map_or_else(|| "unknown".to_string(), |d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        d.map_or_else(
+            || "unknown".to_string(),
+            |d| d.format("%Y-%m-%d %H:%M UTC").to_string(),
+        )
     };
     println!(
         "  first published: {}, last published: {}, undated articles: {}",
@@ -364,4 +374,3 @@ fn truncate(s: &str, max: usize) -> String {
         format!("{cut}…")
     }
 }
-

@@ -89,11 +89,15 @@ impl Config {
 
     pub fn client_config(&self, allow_private_flag: bool) -> parallax_http::ClientConfig {
         let mut c = parallax_http::ClientConfig {
-            user_agent_contact: self.contact.clone().unwrap_or_else(|| NO_CONTACT.to_string()),
+            user_agent_contact: self
+                .contact
+                .clone()
+                .unwrap_or_else(|| NO_CONTACT.to_string()),
             allow_private_addresses: self.allow_private_addresses || allow_private_flag,
             ..parallax_http::ClientConfig::default()
         };
-        let secs = |v: Option<f64>, d: Duration| v.map_or(d, |s| Duration::from_secs_f64(s.max(0.001)));
+        let secs =
+            |v: Option<f64>, d: Duration| v.map_or(d, |s| Duration::from_secs_f64(s.max(0.001)));
         c.connect_timeout = secs(self.http.connect_timeout_secs, c.connect_timeout);
         c.read_timeout = secs(self.http.read_timeout_secs, c.read_timeout);
         c.total_timeout = secs(self.http.total_timeout_secs, c.total_timeout);
@@ -144,6 +148,8 @@ impl Config {
 
     /// The operator's registry file that `sources add|remove|import-opml` edit.
     pub fn operator_sources_file(&self) -> PathBuf {
-        self.sources_file.clone().unwrap_or_else(|| PathBuf::from("sources.toml"))
+        self.sources_file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("sources.toml"))
     }
 }

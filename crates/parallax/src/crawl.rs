@@ -42,12 +42,21 @@ fn crawler(config: &Config, allow_private: bool, store: Arc<dyn Store>) -> Resul
 }
 
 /// `parallax crawl --once`: one pass over every due feed.
-pub fn crawl_once(store: Arc<dyn Store>, config: &Config, allow_private: bool, quiet: bool) -> Result<ExitCode> {
+pub fn crawl_once(
+    store: Arc<dyn Store>,
+    config: &Config,
+    allow_private: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
     let sources = enabled_sources(config)?;
     let rt = runtime()?;
     let crawler = crawler(config, allow_private, store.clone())?;
     let worker = IngestWorker::spawn(store.clone())?;
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} feeds  {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -143,7 +152,11 @@ pub fn run(
                             s.feeds_polled
                         );
                     } else if s.new_articles > 0 {
-                        tracing::info!(pass, new = s.new_articles, "crawl pass stored new articles");
+                        tracing::info!(
+                            pass,
+                            new = s.new_articles,
+                            "crawl pass stored new articles"
+                        );
                     }
                 }
                 Err(e) => tracing::error!(error = %e, "the crawl pass failed on the store"),

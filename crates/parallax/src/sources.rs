@@ -7,14 +7,22 @@ use parallax_core::Store;
 use parallax_sources::{RegistryEntry, add_to_file, remove_from_file};
 use std::process::ExitCode;
 
-pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesCommand) -> Result<ExitCode> {
+pub fn sources(
+    store: Option<&dyn Store>,
+    config: &Config,
+    command: SourcesCommand,
+) -> Result<ExitCode> {
     match command {
         SourcesCommand::List { format, country } => {
             let registry = config.registry()?;
             let entries: Vec<&RegistryEntry> = registry
                 .entries()
                 .iter()
-                .filter(|e| country.as_ref().is_none_or(|c| e.source.country.as_deref() == Some(c.to_ascii_uppercase().as_str())))
+                .filter(|e| {
+                    country.as_ref().is_none_or(|c| {
+                        e.source.country.as_deref() == Some(c.to_ascii_uppercase().as_str())
+                    })
+                })
                 .collect();
             match format {
                 Format::Json => {
@@ -25,7 +33,10 @@ pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesComma
                     println!("{}", serde_json::to_string_pretty(&json)?);
                 }
                 Format::Table => {
-                    println!("{:<24} {:<3} {:<6} {:>5}  NAME", "SLUG", "CC", "LANG", "FEEDS");
+                    println!(
+                        "{:<24} {:<3} {:<6} {:>5}  NAME",
+                        "SLUG", "CC", "LANG", "FEEDS"
+                    );
                     for e in &entries {
                         let s = &e.source;
                         println!(
@@ -37,9 +48,15 @@ pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesComma
                             s.name
                         );
                     }
-                    let countries: std::collections::BTreeSet<_> =
-                        entries.iter().filter_map(|e| e.source.country.clone()).collect();
-                    println!("{} sources in {} countries.", entries.len(), countries.len());
+                    let countries: std::collections::BTreeSet<_> = entries
+                        .iter()
+                        .filter_map(|e| e.source.country.clone())
+                        .collect();
+                    println!(
+                        "{} sources in {} countries.",
+                        entries.len(),
+                        countries.len()
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -76,8 +93,13 @@ pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesComma
                 Ok(ExitCode::from(1))
             }
         }
-        SourcesCommand::ImportOpml { file, country, language } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        SourcesCommand::ImportOpml {
+            file,
+            country,
+            language,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let outlines = parallax_feeds::parse_opml(&bytes)
                 .with_context(|| format!("{} is not a usable OPML file", file.display()))?;
             let path = config.operator_sources_file();
@@ -85,8 +107,15 @@ pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesComma
             let (mut added, mut skipped) = (0, 0);
             for o in outlines {
                 let home = o.html_url.clone().or_else(|| site_of(&o.xml_url));
-                let host = home.as_deref().and_then(host_of).unwrap_or_else(|| o.xml_url.clone());
-                if registry.entries().iter().any(|e| e.source.feeds.contains(&o.xml_url)) {
+                let host = home
+                    .as_deref()
+                    .and_then(host_of)
+                    .unwrap_or_else(|| o.xml_url.clone());
+                if registry
+                    .entries()
+                    .iter()
+                    .any(|e| e.source.feeds.contains(&o.xml_url))
+                {
                     skipped += 1;
                     continue;
                 }
@@ -95,7 +124,13 @@ pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesComma
                 entry.source.id = parallax_sources::source_id_for(&slug, home.as_deref());
                 entry.source.home_page = home;
                 entry.source.country = country.as_ref().map(|c| c.to_ascii_uppercase());
-                entry.source.languages = o.language.iter().chain(language.iter()).take(1).cloned().collect();
+                entry.source.languages = o
+                    .language
+                    .iter()
+                    .chain(language.iter())
+                    .take(1)
+                    .cloned()
+                    .collect();
                 entry.source.feeds = vec![o.xml_url.clone()];
                 entry.origin = Some(format!("imported from {}", file.display()));
                 entry.notes = o.category.clone();
@@ -107,7 +142,10 @@ pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesComma
                     }
                 }
             }
-            println!("Imported {added} feeds into {} ({skipped} skipped).", path.display());
+            println!(
+                "Imported {added} feeds into {} ({skipped} skipped).",
+                path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         SourcesCommand::ExportOpml { file } => {
@@ -116,19 +154,23 @@ pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesComma
                 .entries()
                 .iter()
                 .flat_map(|e| {
-                    e.source.feeds.iter().map(move |f| parallax_feeds::OpmlOutline {
-                        title: Some(e.source.name.clone()),
-                        xml_url: f.clone(),
-                        html_url: e.source.home_page.clone(),
-                        category: e.source.country.clone(),
-                        language: e.source.languages.first().cloned(),
-                    })
+                    e.source
+                        .feeds
+                        .iter()
+                        .map(move |f| parallax_feeds::OpmlOutline {
+                            title: Some(e.source.name.clone()),
+                            xml_url: f.clone(),
+                            html_url: e.source.home_page.clone(),
+                            category: e.source.country.clone(),
+                            language: e.source.languages.first().cloned(),
+                        })
                 })
                 .collect();
             let xml = parallax_feeds::write_opml("Parallax sources", &outlines);
             match file {
                 Some(f) => {
-                    std::fs::write(&f, xml).with_context(|| format!("cannot write {}", f.display()))?;
+                    std::fs::write(&f, xml)
+                        .with_context(|| format!("cannot write {}", f.display()))?;
                     println!("Wrote {} feeds to {}.", outlines.len(), f.display());
                 }
                 None => print!("{xml}"),
@@ -136,7 +178,9 @@ pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesComma
             Ok(ExitCode::SUCCESS)
         }
         SourcesCommand::Status { format } => {
-            let Some(store) = store else { bail!("no store") };
+            let Some(store) = store else {
+                bail!("no store")
+            };
             let rows = parallax_web::source_health(store)?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
@@ -145,9 +189,15 @@ pub fn sources(store: Option<&dyn Store>, config: &Config, command: SourcesComma
                         println!("No source has been crawled yet: run `parallax crawl --once`.");
                     }
                     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                        t.map_or_else(|| "never".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+                        t.map_or_else(
+                            || "never".to_string(),
+                            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+                        )
                     };
-                    println!("{:<12} {:<28} {:<3} {:>7}  {:<16} {:<16}  LAST ERROR", "STATUS", "SOURCE", "CC", "ART/DAY", "LAST SUCCESS", "NEXT POLL");
+                    println!(
+                        "{:<12} {:<28} {:<3} {:>7}  {:<16} {:<16}  LAST ERROR",
+                        "STATUS", "SOURCE", "CC", "ART/DAY", "LAST SUCCESS", "NEXT POLL"
+                    );
                     for r in &rows {
                         println!(
                             "{:<12} {:<28} {:<3} {:>7.1}  {:<16} {:<16}  {}",
@@ -189,7 +239,13 @@ fn site_of(feed: &str) -> Option<String> {
 fn slugify(s: &str) -> String {
     let slug: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     slug.trim_matches('-').to_string()
 }

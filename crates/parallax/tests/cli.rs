@@ -22,7 +22,9 @@ fn stdout(o: &Output) -> String {
 }
 
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel);
     if p.exists() {
         Some(p)
     } else {
@@ -32,7 +34,9 @@ fn shared(rel: &str) -> Option<PathBuf> {
 }
 
 fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data")
+        .join(rel)
 }
 
 /// What must be equal between two stores holding the same import: every story (without its
@@ -62,7 +66,11 @@ fn seeds_make_one_cited_story_without_boilerplate() {
     let db = dir.path().join("p.db");
     let out = run(parallax(&db).arg("import").arg(&seeds));
     assert!(out.status.success(), "{}", stdout(&out));
-    assert!(stdout(&out).contains("Imported 5 articles (1 new story)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Imported 5 articles (1 new story)"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = run(parallax(&db).args(["stories", "--format", "json"]));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -70,7 +78,10 @@ fn seeds_make_one_cited_story_without_boilerplate() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["article_count"], 5);
     let title = rows[0]["title"].as_str().unwrap();
-    assert!(title.contains("Putin") && title.contains("Trump"), "title: {title}");
+    assert!(
+        title.contains("Putin") && title.contains("Trump"),
+        "title: {title}"
+    );
 
     let id = rows[0]["id"].as_str().unwrap();
     let out = run(parallax(&db).args(["story", id, "--format", "json"]));
@@ -86,7 +97,11 @@ fn seeds_make_one_cited_story_without_boilerplate() {
     for b in summary {
         let cites = b["citations"].as_array().unwrap();
         assert!(!cites.is_empty());
-        assert!(cites.iter().all(|c| article_ids.contains(&c.as_str().unwrap())));
+        assert!(
+            cites
+                .iter()
+                .all(|c| article_ids.contains(&c.as_str().unwrap()))
+        );
     }
     assert!(story["coverage"]["articles"] == 5);
 
@@ -130,17 +145,49 @@ fn reimport_changes_nothing() {
     assert!(first.1 >= 4, "{}", stdout(&out));
     let out = run(parallax(&db).arg("import").arg(data("import")));
     assert!(out.status.success());
-    assert!(stdout(&out).starts_with("Imported 0 articles"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("Imported 0 articles"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(snapshot(&db), first);
 }
 
 /// Many synthetic articles on distinct made-up events, as JSON Lines.
 fn synthetic_jsonl(path: &Path, events: usize, per_event: usize) {
     const WORDS: &[&str] = &[
-        "harbor", "council", "bridge", "festival", "drought", "senate", "vaccine", "railway",
-        "election", "factory", "glacier", "tariff", "museum", "satellite", "refinery", "stadium",
-        "orchard", "pipeline", "embassy", "reactor", "canal", "archive", "lottery", "ferry",
-        "bakery", "monsoon", "airline", "quarry", "tunnel", "vineyard", "library", "summit",
+        "harbor",
+        "council",
+        "bridge",
+        "festival",
+        "drought",
+        "senate",
+        "vaccine",
+        "railway",
+        "election",
+        "factory",
+        "glacier",
+        "tariff",
+        "museum",
+        "satellite",
+        "refinery",
+        "stadium",
+        "orchard",
+        "pipeline",
+        "embassy",
+        "reactor",
+        "canal",
+        "archive",
+        "lottery",
+        "ferry",
+        "bakery",
+        "monsoon",
+        "airline",
+        "quarry",
+        "tunnel",
+        "vineyard",
+        "library",
+        "summit",
     ];
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = || {
@@ -151,10 +198,15 @@ fn synthetic_jsonl(path: &Path, events: usize, per_event: usize) {
     };
     let mut out = String::new();
     for e in 0..events {
-        let topic: Vec<&str> = (0..4).map(|_| WORDS[(next() % WORDS.len() as u64) as usize]).collect();
+        let topic: Vec<&str> = (0..4)
+            .map(|_| WORDS[(next() % WORDS.len() as u64) as usize])
+            .collect();
         let place = format!("Town{}", e * 7919 % 100_003);
         for k in 0..per_event {
-            let title = format!("{} {} {} in {place} draws reaction", topic[0], topic[1], topic[2]);
+            let title = format!(
+                "{} {} {} in {place} draws reaction",
+                topic[0], topic[1], topic[2]
+            );
             let text = format!(
                 "Officials in {place} said the {} and the {} were affected on day {e}. Residents described the {} as unprecedented, report {k}.\nThe {} authority of {place} will meet again next week.",
                 topic[0], topic[1], topic[2], topic[3]
@@ -204,7 +256,10 @@ fn killed_import_resumes_to_the_same_state() {
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
     let partial = SqliteStore::open(&killed).unwrap().counts().unwrap().1;
-    assert!(partial > 0 && partial < 1600, "killed after {partial} articles");
+    assert!(
+        partial > 0 && partial < 1600,
+        "killed after {partial} articles"
+    );
 
     let out = run(parallax(&killed).args(["import", "-q"]).arg(&input));
     assert!(out.status.success(), "{}", stdout(&out));
@@ -217,12 +272,20 @@ fn bad_files_get_clear_messages_and_the_rest_goes_on() {
     let input = dir.path().join("in");
     std::fs::create_dir(&input).unwrap();
     std::fs::write(input.join("empty.html"), b"").unwrap();
-    std::fs::write(input.join("binary.html"), [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+    std::fs::write(
+        input.join("binary.html"),
+        [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    )
+    .unwrap();
     let mut huge = b"<html><body><p>".to_vec();
     huge.resize(50 * 1024 * 1024, b'a');
     std::fs::write(input.join("huge.html"), huge).unwrap();
     let cyr = "<html><head><meta charset=\"windows-1251\"><title>Переговоры в Стамбуле продолжатся</title></head><body><article><h1>Переговоры в Стамбуле продолжатся</h1><p>Помощник президента России заявил журналистам, что переговоры в Стамбуле останутся двусторонними, а конкретные даты третьего раунда пока не обсуждались.</p><p>По его словам, разговор двух президентов продолжался почти час и был деловым.</p></article></body></html>";
-    std::fs::write(input.join("cp1251.html"), encoding_rs::WINDOWS_1251.encode(cyr).0).unwrap();
+    std::fs::write(
+        input.join("cp1251.html"),
+        encoding_rs::WINDOWS_1251.encode(cyr).0,
+    )
+    .unwrap();
     let ja = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\"><title>首脳電話会談、約一時間に及ぶ</title></head><body><article><h1>首脳電話会談、約一時間に及ぶ</h1><p>ロシア大統領府の補佐官は、両首脳の電話会談が約一時間続いたと記者団に語った。会談ではウクライナ情勢や中東問題が話し合われた。</p><p>補佐官によると、両首脳は今後も対話を続けることで合意したという。</p></article></body></html>";
     std::fs::write(input.join("sjis.html"), encoding_rs::SHIFT_JIS.encode(ja).0).unwrap();
     std::fs::copy(data("hostile/scripts.html"), input.join("scripts.html")).unwrap();
@@ -247,14 +310,27 @@ fn bad_files_get_clear_messages_and_the_rest_goes_on() {
             bodies.push_str(&a.full_text());
         }
     }
-    assert!(bodies.contains("Переговоры в Стамбуле"), "windows-1251 decoded: {bodies}");
-    assert!(bodies.contains("約一時間続いた"), "Shift_JIS decoded: {bodies}");
+    assert!(
+        bodies.contains("Переговоры в Стамбуле"),
+        "windows-1251 decoded: {bodies}"
+    );
+    assert!(
+        bodies.contains("約一時間続いた"),
+        "Shift_JIS decoded: {bodies}"
+    );
     assert!(!bodies.contains("alert("), "script text stored: {bodies}");
 
     // Every page served afterwards holds no live script from the articles.
     let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(store);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let mut pages = vec!["/".to_string(), "/problems".to_string(), "/api/stories".to_string()];
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut pages = vec![
+        "/".to_string(),
+        "/problems".to_string(),
+        "/api/stories".to_string(),
+    ];
     for s in store.stories(100, 0).unwrap() {
         pages.push(format!("/story/{}", s.id));
         pages.push(format!("/api/stories/{}", s.id));
@@ -265,16 +341,269 @@ fn bad_files_get_clear_messages_and_the_rest_goes_on() {
         let lower = body.to_lowercase();
         assert!(!lower.contains("<script"), "{page} has a script tag");
         assert!(!lower.contains("onerror="), "{page} has an event handler");
-        assert!(!lower.contains("href=\"javascript:"), "{page} has a javascript: link");
+        assert!(
+            !lower.contains("href=\"javascript:"),
+            "{page} has a javascript: link"
+        );
     }
 }
 
 async fn get(store: std::sync::Arc<dyn Store>, path: &str) -> (u16, String) {
     use tower::ServiceExt;
     let app = parallax_web::router(store);
-    let req = axum::http::Request::get(path).body(axum::body::Body::empty()).unwrap();
+    let req = axum::http::Request::get(path)
+        .body(axum::body::Body::empty())
+        .unwrap();
     let resp = app.oneshot(req).await.unwrap();
     let status = resp.status().as_u16();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap();
     (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Crawling, through the binary, against the fixture news web on 127.0.0.1.
+
+#[path = "../../parallax-crawl/tests/server/mod.rs"]
+mod server;
+
+/// A configuration file that crawls only the well-behaved fixture outlets.
+fn crawl_config(dir: &Path, fx: &server::Fixture, interval_ms: u64) -> PathBuf {
+    let mut registry = String::new();
+    for s in server::sources(fx) {
+        let slug = s.name.trim_start_matches("Fixture ").to_string();
+        if !["a", "b", "c", "d", "repeat"].contains(&slug.as_str()) {
+            continue;
+        }
+        registry.push_str(&format!(
+            "[[source]]\nid = \"fixture-{slug}\"\nname = \"{}\"\nhome_page = \"{}\"\ncountry = \"{}\"\nlanguages = [\"{}\"]\nfeeds = [\"{}\"]\n\n",
+            s.name,
+            s.home_page.unwrap(),
+            s.country.unwrap(),
+            s.languages[0],
+            s.feeds[0]
+        ));
+    }
+    std::fs::write(dir.join("sources.toml"), registry).unwrap();
+    let config = dir.join("parallax.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "contact = \"https://parallax.example/contact\"\nallow_private_addresses = true\nsources_file = \"sources.toml\"\ndefault_sources = false\n\n[http]\nper_host_interval_ms = {interval_ms}\nread_timeout_secs = 2\n"
+        ),
+    )
+    .unwrap();
+    config
+}
+
+fn fixture_runtime() -> (tokio::runtime::Runtime, server::Fixture) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fx = rt.block_on(server::start());
+    (rt, fx)
+}
+
+fn stored_urls(db: &Path) -> Vec<String> {
+    let store = SqliteStore::open(db).unwrap();
+    let mut urls: Vec<String> = store
+        .stories(10_000, 0)
+        .unwrap()
+        .iter()
+        .flat_map(|s| store.story_articles(&s.id).unwrap())
+        .filter_map(|a| a.url)
+        .collect();
+    urls.sort();
+    urls
+}
+
+#[test]
+fn crawl_once_twice_ingests_each_article_once() {
+    let (_rt, fx) = fixture_runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let config = crawl_config(dir.path(), &fx, 0);
+    let db = dir.path().join("p.db");
+    let out = run(parallax(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["crawl", "--once", "-q"]));
+    assert!(
+        out.status.success(),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains("Polled 5 feeds (0 not modified, 0 failed): 7 new articles"),
+        "{}",
+        stdout(&out)
+    );
+    // Everything is due again only later; a second pass now polls nothing.
+    let out = run(parallax(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["crawl", "--once", "-q"]));
+    assert!(stdout(&out).contains("Polled 0 feeds"), "{}", stdout(&out));
+    assert_eq!(stored_urls(&db).len(), 7);
+
+    let out = run(parallax(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["sources", "status", "--format", "json"]));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 5, "{rows}");
+    assert!(
+        rows.as_array().unwrap().iter().all(|r| r["status"] == "ok"),
+        "{rows}"
+    );
+}
+
+#[test]
+fn killed_crawl_restarts_without_duplicates_or_losses() {
+    let (_rt, fx) = fixture_runtime();
+    let dir = tempfile::tempdir().unwrap();
+    // Slow enough (one request per 250 ms) to be killed half way.
+    let config = crawl_config(dir.path(), &fx, 250);
+    let db = dir.path().join("p.db");
+    let mut child = parallax(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["crawl", "--once", "-q"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let mut before = 0;
+    while start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(25));
+        before = SqliteStore::open(&db)
+            .ok()
+            .and_then(|s| s.counts().ok())
+            .map_or(0, |c| c.1);
+        if before >= 2 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(before >= 2 && before < 7, "killed after {before} articles");
+    let kept = stored_urls(&db);
+
+    // Feeds polled before the kill are not due yet; make them due, as time would.
+    {
+        let store = SqliteStore::open(&db).unwrap();
+        for mut s in store.feed_states().unwrap() {
+            s.next_poll = chrono::Utc::now() - chrono::Duration::seconds(1);
+            store.save_feed_state(&s).unwrap();
+        }
+    }
+    let out = run(parallax(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["crawl", "--once", "-q"]));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let after = stored_urls(&db);
+    assert_eq!(after.len(), 7, "{after:?}");
+    assert!(
+        kept.iter().all(|u| after.contains(u)),
+        "nothing committed was lost"
+    );
+    let mut dedup = after.clone();
+    dedup.dedup();
+    assert_eq!(dedup, after, "no duplicates");
+}
+
+fn http_get(addr: &str, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).ok()?;
+    Some(body)
+}
+
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+#[test]
+fn run_without_network_serves_pages_and_shows_errors_without_spinning() {
+    let dir = tempfile::tempdir().unwrap();
+    // `.invalid` never resolves (RFC 6761): this is what a machine without internet sees.
+    let mut registry = String::new();
+    for i in 0..20 {
+        registry.push_str(&format!(
+            "[[source]]\nid = \"offline-{i}\"\nname = \"Offline outlet {i}\"\nhome_page = \"https://outlet{i}.invalid/\"\ncountry = \"FR\"\nlanguages = [\"fr\"]\nfeeds = [\"https://outlet{i}.invalid/rss.xml\"]\n\n"
+        ));
+    }
+    std::fs::write(dir.path().join("sources.toml"), registry).unwrap();
+    let config = dir.path().join("parallax.toml");
+    std::fs::write(&config, "contact = \"https://parallax.example/contact\"\nsources_file = \"sources.toml\"\ndefault_sources = false\n").unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let db = dir.path().join("p.db");
+    let mut child = parallax(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["run", "--addr", &addr])
+        .env("PARALLAX_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let mut sources_page = String::new();
+    while start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(200));
+        if let Some(page) = http_get(&addr, "/api/sources")
+            && page.contains("\"failing\"")
+            && page.matches("\"failing\"").count() == 20
+        {
+            sources_page = page;
+            break;
+        }
+    }
+    assert!(
+        !sources_page.is_empty(),
+        "every source shows its error on /api/sources"
+    );
+    let index = http_get(&addr, "/").unwrap_or_default();
+    assert!(index.starts_with("HTTP/1.1 200"), "{index}");
+    // Idle, not spinning: a few seconds more cost almost no CPU.
+    let cpu_before = cpu_seconds(child.id());
+    std::thread::sleep(Duration::from_secs(4));
+    let cpu_used = cpu_seconds(child.id()) - cpu_before;
+    assert!(cpu_used < 1.0, "used {cpu_used} s of CPU in 4 s while idle");
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    let lines = log.lines().filter(|l| !l.trim().is_empty()).count();
+    assert!(lines <= 5, "the log is not flooded: {lines} lines:\n{log}");
+    assert!(log.contains("is the network down?"), "{log}");
+    assert!(sources_page.contains("could not"), "{sources_page}");
 }

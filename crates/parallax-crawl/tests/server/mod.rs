@@ -21,21 +21,37 @@ pub struct Log {
     pub limited_hits: usize,
 }
 
+/// One listener per outlet, so that each outlet is its own site (host and port), as on the web.
 #[derive(Clone)]
+#[allow(dead_code)]
 pub struct Fixture {
-    pub addr: SocketAddr,
+    pub addrs: std::collections::HashMap<String, SocketAddr>,
     pub log: Arc<Mutex<Log>>,
 }
 
+pub const OUTLETS: &[&str] = &[
+    "a", "b", "c", "d", "slow", "err", "limited", "loop", "big", "bomb", "bad", "private", "repeat",
+];
+
 impl Fixture {
+    /// The URL of `path` ("/OUTLET/...") on that outlet's site.
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        let outlet = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        format!("http://{}{}", self.addrs[outlet], path)
     }
 
+    #[allow(dead_code)]
     pub fn hits(&self, path: &str) -> usize {
-        self.log.lock().unwrap().requests.iter().filter(|(p, _)| p == path).count()
+        self.log
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|(p, _)| p == path)
+            .count()
     }
 
+    #[allow(dead_code)]
     pub fn conditional_hits(&self, path: &str) -> usize {
         self.log
             .lock()
@@ -49,20 +65,27 @@ impl Fixture {
 
 type Shared = (String, Arc<Mutex<Log>>);
 
-/// Starts the server on a free port of 127.0.0.1, on the current tokio runtime.
+/// Starts one server per outlet on free ports of 127.0.0.1, on the current tokio runtime.
 pub async fn start() -> Fixture {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let log = Arc::new(Mutex::new(Log::default()));
-    let base = format!("http://{addr}");
-    let app = Router::new()
-        .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private/\n" }))
-        .route("/{outlet}/{file}", get(serve))
-        .with_state((base, log.clone()));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Fixture { addr, log }
+    let mut addrs = std::collections::HashMap::new();
+    for outlet in OUTLETS {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        addrs.insert(outlet.to_string(), addr);
+        let base = format!("http://{addr}");
+        let app = Router::new()
+            .route(
+                "/robots.txt",
+                get(|| async { "User-agent: *\nDisallow: /private/\n" }),
+            )
+            .route("/{outlet}/{file}", get(serve))
+            .with_state((base, log.clone()));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+    }
+    Fixture { addrs, log }
 }
 
 fn article(lang: &str, title: &str, paragraphs: &[&str], date: &str) -> String {
@@ -82,35 +105,91 @@ fn encoded(html: String, enc: &'static encoding_rs::Encoding) -> (Vec<u8>, Strin
 
 fn page(name: &str) -> Option<(Vec<u8>, String)> {
     Some(match name {
-        "a/article-1.html" => encoded(article("en", "Ferry strike halts crossings to the islands", &[
-            "Ferry crews went on strike on Monday, halting all crossings between the mainland and the northern islands, the operator said.",
-            "The union said the strike would last 48 hours unless the operator improved its pay offer. About 4,000 passengers a day use the routes.",
-            "The regional government urged both sides to return to talks.",
-        ], "2026-05-04T07:00:00Z"), encoding_rs::UTF_8),
-        "a/article-2.html" => encoded(article("en", "Orchard growers report record cherry harvest", &[
-            "Cherry growers in the southern valley expect a record harvest after a warm spring, their association said on Tuesday.",
-            "Growers said the crop could reach 31,000 tonnes, a fifth more than last year, and that they were short of pickers.",
-        ], "2026-05-05T09:30:00Z"), encoding_rs::UTF_8),
-        "a/article-3.html" => encoded(article("en", "City council approves new tram line", &[
-            "The city council approved plans for a new tram line linking the university to the central station on Wednesday.",
-            "Construction is due to start next spring and cost about 240 million euros, the mayor said.",
-        ], "2026-05-06T12:00:00Z"), encoding_rs::UTF_8),
-        "b/artikel-1.html" => encoded(article("de", "Fährstreik legt Verbindungen zu den Inseln lahm", &[
-            "Die Besatzungen der Fähren sind am Montag in den Streik getreten, alle Überfahrten zwischen dem Festland und den nördlichen Inseln fielen aus.",
-            "Die Gewerkschaft erklärte, der Streik werde 48 Stunden dauern, falls der Betreiber sein Lohnangebot nicht verbessere. Täglich nutzen etwa 4.000 Fahrgäste die Verbindungen.",
-        ], "2026-05-04T08:15:00Z"), encoding_rs::WINDOWS_1252),
-        "c/statya-1.html" => encoded(article("ru", "Забастовка паромщиков остановила переправу на острова", &[
-            "Экипажи паромов в понедельник объявили забастовку, все рейсы между материком и северными островами отменены, сообщил оператор.",
-            "Профсоюз заявил, что забастовка продлится 48 часов, если оператор не улучшит предложение по зарплате.",
-        ], "2026-05-04T09:00:00Z"), encoding_rs::WINDOWS_1251),
-        "d/kiji-1.html" => encoded(article("ja", "フェリー乗組員がストライキ、島への航路が全面運休", &[
-            "フェリーの乗組員が月曜日にストライキに入り、本土と北部の島々を結ぶ全ての便が運休となったと運航会社が発表した。",
-            "労働組合は、運航会社が賃金提案を改善しなければストライキは48時間続くと述べた。",
-        ], "2026-05-04T10:00:00Z"), encoding_rs::SHIFT_JIS),
-        "repeat/story.html" => encoded(article("en", "Library extends opening hours for exam season", &[
-            "The central library will stay open until midnight during the exam season, the city said on Thursday.",
-            "Students had asked for longer hours in a petition signed by 2,300 people.",
-        ], "2026-05-07T10:00:00Z"), encoding_rs::UTF_8),
+        "a/article-1.html" => encoded(
+            article(
+                "en",
+                "Ferry strike halts crossings to the islands",
+                &[
+                    "Ferry crews went on strike on Monday, halting all crossings between the mainland and the northern islands, the operator said.",
+                    "The union said the strike would last 48 hours unless the operator improved its pay offer. About 4,000 passengers a day use the routes.",
+                    "The regional government urged both sides to return to talks.",
+                ],
+                "2026-05-04T07:00:00Z",
+            ),
+            encoding_rs::UTF_8,
+        ),
+        "a/article-2.html" => encoded(
+            article(
+                "en",
+                "Orchard growers report record cherry harvest",
+                &[
+                    "Cherry growers in the southern valley expect a record harvest after a warm spring, their association said on Tuesday.",
+                    "Growers said the crop could reach 31,000 tonnes, a fifth more than last year, and that they were short of pickers.",
+                ],
+                "2026-05-05T09:30:00Z",
+            ),
+            encoding_rs::UTF_8,
+        ),
+        "a/article-3.html" => encoded(
+            article(
+                "en",
+                "City council approves new tram line",
+                &[
+                    "The city council approved plans for a new tram line linking the university to the central station on Wednesday.",
+                    "Construction is due to start next spring and cost about 240 million euros, the mayor said.",
+                ],
+                "2026-05-06T12:00:00Z",
+            ),
+            encoding_rs::UTF_8,
+        ),
+        "b/artikel-1.html" => encoded(
+            article(
+                "de",
+                "Fährstreik legt Verbindungen zu den Inseln lahm",
+                &[
+                    "Die Besatzungen der Fähren sind am Montag in den Streik getreten, alle Überfahrten zwischen dem Festland und den nördlichen Inseln fielen aus.",
+                    "Die Gewerkschaft erklärte, der Streik werde 48 Stunden dauern, falls der Betreiber sein Lohnangebot nicht verbessere. Täglich nutzen etwa 4.000 Fahrgäste die Verbindungen.",
+                ],
+                "2026-05-04T08:15:00Z",
+            ),
+            encoding_rs::WINDOWS_1252,
+        ),
+        "c/statya-1.html" => encoded(
+            article(
+                "ru",
+                "Забастовка паромщиков остановила переправу на острова",
+                &[
+                    "Экипажи паромов в понедельник объявили забастовку, все рейсы между материком и северными островами отменены, сообщил оператор.",
+                    "Профсоюз заявил, что забастовка продлится 48 часов, если оператор не улучшит предложение по зарплате.",
+                ],
+                "2026-05-04T09:00:00Z",
+            ),
+            encoding_rs::WINDOWS_1251,
+        ),
+        "d/kiji-1.html" => encoded(
+            article(
+                "ja",
+                "フェリー乗組員がストライキ、島への航路が全面運休",
+                &[
+                    "フェリーの乗組員が月曜日にストライキに入り、本土と北部の島々を結ぶ全ての便が運休となったと運航会社が発表した。",
+                    "労働組合は、運航会社が賃金提案を改善しなければストライキは48時間続くと述べた。",
+                ],
+                "2026-05-04T10:00:00Z",
+            ),
+            encoding_rs::SHIFT_JIS,
+        ),
+        "repeat/story.html" => encoded(
+            article(
+                "en",
+                "Library extends opening hours for exam season",
+                &[
+                    "The central library will stay open until midnight during the exam season, the city said on Thursday.",
+                    "Students had asked for longer hours in a petition signed by 2,300 people.",
+                ],
+                "2026-05-07T10:00:00Z",
+            ),
+            encoding_rs::UTF_8,
+        ),
         _ => return None,
     })
 }
@@ -122,20 +201,48 @@ fn rss(base: &str, items: &[(&str, &str, &str)]) -> String {
             format!("<item><title>{title}</title><link>{base}{path}</link><description>Summary of {title}.</description><pubDate>{date}</pubDate></item>")
         })
         .collect();
-    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Outlet</title><link>{base}/</link><description>d</description>{items}</channel></rss>")
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Outlet</title><link>{base}/</link><description>d</description>{items}</channel></rss>"
+    )
 }
 
-async fn serve(State((base, log)): State<Shared>, Path((outlet, file)): Path<(String, String)>, headers: HeaderMap) -> Response {
+async fn serve(
+    State((base, log)): State<Shared>,
+    Path((outlet, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     let path = format!("/{outlet}/{file}");
-    let conditional = headers.contains_key(header::IF_NONE_MATCH) || headers.contains_key(header::IF_MODIFIED_SINCE);
-    log.lock().unwrap().requests.push((path.clone(), conditional));
-    let xml = |body: String| ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response();
+    let conditional = headers.contains_key(header::IF_NONE_MATCH)
+        || headers.contains_key(header::IF_MODIFIED_SINCE);
+    log.lock()
+        .unwrap()
+        .requests
+        .push((path.clone(), conditional));
+    let xml = |body: String| {
+        (
+            [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    };
     let etag = "\"v1\"";
     let validated = |body: String, ctype: &'static str| {
-        if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag) {
+        if headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            == Some(etag)
+        {
             return StatusCode::NOT_MODIFIED.into_response();
         }
-        ([(header::CONTENT_TYPE, ctype), (header::ETAG, etag), (header::LAST_MODIFIED, "Mon, 04 May 2026 10:00:00 GMT")], body).into_response()
+        (
+            [
+                (header::CONTENT_TYPE, ctype),
+                (header::ETAG, etag),
+                (header::LAST_MODIFIED, "Mon, 04 May 2026 10:00:00 GMT"),
+            ],
+            body,
+        )
+            .into_response()
     };
     match path.as_str() {
         "/a/rss.xml" => validated(rss(&base, &[
@@ -212,6 +319,7 @@ async fn serve(State((base, log)): State<Shared>, Path((outlet, file)): Path<(St
 }
 
 /// The fixture outlets as sources, keyed by the feed path.
+#[allow(dead_code)] // each test binary that includes this module uses part of it
 pub fn sources(f: &Fixture) -> Vec<parallax_core::Source> {
     let mk = |slug: &str, country: &str, lang: &str, feed: &str| {
         let mut s = parallax_core::Source::named(&format!("Fixture {slug}"));
@@ -238,4 +346,3 @@ pub fn sources(f: &Fixture) -> Vec<parallax_core::Source> {
         mk("repeat", "US", "en", "/repeat/rss.xml"),
     ]
 }
-
