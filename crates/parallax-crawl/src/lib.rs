@@ -370,7 +370,7 @@ impl Crawler {
         result: &mut FeedResult,
     ) -> Result<Vec<FeedEntry>, parallax_core::Error> {
         // Newest first; undated entries keep feed order after the dated ones.
-        entries.sort_by(|a, b| b.published.cmp(&a.published));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.published));
         let mut fresh = Vec::new();
         for e in entries {
             if fresh.len() >= self.config.max_new_per_feed {

@@ -45,6 +45,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         sets.push(base.join("allsides-dev.articles.jsonl"));
         sets.push(base.join("neus-train.triplets.jsonl"));
     }
+    std::fs::create_dir_all(&out_dir)?;
+    let out_dir = out_dir.canonicalize()?;
     let t = Instant::now();
     let embedder = Embedder::load(&model_dir)?;
     eprintln!(

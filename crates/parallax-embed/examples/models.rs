@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p parallax-embed --example models -- install [DIR]
 //! cargo run --release -p parallax-embed --example models -- status [DIR]
-//! cargo run --release -p parallax-embed --example models -- bench [DIR]
+//! cargo run --release -p parallax-embed --example models -- bench [DIR] [BATCH]
 //! ```
 //!
 //! `DIR` defaults to `parallax_embed::default_model_dir()`.
@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use parallax_embed::{Embedder, cosine, default_model_dir, install, status};
+use parallax_embed::{EmbedOptions, Embedder, cosine, default_model_dir, install, status};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -30,7 +30,7 @@ fn main() {
             print!("{}", status(&dir));
             Ok(())
         }
-        "bench" => bench(&dir),
+        "bench" => bench(&dir, args.next().and_then(|b| b.parse().ok()).unwrap_or(16)),
         _ => {
             eprintln!("usage: models install|status|bench [DIR]");
             std::process::exit(2);
@@ -54,10 +54,14 @@ fn rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn bench(dir: &std::path::Path) -> Result<(), parallax_embed::EmbedError> {
+fn bench(dir: &std::path::Path, batch_size: usize) -> Result<(), parallax_embed::EmbedError> {
     println!("RSS before load: {:.0} MiB", rss_mib());
     let t = Instant::now();
-    let e = Embedder::load(dir)?;
+    let options = EmbedOptions {
+        batch_size,
+        ..EmbedOptions::default()
+    };
+    let e = Embedder::load_with(dir, options)?;
     println!(
         "load: {:.2}s, RSS after load: {:.0} MiB",
         t.elapsed().as_secs_f64(),
@@ -108,7 +112,7 @@ fn bench(dir: &std::path::Path) -> Result<(), parallax_embed::EmbedError> {
     e.embed_passages(&refs)?;
     let secs = t.elapsed().as_secs_f64();
     println!(
-        "throughput: {n} docs of ~{tokens} tokens in {secs:.2}s = {:.1} docs/s; RSS now {:.0} MiB",
+        "throughput (batch {batch_size}): {n} docs of ~{tokens} tokens in {secs:.2}s = {:.1} docs/s; RSS now {:.0} MiB",
         n as f64 / secs,
         rss_mib()
     );

@@ -41,7 +41,9 @@ fn data(rel: &str) -> PathBuf {
 
 /// What must be equal between two stores holding the same import: every story (without its
 /// timestamps) and every article id.
-fn snapshot(db: &Path) -> (Vec<(String, String, String, Vec<String>)>, usize) {
+type StoryRows = Vec<(String, String, String, Vec<String>)>;
+
+fn snapshot(db: &Path) -> (StoryRows, usize) {
     let store = SqliteStore::open(db).unwrap();
     let mut stories: Vec<Story> = store.stories(1_000_000, 0).unwrap();
     stories.sort_by(|a, b| a.id.cmp(&b.id));
@@ -489,7 +491,7 @@ fn killed_crawl_restarts_without_duplicates_or_losses() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(before >= 2 && before < 7, "killed after {before} articles");
+    assert!((2..7).contains(&before), "killed after {before} articles");
     let kept = stored_urls(&db);
 
     // Feeds polled before the kill are not due yet; make them due, as time would.

@@ -245,22 +245,49 @@ async fn serve(
             .into_response()
     };
     match path.as_str() {
-        "/a/rss.xml" => validated(rss(&base, &[
-            ("/a/article-1.html", "Ferry strike halts crossings", "Mon, 04 May 2026 07:00:00 GMT"),
-            ("/a/article-2.html?utm_source=rss&amp;utm_medium=feed", "Record cherry harvest", "Tue, 05 May 2026 09:30:00 GMT"),
-            ("/a/article-3.html", "New tram line", "Wed, 06 May 2026 12:00:00 GMT"),
-        ]), "application/rss+xml; charset=utf-8"),
-        "/b/atom.xml" => validated(format!(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>B</title><id>urn:b</id><updated>2026-05-04T08:15:00Z</updated>\
-             <entry><title>Fährstreik</title><id>urn:b:1</id><link rel=\"alternate\" href=\"artikel-1.html\"/><updated>2026-05-04T08:15:00Z</updated><summary>Streik.</summary></entry></feed>"
-        ).replace("href=\"artikel-1.html\"", &format!("href=\"{base}/b/artikel-1.html\"")), "application/atom+xml"),
-        "/c/feed.json" => validated(format!(
-            "{{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"C\",\"items\":[{{\"id\":\"1\",\"url\":\"{base}/c/statya-1.html\",\"title\":\"Забастовка паромщиков\",\"date_published\":\"2026-05-04T09:00:00Z\"}}]}}"
-        ), "application/feed+json"),
-        "/d/sitemap.xml" => validated(format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\
+        "/a/rss.xml" => validated(
+            rss(
+                &base,
+                &[
+                    (
+                        "/a/article-1.html",
+                        "Ferry strike halts crossings",
+                        "Mon, 04 May 2026 07:00:00 GMT",
+                    ),
+                    (
+                        "/a/article-2.html?utm_source=rss&amp;utm_medium=feed",
+                        "Record cherry harvest",
+                        "Tue, 05 May 2026 09:30:00 GMT",
+                    ),
+                    (
+                        "/a/article-3.html",
+                        "New tram line",
+                        "Wed, 06 May 2026 12:00:00 GMT",
+                    ),
+                ],
+            ),
+            "application/rss+xml; charset=utf-8",
+        ),
+        "/b/atom.xml" => validated(
+            format!(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>B</title><id>urn:b</id><updated>2026-05-04T08:15:00Z</updated>\
+             <entry><title>Fährstreik</title><id>urn:b:1</id><link rel=\"alternate\" href=\"{base}/b/artikel-1.html\"/><updated>2026-05-04T08:15:00Z</updated><summary>Streik.</summary></entry></feed>"
+            ),
+            "application/atom+xml",
+        ),
+        "/c/feed.json" => validated(
+            format!(
+                "{{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"C\",\"items\":[{{\"id\":\"1\",\"url\":\"{base}/c/statya-1.html\",\"title\":\"Забастовка паромщиков\",\"date_published\":\"2026-05-04T09:00:00Z\"}}]}}"
+            ),
+            "application/feed+json",
+        ),
+        "/d/sitemap.xml" => validated(
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\
              <url><loc>{base}/d/kiji-1.html</loc><news:news><news:publication><news:name>D</news:name><news:language>ja</news:language></news:publication><news:publication_date>2026-05-04T10:00:00Z</news:publication_date><news:title>フェリー乗組員がストライキ</news:title></news:news></url></urlset>"
-        ), "application/xml"),
+            ),
+            "application/xml",
+        ),
         "/slow/rss.xml" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
             xml(rss(&base, &[]))
@@ -273,19 +300,40 @@ async fn serve(
                 l.limited_hits == 1
             };
             if first {
-                (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "1")], "slow down").into_response()
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, "1")],
+                    "slow down",
+                )
+                    .into_response()
             } else {
                 xml(rss(&base, &[]))
             }
         }
-        "/loop/rss.xml" => (StatusCode::FOUND, [(header::LOCATION, "/loop/rss.xml")]).into_response(),
-        "/big/rss.xml" => xml(rss(&base, &[("/big/page.html", "A very large page", "Thu, 07 May 2026 08:00:00 GMT")])),
+        "/loop/rss.xml" => {
+            (StatusCode::FOUND, [(header::LOCATION, "/loop/rss.xml")]).into_response()
+        }
+        "/big/rss.xml" => xml(rss(
+            &base,
+            &[(
+                "/big/page.html",
+                "A very large page",
+                "Thu, 07 May 2026 08:00:00 GMT",
+            )],
+        )),
         "/big/page.html" => {
             let mut body = b"<html><body><p>".to_vec();
             body.resize(20 * 1024 * 1024, b'x');
             ([(header::CONTENT_TYPE, "text/html")], body).into_response()
         }
-        "/bomb/rss.xml" => xml(rss(&base, &[("/bomb/page.html", "A compressed bomb", "Thu, 07 May 2026 09:00:00 GMT")])),
+        "/bomb/rss.xml" => xml(rss(
+            &base,
+            &[(
+                "/bomb/page.html",
+                "A compressed bomb",
+                "Thu, 07 May 2026 09:00:00 GMT",
+            )],
+        )),
         "/bomb/page.html" => {
             use std::io::Write;
             let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -300,16 +348,36 @@ async fn serve(
                 .body(Body::from(gz))
                 .unwrap()
         }
-        "/bad/rss.xml" => xml("<?xml version=\"1.0\"?><rss><channel><title>Broken<item><link>".to_string()),
+        "/bad/rss.xml" => {
+            xml("<?xml version=\"1.0\"?><rss><channel><title>Broken<item><link>".to_string())
+        }
         "/private/rss.xml" => xml(rss(&base, &[])),
-        "/repeat/rss.xml" => xml(rss(&base, &[
-            ("/repeat/story.html", "Library hours", "Thu, 07 May 2026 10:00:00 GMT"),
-            ("/repeat/story.html", "Library hours", "Thu, 07 May 2026 10:00:00 GMT"),
-            ("/repeat/story.html?utm_campaign=x", "Library hours", "Thu, 07 May 2026 10:00:00 GMT"),
-        ])),
+        "/repeat/rss.xml" => xml(rss(
+            &base,
+            &[
+                (
+                    "/repeat/story.html",
+                    "Library hours",
+                    "Thu, 07 May 2026 10:00:00 GMT",
+                ),
+                (
+                    "/repeat/story.html",
+                    "Library hours",
+                    "Thu, 07 May 2026 10:00:00 GMT",
+                ),
+                (
+                    "/repeat/story.html?utm_campaign=x",
+                    "Library hours",
+                    "Thu, 07 May 2026 10:00:00 GMT",
+                ),
+            ],
+        )),
         other => match page(other.trim_start_matches('/')) {
             Some((bytes, charset)) => (
-                [(header::CONTENT_TYPE, format!("text/html; charset={charset}"))],
+                [(
+                    header::CONTENT_TYPE,
+                    format!("text/html; charset={charset}"),
+                )],
                 bytes,
             )
                 .into_response(),
