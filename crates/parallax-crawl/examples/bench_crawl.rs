@@ -19,11 +19,46 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const WORDS: &[&str] = &[
-    "harbor", "council", "bridge", "festival", "drought", "senate", "vaccine", "railway", "election",
-    "factory", "glacier", "tariff", "museum", "satellite", "refinery", "stadium", "orchard",
-    "pipeline", "embassy", "reactor", "canal", "archive", "lottery", "ferry", "bakery", "monsoon",
-    "airline", "quarry", "tunnel", "vineyard", "library", "summit", "budget", "strike", "flood",
-    "wildfire", "merger", "verdict", "protest", "treaty",
+    "harbor",
+    "council",
+    "bridge",
+    "festival",
+    "drought",
+    "senate",
+    "vaccine",
+    "railway",
+    "election",
+    "factory",
+    "glacier",
+    "tariff",
+    "museum",
+    "satellite",
+    "refinery",
+    "stadium",
+    "orchard",
+    "pipeline",
+    "embassy",
+    "reactor",
+    "canal",
+    "archive",
+    "lottery",
+    "ferry",
+    "bakery",
+    "monsoon",
+    "airline",
+    "quarry",
+    "tunnel",
+    "vineyard",
+    "library",
+    "summit",
+    "budget",
+    "strike",
+    "flood",
+    "wildfire",
+    "merger",
+    "verdict",
+    "protest",
+    "treaty",
 ];
 
 fn rng(mut x: u64) -> impl FnMut() -> u64 {
@@ -38,18 +73,25 @@ fn rng(mut x: u64) -> impl FnMut() -> u64 {
 /// The event an article reports: every 5 consecutive article numbers across outlets share one.
 fn event_words(event: u64) -> Vec<&'static str> {
     let mut r = rng(event.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    (0..5).map(|_| WORDS[(r() % WORDS.len() as u64) as usize]).collect()
+    (0..5)
+        .map(|_| WORDS[(r() % WORDS.len() as u64) as usize])
+        .collect()
 }
 
 fn page(outlet: u64, n: u64) -> String {
     let event = n / 5 * 1000 + (n + outlet) % 7;
     let w = event_words(event);
     let place = format!("Town{}", event % 9973);
-    let title = format!("{} {} {} in {place} as {} talks stall", w[0], w[1], w[2], w[3]);
+    let title = format!(
+        "{} {} {} in {place} as {} talks stall",
+        w[0], w[1], w[2], w[3]
+    );
     let mut r = rng(outlet * 1_000_003 + n + 1);
     let mut paragraphs = String::new();
     for p in 0..5 {
-        let extra: Vec<&str> = (0..6).map(|_| WORDS[(r() % WORDS.len() as u64) as usize]).collect();
+        let extra: Vec<&str> = (0..6)
+            .map(|_| WORDS[(r() % WORDS.len() as u64) as usize])
+            .collect();
         paragraphs.push_str(&format!(
             "<p>Officials in {place} said on day {event} that the {} and the {} were affected, and that the {} would be reviewed. Residents described the {} and the {} as a turning point, paragraph {p}. Analysts linked it to the {} and the {}.</p>\n",
             w[0], w[1], w[2], w[3], extra[0], extra[1], extra[2]
@@ -82,12 +124,18 @@ async fn feed(State(site): State<Site>) -> impl IntoResponse {
     }
     (
         [(header::CONTENT_TYPE, "application/rss+xml")],
-        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Outlet {}</title><link>{}/</link><description>d</description>{items}</channel></rss>", site.outlet, site.base),
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Outlet {}</title><link>{}/</link><description>d</description>{items}</channel></rss>",
+            site.outlet, site.base
+        ),
     )
 }
 
 async fn article(State(site): State<Site>, Path(n): Path<u64>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page(site.outlet, n))
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page(site.outlet, n),
+    )
 }
 
 fn peak_rss_mib() -> f64 {
@@ -101,10 +149,16 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() {
-    let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let outlets = args.first().copied().unwrap_or(20);
     let per_outlet = args.get(1).copied().unwrap_or(500);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("bench.db")).unwrap());
 
@@ -113,7 +167,11 @@ fn main() {
         for outlet in 0..outlets {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let base = format!("http://{}", listener.local_addr().unwrap());
-            let site = Site { outlet, per_outlet, base: base.clone() };
+            let site = Site {
+                outlet,
+                per_outlet,
+                base: base.clone(),
+            };
             let app = Router::new()
                 .route("/rss.xml", get(feed))
                 .route("/article/{n}", get(article))

@@ -56,6 +56,17 @@ fn rss_mib() -> f64 {
 
 fn bench(dir: &std::path::Path, batch_size: usize) -> Result<(), parallax_embed::EmbedError> {
     println!("RSS before load: {:.0} MiB", rss_mib());
+    {
+        let t = Instant::now();
+        let tok = tokenizers::Tokenizer::from_file(dir.join(parallax_embed::TOKENIZER_FILE));
+        println!(
+            "tokenizer alone: {:.2}s, RSS {:.0} MiB (ok: {})",
+            t.elapsed().as_secs_f64(),
+            rss_mib(),
+            tok.is_ok()
+        );
+    }
+    println!("RSS after dropping it: {:.0} MiB", rss_mib());
     let t = Instant::now();
     let options = EmbedOptions {
         batch_size,

@@ -609,3 +609,46 @@ fn run_without_network_serves_pages_and_shows_errors_without_spinning() {
     assert!(log.contains("is the network down?"), "{log}");
     assert!(sources_page.contains("could not"), "{sources_page}");
 }
+
+#[test]
+fn ctrl_c_stops_a_crawl_cleanly() {
+    let (_rt, fx) = fixture_runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let config = crawl_config(dir.path(), &fx, 250);
+    let db = dir.path().join("p.db");
+    let child = parallax(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["crawl", "--once", "-q"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(25));
+        let stored = SqliteStore::open(&db)
+            .ok()
+            .and_then(|s| s.counts().ok())
+            .map_or(0, |c| c.1);
+        if stored >= 1 {
+            break;
+        }
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Interrupted"), "{}", stdout(&out));
+    // What was stored is whole: every article has text and belongs to a story.
+    let store = SqliteStore::open(&db).unwrap();
+    let (_, articles, _) = store.counts().unwrap();
+    assert_eq!(stored_urls(&db).len(), articles);
+    for s in store.stories(100, 0).unwrap() {
+        for a in store.story_articles(&s.id).unwrap() {
+            assert!(!a.title.is_empty() && !a.paragraphs.is_empty());
+        }
+    }
+}
