@@ -652,3 +652,116 @@ fn ctrl_c_stops_a_crawl_cleanly() {
         }
     }
 }
+
+#[test]
+fn sources_commands_edit_the_operator_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("parallax.toml");
+    std::fs::write(&config, "sources_file = \"mine.toml\"\n").unwrap();
+    let db = dir.path().join("p.db");
+    let cmd = |args: &[&str]| run(parallax(&db).arg("--config").arg(&config).args(args));
+
+    let out = cmd(&["sources", "list"]);
+    let text = stdout(&out);
+    let last = text.lines().last().unwrap_or("");
+    let (n, countries) = {
+        let w: Vec<&str> = last.split_whitespace().collect();
+        (
+            w[0].parse::<usize>().unwrap(),
+            w[3].parse::<usize>().unwrap(),
+        )
+    };
+    assert!(n >= 150 && countries >= 50, "{last}");
+
+    let out = cmd(&[
+        "sources",
+        "add",
+        "harbor-herald",
+        "--name",
+        "Harbor Herald",
+        "--home",
+        "https://harbor-herald.example/",
+        "--country",
+        "no",
+        "--language",
+        "nb",
+        "--feed",
+        "https://harbor-herald.example/rss.xml",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cmd(&["sources", "list", "--country", "NO", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["slug"] == "harbor-herald"),
+        "{rows}"
+    );
+
+    // Export everything, import it into a fresh file: nothing new, since every feed is known.
+    let opml = dir.path().join("all.opml");
+    assert!(
+        cmd(&["sources", "export-opml", opml.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = cmd(&["sources", "import-opml", opml.to_str().unwrap()]);
+    assert!(
+        stdout(&out).starts_with("Imported 0 feeds"),
+        "{}",
+        stdout(&out)
+    );
+    // An OPML with one new feed adds one source.
+    let one = dir.path().join("one.opml");
+    std::fs::write(&one, "<?xml version=\"1.0\"?><opml version=\"2.0\"><head><title>x</title></head><body><outline text=\"Fjord Post\" type=\"rss\" xmlUrl=\"https://fjord-post.example/feed\" htmlUrl=\"https://fjord-post.example/\"/></body></opml>").unwrap();
+    let out = cmd(&[
+        "sources",
+        "import-opml",
+        one.to_str().unwrap(),
+        "--country",
+        "NO",
+        "--language",
+        "nb",
+    ]);
+    assert!(
+        stdout(&out).starts_with("Imported 1 feeds"),
+        "{}",
+        stdout(&out)
+    );
+    let after: usize = {
+        let t = stdout(&cmd(&["sources", "list"]));
+        t.lines()
+            .last()
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(after, n + 2);
+
+    assert!(
+        cmd(&["sources", "remove", "harbor-herald"])
+            .status
+            .success()
+    );
+    let out = cmd(&["sources", "remove", "no-such-source"]);
+    assert_eq!(out.status.code(), Some(1));
+    let t = stdout(&cmd(&["sources", "list"]));
+    let after: usize = t
+        .lines()
+        .last()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(after, n + 1);
+}
