@@ -39,6 +39,22 @@ fn data(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Polls the store that a running import or crawl writes until it holds at least `n` articles
+/// (or a minute has passed); returns how many it holds.
+fn wait_for_articles(db: &Path, n: usize) -> usize {
+    let start = Instant::now();
+    loop {
+        std::thread::sleep(Duration::from_millis(20));
+        let stored = SqliteStore::open(db)
+            .ok()
+            .and_then(|s| s.counts().ok())
+            .map_or(0, |c| c.1);
+        if stored >= n || start.elapsed() > Duration::from_secs(60) {
+            return stored;
+        }
+    }
+}
+
 /// What must be equal between two stores holding the same import: every story (without its
 /// timestamps) and every article id.
 type StoryRows = Vec<(String, String, String, Vec<String>)>;
@@ -244,17 +260,7 @@ fn killed_import_resumes_to_the_same_state() {
         .spawn()
         .unwrap();
     // Wait until part of the import is committed, then SIGKILL it.
-    let start = Instant::now();
-    loop {
-        std::thread::sleep(Duration::from_millis(20));
-        let stored = SqliteStore::open(&killed)
-            .ok()
-            .and_then(|s| s.counts().ok())
-            .map_or(0, |c| c.1);
-        if stored >= 200 || start.elapsed() > Duration::from_secs(120) {
-            break;
-        }
-    }
+    wait_for_articles(&killed, 200);
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
     let partial = SqliteStore::open(&killed).unwrap().counts().unwrap().1;
@@ -477,18 +483,7 @@ fn killed_crawl_restarts_without_duplicates_or_losses() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    let mut before = 0;
-    while start.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(25));
-        before = SqliteStore::open(&db)
-            .ok()
-            .and_then(|s| s.counts().ok())
-            .map_or(0, |c| c.1);
-        if before >= 2 {
-            break;
-        }
-    }
+    let before = wait_for_articles(&db, 2);
     child.kill().unwrap();
     child.wait().unwrap();
     assert!((2..7).contains(&before), "killed after {before} articles");
@@ -623,17 +618,7 @@ fn ctrl_c_stops_a_crawl_cleanly() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(25));
-        let stored = SqliteStore::open(&db)
-            .ok()
-            .and_then(|s| s.counts().ok())
-            .map_or(0, |c| c.1);
-        if stored >= 1 {
-            break;
-        }
-    }
+    wait_for_articles(&db, 1);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
