@@ -6,13 +6,67 @@
 //! set, measured on the other) and the weights fitted on both, as Rust.
 //!
 //! `cargo run --release -p parallax-cluster --example cluster_fit [allsides.jsonl neus.jsonl]`
-use parallax_cluster::{ClusterConfig, ClusterDoc, Clusterer, PAIR_CHANNELS};
+//!
+//! With `PX_EMBED=1` (or `PX_EMBED=DIR`), the sets' cached embeddings are attached (see
+//! `attach_embeddings`) and the embedding pair model (`PAIR_EMBED_CHANNELS`) is fitted instead, on
+//! the pairs whose document and story both have embeddings; the lexical weights stay as they are.
+use parallax_cluster::{ClusterConfig, ClusterDoc, Clusterer, PAIR_CHANNELS, PAIR_EMBED_CHANNELS};
 use parallax_core::ArticleId;
 use std::collections::HashMap;
 
 struct Doc {
     gold: String,
     doc: ClusterDoc,
+}
+
+/// With `PX_EMBED` set (to `1`, or to a directory): attaches the cached embeddings of the set
+/// (`<dir>/<set>.e5.bin`, `<set>` the file name up to its first dot; default directory
+/// `target/embeddings`), checking that the ids match the articles in order.
+fn attach_embeddings(path: &str, docs: &mut [Doc]) {
+    let Ok(dir) = std::env::var("PX_EMBED") else {
+        return;
+    };
+    let dir = if dir == "1" {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/embeddings").to_string()
+    } else {
+        dir
+    };
+    let name = path
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .split('.')
+        .next()
+        .unwrap_or("");
+    let cache = format!("{dir}/{name}.e5.bin");
+    let b = std::fs::read(&cache).unwrap_or_else(|e| panic!("{cache}: {e}"));
+    assert_eq!(&b[..8], b"PXEMB1\0\0", "{cache}: bad magic");
+    let u = |p: usize| u32::from_le_bytes([b[p], b[p + 1], b[p + 2], b[p + 3]]) as usize;
+    let (dim, count, m) = (u(8), u(12), u(16));
+    assert_eq!(
+        count,
+        docs.len(),
+        "{cache}: {count} vectors for {} articles",
+        docs.len()
+    );
+    let mut p = 20 + m;
+    for d in docs.iter() {
+        let n = u(p);
+        assert_eq!(
+            &b[p + 4..p + 4 + n],
+            d.doc.id.as_str().as_bytes(),
+            "{cache}: id order"
+        );
+        p += 4 + n;
+    }
+    for d in docs.iter_mut() {
+        let v: Vec<f32> = b[p..p + 4 * dim]
+            .chunks_exact(4)
+            .map(|s| f32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+            .collect();
+        p += 4 * dim;
+        d.doc.embedding = Some(v);
+    }
 }
 
 fn load(path: &str) -> Vec<Doc> {
@@ -32,6 +86,7 @@ fn load(path: &str) -> Vec<Doc> {
                         language: None,
                         published: None,
                         source: None,
+                        embedding: None,
                     },
                 });
             }
@@ -45,10 +100,12 @@ fn load(path: &str) -> Vec<Doc> {
                     language: None,
                     published: None,
                     source: v["source"].as_str().map(str::to_string),
+                    embedding: None,
                 },
             });
         }
     }
+    attach_embeddings(path, &mut out);
     out
 }
 
@@ -77,7 +134,7 @@ fn pairs(docs: &[Doc], cfg: &ClusterConfig) -> Vec<(Vec<f32>, f32)> {
 /// Logistic regression by Newton's method (a few iterations of plain second-order gradient
 /// descent), with a small ridge; `sets` weigh the same in total.
 fn fit(sets: &[&[(Vec<f32>, f32)]]) -> Vec<f64> {
-    let k = PAIR_CHANNELS.len();
+    let k = sets.iter().find_map(|s| s.first()).map_or(0, |x| x.0.len());
     let mut w = vec![0.0f64; k];
     let ridge = 1e-3;
     for _ in 0..30 {
@@ -170,15 +227,50 @@ fn online_bcubed(docs: &[Doc], cfg: &ClusterConfig) -> (f64, f64, f64) {
 }
 
 fn with(w: &[f64], cut: f32) -> ClusterConfig {
-    let mut cfg = ClusterConfig {
-        pair_weights: w.iter().map(|&x| x as f32).collect(),
-        join_probability: cut,
-        ..ClusterConfig::default()
+    let weights: Vec<f32> = w.iter().map(|&x| x as f32).collect();
+    let mut cfg = if embed() {
+        ClusterConfig {
+            embed_pair_weights: weights,
+            embed_join_probability: cut,
+            ..ClusterConfig::default()
+        }
+    } else {
+        ClusterConfig {
+            pair_weights: weights,
+            join_probability: cut,
+            ..ClusterConfig::default()
+        }
     };
+    if let Ok(n) = std::env::var("PX_ECAND") {
+        cfg.embed_candidates = n.parse().expect("number");
+    }
+    if let Ok(n) = std::env::var("PX_ERANK") {
+        cfg.embed_rank_weight = n.parse().expect("number");
+    }
     if let Ok(r) = std::env::var("PX_RERANK") {
         cfg.rerank = r.parse().expect("number");
     }
     cfg
+}
+
+/// Area under the ROC curve of `score` over labelled pairs.
+fn auc(d: &[(Vec<f32>, f32)], score: impl Fn(&[f32]) -> f64) -> f64 {
+    let mut v: Vec<(f64, bool)> = d.iter().map(|(x, y)| (score(x), *y > 0.5)).collect();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (mut neg, mut sum, mut pos) = (0.0f64, 0.0f64, 0.0f64);
+    for (_, y) in &v {
+        if *y {
+            sum += neg;
+            pos += 1.0;
+        } else {
+            neg += 1.0;
+        }
+    }
+    sum / (pos * neg).max(1.0)
+}
+
+fn embed() -> bool {
+    std::env::var("PX_EMBED").is_ok()
 }
 
 fn main() {
@@ -194,7 +286,25 @@ fn main() {
     if let Ok(r) = std::env::var("PX_RERANK") {
         base.rerank = r.parse().expect("number");
     }
-    let data: Vec<Vec<(Vec<f32>, f32)>> = sets.iter().map(|s| pairs(s, &base)).collect();
+    if let Ok(n) = std::env::var("PX_ECAND") {
+        base.embed_candidates = n.parse().expect("number");
+    }
+    if let Ok(n) = std::env::var("PX_ERANK") {
+        base.embed_rank_weight = n.parse().expect("number");
+    }
+    let (names, n): (&[&str], usize) = if embed() {
+        (&PAIR_EMBED_CHANNELS, PAIR_EMBED_CHANNELS.len())
+    } else {
+        (&PAIR_CHANNELS, PAIR_CHANNELS.len())
+    };
+    let data: Vec<Vec<(Vec<f32>, f32)>> = sets
+        .iter()
+        .map(|s| {
+            let mut p = pairs(s, &base);
+            p.retain(|x| x.0.len() == n);
+            p
+        })
+        .collect();
     for (f, d) in files.iter().zip(&data) {
         let pos = d.iter().filter(|x| x.1 > 0.5).count();
         println!("{f}: {} pairs, {pos} positive", d.len());
@@ -204,7 +314,7 @@ fn main() {
         .unwrap_or_else(|_| vec![0.3, 0.4, 0.5, 0.6, 0.7]);
     let report = |name: &str, w: &[f64]| {
         println!("== fitted on {name}");
-        for (c, &x) in PAIR_CHANNELS.iter().zip(w) {
+        for (c, &x) in names.iter().zip(w) {
             println!("  {c:<22} {x:+.4}");
         }
         for &cut in &cuts {
@@ -224,11 +334,81 @@ fn main() {
         report(&files[1], &fit(&[&data[1]]));
     }
     let refs: Vec<&[(Vec<f32>, f32)]> = data.iter().map(|d| d.as_slice()).collect();
+    if std::env::var("PX_LOSS").is_ok() {
+        // Pair-level log loss and AUC of each channel, and of the model on subsets of channels.
+        for (f, d) in files.iter().zip(&data) {
+            for (c, name) in names.iter().enumerate().skip(1) {
+                println!("  {f:.30} {name:<40} AUC {:.4}", auc(d, |x| x[c] as f64));
+            }
+        }
+        if n == PAIR_EMBED_CHANNELS.len() {
+            // Trial expansions (log loss only).
+            let expand = |x: &[f32]| {
+                let mut v = x.to_vec();
+                let (c, m, o) = (x[13], x[14], x[15]);
+                for t in [0.85f32, 0.9, 0.95] {
+                    v.push((m - t).max(0.0));
+                    v.push((c - t).max(0.0));
+                }
+                v.push(m * x[1]);
+                v.push((m - o).max(0.0));
+                v.push(m - o);
+                v
+            };
+            let cut: Vec<Vec<(Vec<f32>, f32)>> = data
+                .iter()
+                .map(|d| d.iter().map(|(x, y)| (expand(x), *y)).collect())
+                .collect();
+            let r: Vec<&[(Vec<f32>, f32)]> = cut.iter().map(|d| d.as_slice()).collect();
+            let w = fit(&r);
+            println!("  expanded weights {w:.3?}");
+            for d in &cut {
+                let z = |x: &[f32]| x.iter().zip(&w).map(|(a, b)| *a as f64 * b).sum::<f64>();
+                let ll: f64 = d
+                    .iter()
+                    .map(|(x, y)| {
+                        let p = 1.0 / (1.0 + (-z(x)).exp());
+                        -(if *y > 0.5 { p } else { 1.0 - p }).max(1e-12).ln()
+                    })
+                    .sum::<f64>()
+                    / d.len() as f64;
+                println!("  expanded: log loss {ll:.4} AUC {:.4}", auc(d, |x| z(x)));
+            }
+        }
+        for keep in [PAIR_CHANNELS.len(), n] {
+            let cut: Vec<Vec<(Vec<f32>, f32)>> = data
+                .iter()
+                .map(|d| d.iter().map(|(x, y)| (x[..keep].to_vec(), *y)).collect())
+                .collect();
+            let r: Vec<&[(Vec<f32>, f32)]> = cut.iter().map(|d| d.as_slice()).collect();
+            let w = fit(&r);
+            for d in &cut {
+                let z = |x: &[f32]| x.iter().zip(&w).map(|(a, b)| *a as f64 * b).sum::<f64>();
+                let ll: f64 = d
+                    .iter()
+                    .map(|(x, y)| {
+                        let p = 1.0 / (1.0 + (-z(x)).exp());
+                        -(if *y > 0.5 { p } else { 1.0 - p }).max(1e-12).ln()
+                    })
+                    .sum::<f64>()
+                    / d.len() as f64;
+                println!(
+                    "  {keep} channels: log loss {ll:.4} AUC {:.4}",
+                    auc(d, |x| z(x))
+                );
+            }
+        }
+    }
     let w = fit(&refs);
     report("all", &w);
     let list: Vec<String> = w.iter().map(|x| format!("{:.4}", x)).collect();
+    let name = if embed() {
+        "FITTED_EMBED_PAIR_WEIGHTS"
+    } else {
+        "FITTED_PAIR_WEIGHTS"
+    };
     println!(
-        "pub const FITTED_PAIR_WEIGHTS: [f32; {}] = [{}];",
+        "pub const {name}: [f32; {}] = [{}];",
         w.len(),
         list.join(", ")
     );

@@ -3,6 +3,8 @@
 //! in file order and in a shuffled order.
 //!
 //! `cargo run --release -p parallax-cluster --example cluster_sweep [files...]`
+//!
+//! `PX_EMBED=1` (or a directory) attaches the cached embeddings (`target/embeddings/<set>.e5.bin`).
 use parallax_cluster::{ClusterConfig, ClusterDoc, Clusterer};
 use parallax_core::ArticleId;
 use std::collections::HashMap;
@@ -11,6 +13,56 @@ use std::time::Instant;
 struct Doc {
     gold: String,
     doc: ClusterDoc,
+}
+
+/// With `PX_EMBED` set (to `1`, or to a directory): attaches the cached embeddings of the set
+/// (`<dir>/<set>.e5.bin`, `<set>` the file name up to its first dot; default directory
+/// `target/embeddings`), checking that the ids match the articles in order.
+fn attach_embeddings(path: &str, docs: &mut [Doc]) {
+    let Ok(dir) = std::env::var("PX_EMBED") else {
+        return;
+    };
+    let dir = if dir == "1" {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/embeddings").to_string()
+    } else {
+        dir
+    };
+    let name = path
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .split('.')
+        .next()
+        .unwrap_or("");
+    let cache = format!("{dir}/{name}.e5.bin");
+    let b = std::fs::read(&cache).unwrap_or_else(|e| panic!("{cache}: {e}"));
+    assert_eq!(&b[..8], b"PXEMB1\0\0", "{cache}: bad magic");
+    let u = |p: usize| u32::from_le_bytes([b[p], b[p + 1], b[p + 2], b[p + 3]]) as usize;
+    let (dim, count, m) = (u(8), u(12), u(16));
+    assert_eq!(
+        count,
+        docs.len(),
+        "{cache}: {count} vectors for {} articles",
+        docs.len()
+    );
+    let mut p = 20 + m;
+    for d in docs.iter() {
+        let n = u(p);
+        assert_eq!(
+            &b[p + 4..p + 4 + n],
+            d.doc.id.as_str().as_bytes(),
+            "{cache}: id order"
+        );
+        p += 4 + n;
+    }
+    for d in docs.iter_mut() {
+        let v: Vec<f32> = b[p..p + 4 * dim]
+            .chunks_exact(4)
+            .map(|s| f32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+            .collect();
+        p += 4 * dim;
+        d.doc.embedding = Some(v);
+    }
 }
 
 fn load(path: &str) -> Vec<Doc> {
@@ -30,6 +82,7 @@ fn load(path: &str) -> Vec<Doc> {
                         language: None,
                         published: None,
                         source: None,
+                        embedding: None,
                     },
                 });
             }
@@ -43,10 +96,12 @@ fn load(path: &str) -> Vec<Doc> {
                     language: None,
                     published: None,
                     source: v["source"].as_str().map(str::to_string),
+                    embedding: None,
                 },
             });
         }
     }
+    attach_embeddings(path, &mut out);
     out
 }
 
@@ -131,6 +186,14 @@ fn main() {
     env("PX_BIGRAM", &mut cfg.bigram_weight);
     env("PX_IDFP", &mut cfg.idf_power);
     env("PX_JOIN", &mut cfg.join_probability);
+    env("PX_EJOIN", &mut cfg.embed_join_probability);
+    env("PX_ERANK", &mut cfg.embed_rank_weight);
+    let mut ecand = cfg.embed_candidates as f32;
+    env("PX_ECAND", &mut ecand);
+    cfg.embed_candidates = ecand as usize;
+    let mut ewin = cfg.embed_window as f32;
+    env("PX_EWIN", &mut ewin);
+    cfg.embed_window = ewin as usize;
     let mut rerank = cfg.rerank as f32;
     env("PX_RERANK", &mut rerank);
     cfg.rerank = rerank as usize;
@@ -185,6 +248,9 @@ fn main() {
                 c.insert_known(&d.doc, &d.doc.id);
             }
             cfg.prior = Some(std::sync::Arc::new(c.idf_prior()));
+        }
+        if std::env::var("PX_EDIAG").is_ok() {
+            diagnose_embed(&order, &cfg);
         }
         if std::env::var("PX_DIAG").is_ok() {
             diagnose(&order, &cfg);
@@ -348,4 +414,85 @@ fn diagnose(docs: &[&Doc], cfg: &ClusterConfig) {
     println!("right story score      {}", q(&mut right));
     println!("best wrong (joiners)   {}", q(&mut wrong_j));
     println!("best wrong (firsts)    {}", q(&mut wrong_first));
+}
+
+/// With embeddings and the gold clustering as state: how often the gold story is the nearest by
+/// embedding centroid cosine (and within the top 2 / 5), and how its cosine compares with the best
+/// wrong one.
+fn diagnose_embed(docs: &[&Doc], cfg: &ClusterConfig) {
+    let lambdas = [0.0f32, 0.5, 1.0, 2.0, 4.0, 8.0];
+    let mut hybrid = vec![0usize; lambdas.len()];
+    let mut c = Clusterer::new(cfg.clone());
+    let mut seed_of: HashMap<String, ArticleId> = HashMap::new();
+    let mut gold_of_seed: HashMap<ArticleId, String> = HashMap::new();
+    let mut sums: Vec<(String, Vec<f32>)> = Vec::new();
+    let (mut n, mut top1, mut top2, mut top5) = (0, 0, 0, 0);
+    let mut margins = Vec::new();
+    for d in docs {
+        let Some(e) = &d.doc.embedding else { return };
+        let mut cos: Vec<(f32, bool)> = sums
+            .iter()
+            .map(|(g, s)| {
+                let norm = s.iter().map(|x| x * x).sum::<f32>().sqrt();
+                let c = s.iter().zip(e).map(|(a, b)| a * b).sum::<f32>() / norm;
+                (c, *g == d.gold)
+            })
+            .collect();
+        let lex: HashMap<String, f32> = c
+            .candidates(&d.doc)
+            .into_iter()
+            .map(|(seed, x)| (gold_of_seed[&seed].clone(), x))
+            .collect();
+        if seed_of.contains_key(&d.gold) {
+            for (k, &l) in lambdas.iter().enumerate() {
+                let sc = |g: &str, cs: f32| lex.get(g).copied().unwrap_or(0.0) + l * cs;
+                let mut best: Option<(f32, bool)> = None;
+                for ((g, _), (cs, _)) in sums.iter().zip(&cos) {
+                    let v = sc(g, *cs);
+                    if best.is_none_or(|b| v > b.0) {
+                        best = Some((v, *g == d.gold));
+                    }
+                }
+                hybrid[k] += best.is_some_and(|b| b.1) as usize;
+            }
+        }
+        let seed = seed_of
+            .get(&d.gold)
+            .cloned()
+            .unwrap_or_else(|| d.doc.id.clone());
+        c.insert_known(&d.doc, &seed);
+        seed_of.entry(d.gold.clone()).or_insert(seed.clone());
+        gold_of_seed.insert(seed, d.gold.clone());
+        cos.sort_by(|a, b| b.0.total_cmp(&a.0));
+        if let Some(r) = cos.iter().position(|x| x.1) {
+            n += 1;
+            top1 += (r < 1) as usize;
+            top2 += (r < 2) as usize;
+            top5 += (r < 5) as usize;
+            let right = cos[r].0;
+            let wrong = cos.iter().find(|x| !x.1).map_or(0.0, |x| x.0);
+            margins.push(right - wrong);
+        }
+        match sums.iter_mut().find(|(g, _)| *g == d.gold) {
+            Some((_, s)) => s.iter_mut().zip(e).for_each(|(a, b)| *a += b),
+            None => sums.push((d.gold.clone(), e.clone())),
+        }
+    }
+    margins.sort_by(|a, b| a.total_cmp(b));
+    let m = margins.len();
+    for (l, h) in lambdas.iter().zip(&hybrid) {
+        println!(
+            "  lexical + {l} x embedding: top1 {:.4}",
+            *h as f64 / n as f64
+        );
+    }
+    println!(
+        "embedding ranking: top1 {:.4} top2 {:.4} top5 {:.4} of {n}; margin p10 {:.3} p25 {:.3} p50 {:.3}",
+        top1 as f64 / n as f64,
+        top2 as f64 / n as f64,
+        top5 as f64 / n as f64,
+        margins[m / 10],
+        margins[m / 4],
+        margins[m / 2]
+    );
 }

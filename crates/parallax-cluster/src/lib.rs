@@ -40,6 +40,11 @@ pub struct ClusterDoc {
     /// outlet needs stronger evidence to take another (an outlet seldom writes two separate
     /// articles on one event).
     pub source: Option<String>,
+    /// A sentence embedding of the document (L2-normalised; `None` when no model is installed).
+    /// With one, the document is also compared with stories by embedding (their centroid and best
+    /// member), and stories that hold embeddings are scored by the embedding pair model
+    /// ([`ClusterConfig::embed_pair_weights`]).
+    pub embedding: Option<Vec<f32>>,
 }
 
 /// Background document frequencies: what a large body of earlier documents says about how common
@@ -120,6 +125,20 @@ pub struct ClusterConfig {
     pub join_probability: f32,
     /// With the pair model: how many of the best candidates by the hand-weighted score it rescores.
     pub rerank: usize,
+    /// Weights of the pair model over [`PAIR_EMBED_CHANNELS`], used for a candidate when both the
+    /// document and the story have embeddings (otherwise [`ClusterConfig::pair_weights`] decide).
+    /// Empty: the lexical weights decide for every candidate.
+    pub embed_pair_weights: Vec<f32>,
+    /// With the embedding pair model: the join cut (see [`ClusterConfig::join_probability`]).
+    pub embed_join_probability: f32,
+    /// Stories nearest to the document by embedding centroid cosine added to the candidates and
+    /// rescored by the pair model (beside the lexical ones), when the document has an embedding.
+    pub embed_candidates: usize,
+    /// Most recently updated stories scanned for [`ClusterConfig::embed_candidates`].
+    pub embed_window: usize,
+    /// With an embedding, the [`ClusterConfig::rerank`] candidates rescored are the best by the
+    /// hand-weighted score plus this times the embedding centroid cosine.
+    pub embed_rank_weight: f32,
 }
 
 /// Number of the pair model's channels.
@@ -140,6 +159,54 @@ pub const PAIR_CHANNELS: [&str; PAIR_N] = [
     "1/sqrt(features)",
     "same source",
     "best other base score",
+];
+
+/// Number of the embedding pair model's channels.
+pub const PAIR_EMBED_N: usize = PAIR_N + 9;
+
+/// Names of the embedding pair model's channels, in the order of
+/// [`ClusterConfig::embed_pair_weights`]: the lexical ones ([`PAIR_CHANNELS`]), then the embedding
+/// cosine with the story's centroid (normalised sum of its members' embeddings), the best cosine
+/// with a kept member, the best centroid cosine of any other story scanned, the margin of the
+/// first over the third when positive, whether the story is the nearest by embedding, the best
+/// member cosine above 0.85, its product with the base score, and its margin over the best other
+/// story's centroid cosine when positive (the last three: non-linear terms that the logistic model
+/// cannot form itself), and whether the story is a candidate only through the embedding retrieval
+/// ([`ClusterConfig::embed_candidates`]).
+pub const PAIR_EMBED_CHANNELS: [&str; PAIR_EMBED_N] = [
+    "bias",
+    "base score",
+    "centroid cosine",
+    "best member cosine",
+    "title-title",
+    "body-body",
+    "title-body cross",
+    "entity cosine",
+    "number cosine",
+    "word cosine",
+    "1/sqrt(features)",
+    "same source",
+    "best other base score",
+    "embedding centroid cosine",
+    "embedding best member cosine",
+    "best other embedding cosine",
+    "embedding margin over best other (>= 0)",
+    "nearest by embedding",
+    "embedding best member cosine over 0.85",
+    "embedding best member cosine x base score",
+    "embedding best member margin over best other (>= 0)",
+    "added by embedding retrieval",
+];
+
+/// The fitted embedding pair-model weights (see [`ClusterConfig::embed_pair_weights`]), fitted like
+/// [`FITTED_PAIR_WEIGHTS`] (both sets, same weight, ridge 1e-3, gold-state replay) on the pairs
+/// whose document and story have multilingual-e5-small embeddings ("passage: " + title + first 100
+/// words), with `embed_candidates: 1`, `embed_rank_weight: 2`, `rerank: 2`: `PX_EMBED=1 cargo run
+/// --release -p parallax-cluster --example cluster_fit`. The join cut (0.55) was chosen on the
+/// online BCubed F1 of both sets.
+pub const FITTED_EMBED_PAIR_WEIGHTS: [f32; PAIR_EMBED_N] = [
+    -1.6390, 2.1918, 2.3371, 2.1296, -0.1125, 0.6561, -0.4168, -0.4208, 0.0059, 1.7132, -0.7281,
+    -2.3269, -5.5248, -0.3929, 0.9971, -2.1182, 1.2607, 1.0206, 2.0359, 2.5409, 1.4962, -1.2172,
 ];
 
 /// The fitted pair-model weights (see [`ClusterConfig::pair_weights`]). Fitted by
@@ -183,6 +250,11 @@ impl Default for ClusterConfig {
             pair_weights: FITTED_PAIR_WEIGHTS.to_vec(),
             join_probability: 0.45,
             rerank: 2,
+            embed_pair_weights: FITTED_EMBED_PAIR_WEIGHTS.to_vec(),
+            embed_join_probability: 0.55,
+            embed_candidates: 1,
+            embed_window: 5000,
+            embed_rank_weight: 2.0,
         }
     }
 }
@@ -196,6 +268,8 @@ struct DocFeats {
     all: SparseVec,
     title: SparseVec,
     body: SparseVec,
+    /// Unit-length embedding, if any.
+    emb: Option<Vec<f32>>,
 }
 
 /// Kinds of features, for the per-kind cosines.
@@ -223,6 +297,12 @@ struct Story {
     /// All members ever added.
     size: u32,
     centroid: Vec<CentroidEntry>,
+    /// Sum of the members' embeddings (empty until a member with one arrives).
+    emb_sum: Vec<f32>,
+    /// Length of `emb_sum`.
+    emb_norm: f32,
+    /// Members whose embeddings are in `emb_sum`.
+    emb_count: u32,
     first: Option<i64>,
     last: Option<i64>,
     /// Members with a publication time.
@@ -350,16 +430,18 @@ impl Clusterer {
         self.insert(doc, feats, time, source, seed);
     }
 
-    /// The pair model's channels ([`PAIR_CHANNELS`]) for the best candidate stories of `doc` (by
-    /// the hand-weighted score, at most [`ClusterConfig::rerank`]), without adding it: for fitting
-    /// the model.
+    /// The pair model's channels for the best candidate stories of `doc` (by the hand-weighted
+    /// score, at most [`ClusterConfig::rerank`], plus up to [`ClusterConfig::embed_candidates`] by
+    /// embedding), without adding it: for fitting the model. A candidate's vector holds the
+    /// [`PAIR_EMBED_CHANNELS`] when both the document and the story have embeddings, else the
+    /// [`PAIR_CHANNELS`].
     pub fn pair_features(&mut self, doc: &ClusterDoc) -> Vec<(ArticleId, Vec<f32>)> {
         let feats = self.features(doc);
         let time = doc.published.map(|t| t.timestamp());
         let source = self.source_id(doc);
         self.channels(&feats, time, source)
             .into_iter()
-            .map(|(sid, x)| (self.stories[&sid].seed.clone(), x.to_vec()))
+            .map(|(sid, x)| (self.stories[&sid].seed.clone(), x))
             .collect()
     }
 
@@ -536,6 +618,7 @@ impl Clusterer {
             all: unit(all),
             title: unit(title),
             body: unit(bodyv),
+            emb: doc.embedding.as_deref().and_then(unit_dense),
         }
     }
 
@@ -586,18 +669,26 @@ impl Clusterer {
         source: Option<u32>,
     ) -> Option<(u32, f32)> {
         if !self.config.pair_weights.is_empty() {
-            let w = self.config.pair_weights.clone();
-            let mut best: Option<(u32, f32)> = None;
+            let mut best: Option<(u32, f32, f32)> = None;
             for (s, x) in self.channels(q, time, source) {
-                let z: f32 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
+                let embed = x.len() == PAIR_EMBED_N && !self.config.embed_pair_weights.is_empty();
+                let (w, cut) = if embed {
+                    (
+                        &self.config.embed_pair_weights,
+                        self.config.embed_join_probability,
+                    )
+                } else {
+                    (&self.config.pair_weights, self.config.join_probability)
+                };
+                let z: f32 = x.iter().zip(w).map(|(a, b)| a * b).sum();
                 let p = 1.0 / (1.0 + (-z).exp());
-                if best.is_none_or(|(bs, b)| p > b || (p == b && s < bs)) {
-                    best = Some((s, p));
+                if best.is_none_or(|(bs, b, _)| p > b || (p == b && s < bs)) {
+                    best = Some((s, p, cut));
                 }
             }
-            return best.filter(|&(_, p)| p >= self.config.join_probability);
+            return best.filter(|&(_, p, cut)| p >= cut).map(|(s, p, _)| (s, p));
         }
-        let scored = self.score_candidates(&q.all, time);
+        let scored = self.score_candidates(&q.all, time, &[]);
         let mut best: Option<(u32, f32)> = None;
         for (s, score) in scored {
             if best.is_none_or(|(bs, b)| score > b || (score == b && s < bs)) {
@@ -615,13 +706,44 @@ impl Clusterer {
         q: &DocFeats,
         time: Option<i64>,
         source: Option<u32>,
-    ) -> Vec<(u32, [f32; PAIR_N])> {
-        let mut scored = self.score_candidates(&q.all, time);
+    ) -> Vec<(u32, Vec<f32>)> {
+        let near = match &q.emb {
+            Some(e) => self.embed_nearest(e),
+            _ => Vec::new(),
+        };
+        let extra: Vec<u32> = near
+            .iter()
+            .take(self.config.embed_candidates)
+            .map(|x| x.0)
+            .collect();
+        let mut scored = self.score_candidates(&q.all, time, &extra);
         scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored.truncate(self.config.rerank.max(1));
+        let rerank = self.config.rerank.max(1).min(scored.len());
+        // With an embedding, the stories rescored are the best by the hand-weighted score plus
+        // `embed_rank_weight` times the embedding centroid cosine.
+        let mut order: Vec<usize> = (0..scored.len()).collect();
+        let lambda = self.config.embed_rank_weight;
+        if let Some(e) = &q.emb
+            && lambda > 0.0
+        {
+            let keys: Vec<f32> = scored
+                .iter()
+                .map(|&(s, b)| b + lambda * self.embed_cos(e, s).unwrap_or(0.0))
+                .collect();
+            order.sort_by(|&a, &b| keys[b].total_cmp(&keys[a]).then(a.cmp(&b)));
+        }
+        let mut chosen: Vec<usize> = order[..rerank].to_vec();
+        for s in &extra {
+            if let Some(at) = scored.iter().position(|x| x.0 == *s)
+                && !chosen.contains(&at)
+            {
+                chosen.push(at);
+            }
+        }
         let inv_len = 1.0 / (q.all.len().max(1) as f32).sqrt();
-        let mut out = Vec::with_capacity(scored.len());
-        for (i, &(s, base)) in scored.iter().enumerate() {
+        let mut out = Vec::with_capacity(chosen.len());
+        for (rank, i) in chosen.into_iter().enumerate() {
+            let (s, base) = scored[i];
             let other = if i == 0 {
                 scored.get(1).map_or(0.0, |x| x.1)
             } else {
@@ -646,26 +768,90 @@ impl Clusterer {
                 Some(src) if story.sources.binary_search(&src).is_ok() => 1.0,
                 _ => 0.0,
             };
-            out.push((
-                s,
-                [
-                    1.0,
-                    base,
+            let mut x = Vec::with_capacity(PAIR_EMBED_N);
+            x.extend_from_slice(&[
+                1.0,
+                base,
+                cos_c,
+                best_m[0],
+                best_m[1],
+                best_m[2],
+                best_m[3],
+                best_m[4],
+                best_m[5],
+                best_m[6],
+                inv_len,
+                same_source,
+                other,
+            ]);
+            if let Some(e) = &q.emb
+                && story.emb_count > 0
+                && story.emb_sum.len() == e.len()
+            {
+                let cos_c = dot(e, &story.emb_sum) / story.emb_norm.max(f32::MIN_POSITIVE);
+                let cos_m = story
+                    .members
+                    .iter()
+                    .filter_map(|m| m.emb.as_ref().filter(|v| v.len() == e.len()))
+                    .map(|v| dot(e, v))
+                    .reduce(f32::max)
+                    .unwrap_or(cos_c);
+                // No other story to compare with: as if a rival as near as this one.
+                let other = near.iter().find(|x| x.0 != s).map_or(cos_c, |x| x.1);
+                let top = if cos_c >= other { 1.0 } else { 0.0 };
+                x.extend_from_slice(&[
                     cos_c,
-                    best_m[0],
-                    best_m[1],
-                    best_m[2],
-                    best_m[3],
-                    best_m[4],
-                    best_m[5],
-                    best_m[6],
-                    inv_len,
-                    same_source,
+                    cos_m,
                     other,
-                ],
-            ));
+                    (cos_c - other).max(0.0),
+                    top,
+                    (cos_m - 0.85).max(0.0),
+                    cos_m * base,
+                    (cos_m - other).max(0.0),
+                    if rank < rerank { 0.0 } else { 1.0 },
+                ]);
+            }
+            out.push((s, x));
         }
         out
+    }
+
+    /// Embedding cosine of `e` with story `s`'s centroid, when the story has embeddings.
+    fn embed_cos(&self, e: &[f32], s: u32) -> Option<f32> {
+        let story = self.stories.get(&s)?;
+        (story.emb_count > 0 && story.emb_sum.len() == e.len())
+            .then(|| dot(e, &story.emb_sum) / story.emb_norm.max(f32::MIN_POSITIVE))
+    }
+
+    /// The stories nearest to the embedding `e` by centroid cosine among the
+    /// [`ClusterConfig::embed_window`] most recently updated, best first (at least two kept, for
+    /// the best competing cosine).
+    fn embed_nearest(&self, e: &[f32]) -> Vec<(u32, f32)> {
+        let keep = self.config.embed_candidates.max(2);
+        let mut top: Vec<(u32, f32)> = Vec::with_capacity(keep + 1);
+        for (_, &sid) in self.lru.iter().rev().take(self.config.embed_window.max(1)) {
+            let Some(story) = self.stories.get(&sid) else {
+                continue;
+            };
+            if story.emb_count == 0 || story.emb_sum.len() != e.len() {
+                continue;
+            }
+            let c = dot(e, &story.emb_sum) / story.emb_norm.max(f32::MIN_POSITIVE);
+            if top.len() == keep
+                && top
+                    .last()
+                    .is_some_and(|&(ls, l)| c < l || (c == l && sid > ls))
+            {
+                continue;
+            }
+            let at = top
+                .iter()
+                .position(|&(ts, t)| c > t || (c == t && sid < ts))
+                .unwrap_or(top.len());
+            top.insert(at, (sid, c));
+            top.truncate(keep);
+        }
+        top
     }
 
     /// Cosine of two unit (pre-IDF) vectors with the current IDF weights.
@@ -757,7 +943,7 @@ impl Clusterer {
     pub fn candidates(&mut self, doc: &ClusterDoc) -> Vec<(ArticleId, f32)> {
         let feats = self.features(doc);
         let time = doc.published.map(|t| t.timestamp());
-        let mut scored = self.score_candidates(&feats.all, time);
+        let mut scored = self.score_candidates(&feats.all, time, &[]);
         scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored
             .into_iter()
@@ -765,8 +951,15 @@ impl Clusterer {
             .collect()
     }
 
-    fn score_candidates(&mut self, q: &SparseVec, time: Option<i64>) -> Vec<(u32, f32)> {
-        if q.is_empty() || self.stories.is_empty() {
+    /// Hand-weighted scores of the stories sharing rarer features with `q`, plus of the stories
+    /// `extra` (found by embedding).
+    fn score_candidates(
+        &mut self,
+        q: &SparseVec,
+        time: Option<i64>,
+        extra: &[u32],
+    ) -> Vec<(u32, f32)> {
+        if (q.is_empty() && extra.is_empty()) || self.stories.is_empty() {
             return Vec::new();
         }
         let n = self.live_docs as f32;
@@ -790,7 +983,7 @@ impl Clusterer {
                 }
             }
         }
-        if approx.is_empty() {
+        if approx.is_empty() && extra.is_empty() {
             return Vec::new();
         }
         let mut ranked: Vec<(u32, f32)> = approx
@@ -802,6 +995,11 @@ impl Clusterer {
             .collect();
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(self.config.candidates.max(1));
+        for &s in extra {
+            if self.stories.contains_key(&s) && !ranked.iter().any(|x| x.0 == s) {
+                ranked.push((s, 0.0));
+            }
+        }
 
         // Exact scores with current IDF.
         if self.scratch.len() < self.df.len() {
@@ -903,6 +1101,9 @@ impl Clusterer {
                         sources: Vec::new(),
                         size: 0,
                         centroid: Vec::new(),
+                        emb_sum: Vec::new(),
+                        emb_norm: 0.0,
+                        emb_count: 0,
                         first: None,
                         last: None,
                         dated: 0,
@@ -942,6 +1143,18 @@ impl Clusterer {
             }
         }
         story.centroid = merged;
+        if let Some(e) = &doc_feats.emb
+            && (story.emb_sum.is_empty() || story.emb_sum.len() == e.len())
+        {
+            if story.emb_sum.is_empty() {
+                story.emb_sum = vec![0.0; e.len()];
+            }
+            for (a, b) in story.emb_sum.iter_mut().zip(e) {
+                *a += b;
+            }
+            story.emb_norm = story.emb_sum.iter().map(|x| x * x).sum::<f32>().sqrt();
+            story.emb_count += 1;
+        }
         story.members.push(doc_feats);
         if let Some(src) = source
             && let Err(at) = story.sources.binary_search(&src)
@@ -1087,6 +1300,19 @@ impl Clusterer {
                 .map(|e| e.weight as f64 * (e.term as f64 + 1.0))
                 .sum();
             out.push_str(&format!("  centroid={wsum:.6}\n"));
+            if s.emb_count > 0 {
+                let esum: f64 = s
+                    .emb_sum
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &x)| x as f64 * (i as f64 + 1.0))
+                    .sum();
+                let kept = s.members.iter().filter(|m| m.emb.is_some()).count();
+                out.push_str(&format!(
+                    "  embeddings={} kept={kept} sum={esum:.6}\n",
+                    s.emb_count
+                ));
+            }
             out.push_str(&format!(
                 "{sid} {} size={} members={} terms={} first={:?} last={:?} dated={} touched={}\n",
                 s.seed,
@@ -1101,6 +1327,29 @@ impl Clusterer {
         }
         out
     }
+}
+
+/// Dot product of two dense vectors of the same length.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    let tail: f32 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
+    acc.iter().sum::<f32>() + tail
+}
+
+/// A dense vector scaled to unit length (`None` when empty, zero or not finite).
+fn unit_dense(v: &[f32]) -> Option<Vec<f32>> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if v.is_empty() || !norm.is_finite() || norm <= 0.0 {
+        return None;
+    }
+    Some(v.iter().map(|x| x / norm).collect())
 }
 
 /// Sorted by feature id and scaled to unit length.

@@ -9,6 +9,7 @@ fn doc(id: &str, title: &str, text: &str) -> ClusterDoc {
         language: Some("en".to_string()),
         published: None,
         source: None,
+        embedding: None,
     }
 }
 
@@ -311,6 +312,7 @@ fn seed_docs() -> Option<Vec<ClusterDoc>> {
             language: None,
             published,
             source: None,
+            embedding: None,
         });
     }
     Some(docs)
@@ -420,4 +422,86 @@ fn same_source_replay_is_exact_and_sources_count() {
     assert_eq!(feats[0].1.len(), PAIR_CHANNELS.len());
     assert_eq!(feats[0].0, seeds[0]);
     assert_eq!(feats[0].1[11], 1.0);
+}
+
+/// The corpus with synthetic embeddings: per story a direction, plus a small per-article part.
+fn embedded_corpus() -> Vec<(ClusterDoc, usize)> {
+    let mut c = corpus();
+    for (i, (d, g)) in c.iter_mut().enumerate() {
+        let mut v = vec![0.05f32; 16];
+        v[*g] = 1.0;
+        v[4 + i] = 0.3;
+        d.embedding = Some(v);
+    }
+    c
+}
+
+#[test]
+fn embeddings_replay_is_exact_and_channels_present() {
+    let c = embedded_corpus();
+    let mut docs: Vec<ClusterDoc> = c.iter().map(|(d, _)| d.clone()).collect();
+    // One document without an embedding: its story still takes it, the lexical model decides.
+    docs[4].embedding = None;
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.source = Some(format!("outlet{}", i % 4));
+    }
+    let config = ClusterConfig {
+        max_members: 2,
+        ..ClusterConfig::default()
+    };
+    let mut a = Clusterer::new(config.clone());
+    let seeds: Vec<ArticleId> = docs.iter().map(|d| a.assign(d)).collect();
+    let mut b = Clusterer::new(config);
+    for (d, s) in docs.iter().zip(&seeds) {
+        b.insert_known(d, s);
+    }
+    assert_eq!(a.state_fingerprint(), b.state_fingerprint());
+    assert!(a.state_fingerprint().contains("embeddings="));
+    let gold: Vec<usize> = c.iter().map(|(_, g)| *g).collect();
+    assert!(matches_gold(&seeds, &gold), "{seeds:?}");
+    // With an embedding the candidates carry the embedding channels; without, the lexical ones.
+    let mut probe = docs[1].clone();
+    probe.id = ArticleId::from("probe");
+    let feats = a.pair_features(&probe);
+    assert!(!feats.is_empty());
+    assert_eq!(feats[0].0, seeds[0]);
+    assert_eq!(feats[0].1.len(), PAIR_EMBED_CHANNELS.len());
+    assert!(feats[0].1[PAIR_N] > 0.9, "{:?}", feats[0].1);
+    probe.embedding = None;
+    let feats = a.pair_features(&probe);
+    assert_eq!(feats[0].1.len(), PAIR_CHANNELS.len());
+}
+
+#[test]
+fn without_embeddings_results_are_unchanged_by_the_embedding_settings() {
+    let c = corpus();
+    let docs: Vec<&ClusterDoc> = c.iter().map(|(d, _)| d).collect();
+    let plain = cluster(&docs);
+    let mut other = Clusterer::new(ClusterConfig {
+        embed_pair_weights: Vec::new(),
+        embed_candidates: 5,
+        embed_rank_weight: 3.0,
+        ..ClusterConfig::default()
+    });
+    let seeds: Vec<ArticleId> = docs.iter().map(|d| other.assign(d)).collect();
+    assert_eq!(plain, seeds);
+}
+
+#[test]
+fn embedding_candidates_find_a_story_without_shared_words() {
+    let c = embedded_corpus();
+    let mut cl = Clusterer::new(ClusterConfig {
+        embed_candidates: 2,
+        ..ClusterConfig::default()
+    });
+    for (d, _) in &c {
+        cl.assign(d);
+    }
+    // No word in common with any story, embedding of story 1 (wildfire).
+    let mut d = doc("x", "Zzyzx qqq", "Vvv www uuu.");
+    let mut v = vec![0.05f32; 16];
+    v[1] = 1.0;
+    d.embedding = Some(v);
+    let feats = cl.pair_features(&d);
+    assert_eq!(feats.first().map(|x| &x.0), Some(&c[3].0.id), "{feats:?}");
 }

@@ -92,7 +92,7 @@ pub fn write(
     })
 }
 
-/// Reads a cache file written by [`write`].
+/// Reads a cache file written by [`write()`].
 pub fn read(path: &Path) -> Result<EmbeddingCache, EmbedError> {
     let bytes = std::fs::read(path).map_err(|e| EmbedError::io("reading", path, e))?;
     parse(&bytes).map_err(|message| EmbedError::Cache {

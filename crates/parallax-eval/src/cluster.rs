@@ -37,6 +37,9 @@ pub struct ClusterReport {
     pub gold_stories: usize,
     /// Articles per second through the clustering step alone (no reading or parsing).
     pub articles_per_second: f64,
+    /// Whether the articles carried embeddings (from a cache file, see
+    /// [`run_with_embeddings`]).
+    pub embeddings: bool,
 }
 
 /// One article of an evaluation set with its gold story.
@@ -82,6 +85,7 @@ pub fn parse(text: &str) -> anyhow::Result<Vec<GoldDoc>> {
                         language: None,
                         published: None,
                         source: None,
+                        embedding: None,
                     },
                 });
             }
@@ -99,6 +103,7 @@ pub fn parse(text: &str) -> anyhow::Result<Vec<GoldDoc>> {
                     language: None,
                     published: None,
                     source: v["source"].as_str().map(str::to_string),
+                    embedding: None,
                 },
             });
         }
@@ -116,6 +121,123 @@ pub fn run(path: &Path) -> anyhow::Result<ClusterReport> {
     Ok(evaluate(&docs, ClusterConfig::default()))
 }
 
+/// Like [`run`], with each article's embedding taken from the embedding cache file `cache` (as
+/// written by `parallax-embed`'s `embed_jsonl` example: one vector per article of the set, ids in
+/// the order [`load`] reads them).
+pub fn run_with_embeddings(path: &Path, cache: &Path) -> anyhow::Result<ClusterReport> {
+    let mut docs = load(path)?;
+    if docs.is_empty() {
+        bail!("{}: no articles", path.display());
+    }
+    attach_embeddings(&mut docs, &read_embedding_cache(cache)?)
+        .with_context(|| format!("{} with {}", path.display(), cache.display()))?;
+    Ok(evaluate(&docs, ClusterConfig::default()))
+}
+
+/// The ids and vectors of an embedding cache file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmbeddingCache {
+    /// Free text: model and input recipe.
+    pub description: String,
+    /// Vector dimension.
+    pub dim: usize,
+    /// Article ids, one per vector.
+    pub ids: Vec<String>,
+    /// `ids.len() · dim` values, row-major.
+    pub data: Vec<f32>,
+}
+
+/// Reads an embedding cache file. The format (little-endian; that of `parallax_embed::cache`):
+/// magic `b"PXEMB1\0\0"`, dim u32, count u32, description length u32 and UTF-8 bytes, `count`
+/// ids (u32 length, UTF-8 bytes), then `count · dim` f32 row-major.
+pub fn read_embedding_cache(path: &Path) -> anyhow::Result<EmbeddingCache> {
+    let b = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    parse_embedding_cache(&b).with_context(|| format!("parsing {}", path.display()))
+}
+
+struct CacheReader<'a> {
+    b: &'a [u8],
+    p: usize,
+}
+
+impl<'a> CacheReader<'a> {
+    fn take(&mut self, n: usize) -> anyhow::Result<&'a [u8]> {
+        let end = self
+            .p
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .with_context(|| format!("truncated at byte {}", self.p))?;
+        let s = &self.b[self.p..end];
+        self.p = end;
+        Ok(s)
+    }
+
+    fn u32(&mut self) -> anyhow::Result<usize> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+    }
+
+    fn string(&mut self, n: usize) -> anyhow::Result<String> {
+        Ok(String::from_utf8(self.take(n)?.to_vec())?)
+    }
+}
+
+fn parse_embedding_cache(b: &[u8]) -> anyhow::Result<EmbeddingCache> {
+    let mut r = CacheReader { b, p: 0 };
+    if r.take(8)? != b"PXEMB1\0\0" {
+        bail!("not an embedding cache (bad magic)");
+    }
+    let dim = r.u32()?;
+    let count = r.u32()?;
+    let m = r.u32()?;
+    let description = r.string(m)?;
+    let mut ids = Vec::with_capacity(count.min(1 << 20));
+    for _ in 0..count {
+        let n = r.u32()?;
+        ids.push(r.string(n)?);
+    }
+    let n = count
+        .checked_mul(dim)
+        .and_then(|x| x.checked_mul(4))
+        .context("size overflow")?;
+    let data = r
+        .take(n)?
+        .chunks_exact(4)
+        .map(|s| f32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        .collect();
+    Ok(EmbeddingCache {
+        description,
+        dim,
+        ids,
+        data,
+    })
+}
+
+/// Gives each article its vector from `cache`: the cache must hold exactly the set's articles, in
+/// order (ids compared).
+pub fn attach_embeddings(docs: &mut [GoldDoc], cache: &EmbeddingCache) -> anyhow::Result<()> {
+    if cache.ids.len() != docs.len() {
+        bail!(
+            "the cache holds {} vectors for {} articles",
+            cache.ids.len(),
+            docs.len()
+        );
+    }
+    if cache.dim == 0 {
+        bail!("the cache's vectors are empty");
+    }
+    for (i, (d, id)) in docs.iter_mut().zip(&cache.ids).enumerate() {
+        if d.doc.id.as_str() != id {
+            bail!(
+                "article {i}: id {} in the set, {id} in the cache",
+                d.doc.id.as_str()
+            );
+        }
+        d.doc.embedding = Some(cache.data[i * cache.dim..(i + 1) * cache.dim].to_vec());
+    }
+    Ok(())
+}
+
 /// Clusters `docs` in the given order with `config` and scores the result.
 pub fn evaluate(docs: &[GoldDoc], config: ClusterConfig) -> ClusterReport {
     let mut clusterer = Clusterer::new(config);
@@ -123,7 +245,9 @@ pub fn evaluate(docs: &[GoldDoc], config: ClusterConfig) -> ClusterReport {
     let seeds: Vec<ArticleId> = docs.iter().map(|d| clusterer.assign(&d.doc)).collect();
     let secs = start.elapsed().as_secs_f64();
     let gold: Vec<&str> = docs.iter().map(|d| d.story.as_str()).collect();
-    report(&seeds, &gold, secs)
+    let mut r = report(&seeds, &gold, secs);
+    r.embeddings = docs.iter().any(|d| d.doc.embedding.is_some());
+    r
 }
 
 fn report<P: Eq + Hash, G: Eq + Hash>(pred: &[P], gold: &[G], secs: f64) -> ClusterReport {
@@ -144,6 +268,7 @@ fn report<P: Eq + Hash, G: Eq + Hash>(pred: &[P], gold: &[G], secs: f64) -> Clus
         } else {
             0.0
         },
+        embeddings: false,
     }
 }
 

@@ -173,6 +173,7 @@ fn cluster_doc(a: &Article) -> ClusterDoc {
         language: a.language.clone(),
         published: a.published.as_ref().map(|p| p.at),
         source: (!a.source.is_unknown()).then(|| a.source.to_string()),
+        embedding: None,
     }
 }
 

