@@ -10,6 +10,10 @@
 //! With `PX_EMBED=1` (or `PX_EMBED=DIR`), the sets' cached embeddings are attached (see
 //! `attach_embeddings`) and the embedding pair model (`PAIR_EMBED_CHANNELS`) is fitted instead, on
 //! the pairs whose document and story both have embeddings; the lexical weights stay as they are.
+//! `PX_CROSS=1`: also fit on each set alone and measure on both. `PX_CUTS=0.5,0.55`: join cuts
+//! measured. `PX_LOSS=1`: per-channel AUC and pair-level log loss with and without the embedding
+//! channels. `PX_RERANK`, `PX_ECAND`, `PX_ERANK`: `rerank`, `embed_candidates`,
+//! `embed_rank_weight`.
 use parallax_cluster::{ClusterConfig, ClusterDoc, Clusterer, PAIR_CHANNELS, PAIR_EMBED_CHANNELS};
 use parallax_core::ArticleId;
 use std::collections::HashMap;
@@ -339,40 +343,6 @@ fn main() {
         for (f, d) in files.iter().zip(&data) {
             for (c, name) in names.iter().enumerate().skip(1) {
                 println!("  {f:.30} {name:<40} AUC {:.4}", auc(d, |x| x[c] as f64));
-            }
-        }
-        if n == PAIR_EMBED_CHANNELS.len() {
-            // Trial expansions (log loss only).
-            let expand = |x: &[f32]| {
-                let mut v = x.to_vec();
-                let (c, m, o) = (x[13], x[14], x[15]);
-                for t in [0.85f32, 0.9, 0.95] {
-                    v.push((m - t).max(0.0));
-                    v.push((c - t).max(0.0));
-                }
-                v.push(m * x[1]);
-                v.push((m - o).max(0.0));
-                v.push(m - o);
-                v
-            };
-            let cut: Vec<Vec<(Vec<f32>, f32)>> = data
-                .iter()
-                .map(|d| d.iter().map(|(x, y)| (expand(x), *y)).collect())
-                .collect();
-            let r: Vec<&[(Vec<f32>, f32)]> = cut.iter().map(|d| d.as_slice()).collect();
-            let w = fit(&r);
-            println!("  expanded weights {w:.3?}");
-            for d in &cut {
-                let z = |x: &[f32]| x.iter().zip(&w).map(|(a, b)| *a as f64 * b).sum::<f64>();
-                let ll: f64 = d
-                    .iter()
-                    .map(|(x, y)| {
-                        let p = 1.0 / (1.0 + (-z(x)).exp());
-                        -(if *y > 0.5 { p } else { 1.0 - p }).max(1e-12).ln()
-                    })
-                    .sum::<f64>()
-                    / d.len() as f64;
-                println!("  expanded: log loss {ll:.4} AUC {:.4}", auc(d, |x| z(x)));
             }
         }
         for keep in [PAIR_CHANNELS.len(), n] {

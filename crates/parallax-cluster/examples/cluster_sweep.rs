@@ -155,6 +155,11 @@ fn env(name: &str, v: &mut f32) {
 }
 
 fn run(docs: &[&Doc], cfg: &ClusterConfig) -> (Vec<usize>, f64) {
+    let (pred, rate, _) = run_keep(docs, cfg);
+    (pred, rate)
+}
+
+fn run_keep(docs: &[&Doc], cfg: &ClusterConfig) -> (Vec<usize>, f64, Clusterer) {
     let mut c = Clusterer::new(cfg.clone());
     let mut ids: HashMap<ArticleId, usize> = HashMap::new();
     let start = Instant::now();
@@ -167,7 +172,102 @@ fn run(docs: &[&Doc], cfg: &ClusterConfig) -> (Vec<usize>, f64) {
             *ids.entry(s).or_insert(n)
         })
         .collect();
-    (pred, docs.len() as f64 / secs)
+    (pred, docs.len() as f64 / secs, c)
+}
+
+/// Offline story-merge post-pass (diagnostic): from the final state, each document's scores
+/// against the other candidate stories give story–story links; pairs whose linkage passes the cut
+/// are merged (union-find). Modes: `avg` (hand score, sum of member links over both sizes),
+/// `max` (best member link, hand score), `pavg`/`pmax` (pair-model probability, top-`rerank`).
+fn merge_sweep(docs: &[&Doc], cfg: &ClusterConfig, gold: &[usize]) {
+    let (pred, _, mut c) = run_keep(docs, cfg);
+    let k = pred.iter().max().map_or(0, |m| m + 1);
+    let mut size = vec![0usize; k];
+    for &p in &pred {
+        size[p] += 1;
+    }
+    let mut seed_story: HashMap<ArticleId, usize> = HashMap::new();
+    for (d, &p) in docs.iter().zip(&pred) {
+        seed_story.entry(d.doc.id.clone()).or_insert(p);
+    }
+    // (a, b) with a < b -> (sum hand, max hand, sum prob, max prob)
+    let mut links: HashMap<(usize, usize), [f32; 4]> = HashMap::new();
+    for (d, &a) in docs.iter().zip(&pred) {
+        for (seed, score) in c.candidates(&d.doc) {
+            let Some(&b) = seed_story.get(&seed) else { continue };
+            if b == a {
+                continue;
+            }
+            let e = links.entry((a.min(b), a.max(b))).or_insert([0.0; 4]);
+            e[0] += score.max(0.0);
+            e[1] = e[1].max(score);
+        }
+        for (seed, x) in c.pair_features(&d.doc) {
+            let Some(&b) = seed_story.get(&seed) else { continue };
+            if b == a {
+                continue;
+            }
+            let w = if x.len() == cfg.pair_weights.len() {
+                &cfg.pair_weights
+            } else {
+                &cfg.embed_pair_weights
+            };
+            let z: f32 = x.iter().zip(w).map(|(a, b)| a * b).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let e = links.entry((a.min(b), a.max(b))).or_insert([0.0; 4]);
+            e[2] += p;
+            e[3] = e[3].max(p);
+        }
+    }
+    let base = bcubed(&pred, gold).2;
+    let modes: Vec<String> = std::env::var("PX_MERGE_MODES")
+        .unwrap_or_else(|_| "avg,max,pavg,pmax".into())
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    for mode in &modes {
+        let cuts: &[f32] = match mode.as_str() {
+            "avg" => &[0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3],
+            "max" => &[0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7],
+            "pavg" => &[0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4],
+            _ => &[0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5],
+        };
+        let mut row = format!("  merge {mode:<5} base {base:.4}:");
+        for &cut in cuts {
+            let mut parent: Vec<usize> = (0..k).collect();
+            fn find(p: &mut [usize], mut x: usize) -> usize {
+                while p[x] != x {
+                    p[x] = p[p[x]];
+                    x = p[x];
+                }
+                x
+            }
+            let mut pairs: Vec<(&(usize, usize), &[f32; 4])> = links.iter().collect();
+            pairs.sort_by(|a, b| a.0.cmp(b.0));
+            let mut merges = 0;
+            for (&(a, b), v) in pairs {
+                let sim = match mode.as_str() {
+                    "avg" => v[0] / (size[a] + size[b]) as f32,
+                    "max" => v[1],
+                    "pavg" => v[2] / (size[a] + size[b]) as f32,
+                    _ => v[3],
+                };
+                if sim >= cut {
+                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                    if ra != rb {
+                        parent[ra.max(rb)] = ra.min(rb);
+                        merges += 1;
+                    }
+                }
+            }
+            let merged: Vec<usize> = pred.iter().map(|&p| find(&mut parent, p)).collect();
+            let (p, r, f1) = bcubed(&merged, gold);
+            row.push_str(&format!(
+                " | {cut}: F1 {f1:.4} (P {p:.3} R {r:.3}, -{merges})"
+            ));
+        }
+        println!("{row}");
+    }
 }
 
 fn main() {
@@ -257,6 +357,9 @@ fn main() {
         }
         if let Ok(n) = std::env::var("PX_DEBUG") {
             debug_errors(&order, &cfg, n.parse().unwrap_or(20));
+        }
+        if std::env::var("PX_MERGE").is_ok() {
+            merge_sweep(&order, &cfg, &gold);
         }
         let (pred, rate) = run(&order, &cfg);
         let (p, r, f1) = bcubed(&pred, &gold);

@@ -424,6 +424,93 @@ mod tests {
         }
     }
 
+    fn cache_bytes(dim: u32, ids: &[&str], data: &[f32]) -> Vec<u8> {
+        let mut b = b"PXEMB1\0\0".to_vec();
+        b.extend(dim.to_le_bytes());
+        b.extend((ids.len() as u32).to_le_bytes());
+        b.extend(4u32.to_le_bytes());
+        b.extend(b"test");
+        for id in ids {
+            b.extend((id.len() as u32).to_le_bytes());
+            b.extend(id.as_bytes());
+        }
+        for x in data {
+            b.extend(x.to_le_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn embedding_cache_is_read_and_attached_in_order() {
+        let b = cache_bytes(2, &["n-0-0", "n-0-1"], &[1.0, 0.0, 0.6, 0.8]);
+        let cache = parse_embedding_cache(&b).unwrap();
+        assert_eq!(cache.description, "test");
+        assert_eq!((cache.dim, cache.ids.len()), (2, 2));
+        let neus = r#"{"story": "n-0", "articles": [{"title": "a", "text": "x"}, {"title": "b", "text": "y"}]}"#;
+        let mut docs = parse(neus).unwrap();
+        attach_embeddings(&mut docs, &cache).unwrap();
+        assert_eq!(docs[1].doc.embedding.as_deref(), Some(&[0.6f32, 0.8][..]));
+        // Wrong order, wrong count, truncation, bad magic.
+        let swapped = parse_embedding_cache(&cache_bytes(2, &["n-0-1", "n-0-0"], &[0.0; 4]));
+        assert!(attach_embeddings(&mut docs, &swapped.unwrap()).is_err());
+        let short = parse_embedding_cache(&cache_bytes(2, &["n-0-0"], &[0.0; 2]));
+        assert!(attach_embeddings(&mut docs, &short.unwrap()).is_err());
+        assert!(parse_embedding_cache(&b[..b.len() - 1]).is_err());
+        assert!(parse_embedding_cache(b"PXEMB2\0\0").is_err());
+    }
+
+    fn embedding_cache(set: &str) -> Option<std::path::PathBuf> {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/embeddings")
+            .join(format!("{set}.e5.bin"));
+        if p.exists() {
+            Some(p)
+        } else {
+            eprintln!("skipped: embedding cache {} not found", p.display());
+            None
+        }
+    }
+
+    /// With embeddings, replaying the assignments with `insert_known` rebuilds the same state.
+    #[test]
+    fn replay_with_embeddings_is_exact() {
+        let (Some(path), Some(cache)) = (
+            eval_file("allsides-dev.articles.jsonl"),
+            embedding_cache("allsides-dev"),
+        ) else {
+            return;
+        };
+        let mut docs = load(&path).unwrap();
+        attach_embeddings(&mut docs, &read_embedding_cache(&cache).unwrap()).unwrap();
+        let docs = &docs[..300];
+        let mut a = Clusterer::new(ClusterConfig::default());
+        let seeds: Vec<ArticleId> = docs.iter().map(|d| a.assign(&d.doc)).collect();
+        let mut b = Clusterer::new(ClusterConfig::default());
+        for (d, s) in docs.iter().zip(&seeds) {
+            b.insert_known(&d.doc, s);
+        }
+        assert_eq!(a.state_fingerprint(), b.state_fingerprint());
+        assert!(a.state_fingerprint().contains("embeddings="));
+    }
+
+    /// Run with `cargo test --release -p parallax-eval cluster -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "reads the evaluation data and embedding caches; slow in debug builds"]
+    fn eval_sets_with_embeddings() {
+        for (name, set, floor) in [
+            ("allsides-dev.articles.jsonl", "allsides-dev", 0.80),
+            ("neus-train.triplets.jsonl", "neus-train", 0.755),
+        ] {
+            let (Some(path), Some(cache)) = (eval_file(name), embedding_cache(set)) else {
+                continue;
+            };
+            let report = run_with_embeddings(&path, &cache).unwrap();
+            println!("{name}: {}", serde_json::to_string(&report).unwrap());
+            assert!(report.embeddings);
+            assert!(report.bcubed_f1 >= floor, "{name}: {report:?}");
+        }
+    }
+
     /// Run with `cargo test --release -p parallax-eval cluster -- --ignored --nocapture`.
     /// Guards against regressions: the floors are just under the figures measured when the
     /// clusterer was tuned (the issue's targets, 0.83 and 0.78, are printed beside them).

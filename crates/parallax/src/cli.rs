@@ -130,6 +130,10 @@ pub enum EvalCommand {
         /// The data file.
         #[arg(long)]
         data: PathBuf,
+        /// Use these precomputed embeddings of the data set's articles (written by
+        /// `cargo run --release -p parallax-embed --example embed_jsonl`).
+        #[arg(long)]
+        embeddings: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,

@@ -363,15 +363,23 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
                 )
             })
         }
-        EvalCommand::Cluster { data, format } => {
-            let r = parallax_eval::cluster::run(&data)
-                .with_context(|| format!("evaluating clustering on {}", data.display()))?;
+        EvalCommand::Cluster {
+            data,
+            embeddings,
+            format,
+        } => {
+            let r = match &embeddings {
+                Some(cache) => parallax_eval::cluster::run_with_embeddings(&data, cache),
+                None => parallax_eval::cluster::run(&data),
+            }
+            .with_context(|| format!("evaluating clustering on {}", data.display()))?;
             print_report(&r, format, |r| {
                 format!(
-                    "clustering of {} articles into {} stories (gold: {})\n  BCubed   P {:.3}  R {:.3}  F1 {:.3}\n  pairwise P {:.3}  R {:.3}  F1 {:.3}\n  {:.0} articles/s",
+                    "clustering of {} articles into {} stories (gold: {}; embeddings: {})\n  BCubed   P {:.3}  R {:.3}  F1 {:.3}\n  pairwise P {:.3}  R {:.3}  F1 {:.3}\n  {:.0} articles/s",
                     r.articles,
                     r.stories,
                     r.gold_stories,
+                    if r.embeddings { "yes" } else { "no" },
                     r.bcubed_precision,
                     r.bcubed_recall,
                     r.bcubed_f1,
