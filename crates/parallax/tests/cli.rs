@@ -473,8 +473,8 @@ fn crawl_once_twice_ingests_each_article_once() {
 fn killed_crawl_restarts_without_duplicates_or_losses() {
     let (_rt, fx) = fixture_runtime();
     let dir = tempfile::tempdir().unwrap();
-    // Slow enough (one request per 250 ms) to be killed half way.
-    let config = crawl_config(dir.path(), &fx, 250);
+    // Slow enough (one request per 400 ms and site) to be killed half way.
+    let config = crawl_config(dir.path(), &fx, 400);
     let db = dir.path().join("p.db");
     let mut child = parallax(&db)
         .arg("--config")
@@ -609,7 +609,7 @@ fn run_without_network_serves_pages_and_shows_errors_without_spinning() {
 fn ctrl_c_stops_a_crawl_cleanly() {
     let (_rt, fx) = fixture_runtime();
     let dir = tempfile::tempdir().unwrap();
-    let config = crawl_config(dir.path(), &fx, 250);
+    let config = crawl_config(dir.path(), &fx, 400);
     let db = dir.path().join("p.db");
     let child = parallax(&db)
         .arg("--config")
