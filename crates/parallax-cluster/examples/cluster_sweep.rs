@@ -178,9 +178,30 @@ fn run_keep(docs: &[&Doc], cfg: &ClusterConfig) -> (Vec<usize>, f64, Clusterer) 
 /// Offline story-merge post-pass (diagnostic): from the final state, each document's scores
 /// against the other candidate stories give story–story links; pairs whose linkage passes the cut
 /// are merged (union-find). Modes: `avg` (hand score, sum of member links over both sizes),
-/// `max` (best member link, hand score), `pavg`/`pmax` (pair-model probability, top-`rerank`).
+/// `max` (best member link, hand score), `pavg`/`pmax` (pair-model probability, top-`rerank`),
+/// `avgm` (`avg`, mutual best partners only), `avgx` (`avg`, greedy best-first, no chaining).
+/// Also prints, against gold (majority label of each predicted story), how many linked pairs are
+/// the same story per similarity bin (`PX_MERGE_HIST=pmax`: by pair-model probability).
+/// `PX_MERGE=1 PX_MERGE_MODES=avg,avgm cargo run --release -p parallax-cluster --example cluster_sweep`
 fn merge_sweep(docs: &[&Doc], cfg: &ClusterConfig, gold: &[usize]) {
     let (pred, _, mut c) = run_keep(docs, cfg);
+    // The same state replayed with a wider pair-model rerank (`PX_MERGE_RERANK`, default 8).
+    let mut wide = cfg.clone();
+    wide.rerank = std::env::var("PX_MERGE_RERANK")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8);
+    let mut c2 = Clusterer::new(wide);
+    {
+        let mut seed_of: Vec<ArticleId> = Vec::new();
+        let mut first: HashMap<usize, ArticleId> = HashMap::new();
+        for (d, &p) in docs.iter().zip(&pred) {
+            seed_of.push(first.entry(p).or_insert_with(|| d.doc.id.clone()).clone());
+        }
+        for (d, s) in docs.iter().zip(&seed_of) {
+            c2.insert_known(&d.doc, s);
+        }
+    }
     let k = pred.iter().max().map_or(0, |m| m + 1);
     let mut size = vec![0usize; k];
     for &p in &pred {
@@ -194,7 +215,9 @@ fn merge_sweep(docs: &[&Doc], cfg: &ClusterConfig, gold: &[usize]) {
     let mut links: HashMap<(usize, usize), [f32; 4]> = HashMap::new();
     for (d, &a) in docs.iter().zip(&pred) {
         for (seed, score) in c.candidates(&d.doc) {
-            let Some(&b) = seed_story.get(&seed) else { continue };
+            let Some(&b) = seed_story.get(&seed) else {
+                continue;
+            };
             if b == a {
                 continue;
             }
@@ -202,8 +225,10 @@ fn merge_sweep(docs: &[&Doc], cfg: &ClusterConfig, gold: &[usize]) {
             e[0] += score.max(0.0);
             e[1] = e[1].max(score);
         }
-        for (seed, x) in c.pair_features(&d.doc) {
-            let Some(&b) = seed_story.get(&seed) else { continue };
+        for (seed, x) in c2.pair_features(&d.doc) {
+            let Some(&b) = seed_story.get(&seed) else {
+                continue;
+            };
             if b == a {
                 continue;
             }
@@ -220,6 +245,59 @@ fn merge_sweep(docs: &[&Doc], cfg: &ClusterConfig, gold: &[usize]) {
         }
     }
     let base = bcubed(&pred, gold).2;
+    {
+        // Oracle: is each linked pair of predicted stories the same gold story (by majority)?
+        let mut cnt: HashMap<(usize, usize), usize> = HashMap::new();
+        for (&p, &g) in pred.iter().zip(gold) {
+            *cnt.entry((p, g)).or_default() += 1;
+        }
+        let mut maj = vec![(0usize, usize::MAX); k];
+        let mut keys: Vec<_> = cnt.iter().collect();
+        keys.sort();
+        for (&(p, g), &n) in keys {
+            if n > maj[p].0 {
+                maj[p] = (n, g);
+            }
+        }
+        let mut hist = [[0usize; 2]; 12];
+        let mut best = vec![(usize::MAX, 0.0f32); k];
+        let pm = std::env::var("PX_MERGE_HIST").is_ok_and(|v| v == "pmax");
+        for (&(a, b), v) in &links {
+            let sim = if pm {
+                v[3]
+            } else {
+                v[0] / (size[a] + size[b]) as f32
+            };
+            let bin = ((sim / 0.05) as usize).min(11);
+            hist[bin][(maj[a].1 == maj[b].1) as usize] += 1;
+            if sim > best[a].1 || (sim == best[a].1 && b < best[a].0) {
+                best[a] = (b, sim);
+            }
+            if sim > best[b].1 || (sim == best[b].1 && a < best[b].0) {
+                best[b] = (a, sim);
+            }
+        }
+        let mut row = format!(
+            "  {} bins (wrong/right):",
+            if pm { "pair-prob max" } else { "avg-sim" }
+        );
+        for (i, h) in hist.iter().enumerate() {
+            row.push_str(&format!(" {:.2}:{}/{}", i as f32 * 0.05, h[0], h[1]));
+        }
+        println!("{row}");
+        let mut mh = [[0usize; 2]; 12];
+        for a in 0..k {
+            let (b, sim) = best[a];
+            if b != usize::MAX && best[b].0 == a && a < b {
+                mh[((sim / 0.05) as usize).min(11)][(maj[a].1 == maj[b].1) as usize] += 1;
+            }
+        }
+        let mut row = String::from("  mutual-best bins (wrong/right):");
+        for (i, h) in mh.iter().enumerate() {
+            row.push_str(&format!(" {:.2}:{}/{}", i as f32 * 0.05, h[0], h[1]));
+        }
+        println!("{row}");
+    }
     let modes: Vec<String> = std::env::var("PX_MERGE_MODES")
         .unwrap_or_else(|_| "avg,max,pavg,pmax".into())
         .split(',')
@@ -227,10 +305,10 @@ fn merge_sweep(docs: &[&Doc], cfg: &ClusterConfig, gold: &[usize]) {
         .collect();
     for mode in &modes {
         let cuts: &[f32] = match mode.as_str() {
-            "avg" => &[0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3],
+            "avg" | "avgm" | "avgx" => &[0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6],
             "max" => &[0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7],
             "pavg" => &[0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4],
-            _ => &[0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5],
+            _ => &[0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
         };
         let mut row = format!("  merge {mode:<5} base {base:.4}:");
         for &cut in cuts {
@@ -245,9 +323,40 @@ fn merge_sweep(docs: &[&Doc], cfg: &ClusterConfig, gold: &[usize]) {
             let mut pairs: Vec<(&(usize, usize), &[f32; 4])> = links.iter().collect();
             pairs.sort_by(|a, b| a.0.cmp(b.0));
             let mut merges = 0;
+            let simf = |a: usize, b: usize, v: &[f32; 4]| match mode.as_str() {
+                "avg" | "avgm" | "avgx" => v[0] / (size[a] + size[b]) as f32,
+                "max" => v[1],
+                "pavg" => v[2] / (size[a] + size[b]) as f32,
+                _ => v[3],
+            };
+            // Best partner of each story (for mutual-best).
+            let mut best = vec![(usize::MAX, 0.0f32); k];
+            for &(&(a, b), v) in &pairs {
+                let sim = simf(a, b, v);
+                if sim > best[a].1 {
+                    best[a] = (b, sim);
+                }
+                if sim > best[b].1 {
+                    best[b] = (a, sim);
+                }
+            }
+            if mode == "avgx" {
+                pairs.sort_by(|x, y| {
+                    simf(y.0.0, y.0.1, y.1)
+                        .total_cmp(&simf(x.0.0, x.0.1, x.1))
+                        .then(x.0.cmp(y.0))
+                });
+            }
+            let mut used = vec![false; k];
             for (&(a, b), v) in pairs {
+                if mode == "avgm" && !(best[a].0 == b && best[b].0 == a) {
+                    continue;
+                }
+                if mode == "avgx" && (used[a] || used[b]) {
+                    continue;
+                }
                 let sim = match mode.as_str() {
-                    "avg" => v[0] / (size[a] + size[b]) as f32,
+                    "avg" | "avgm" | "avgx" => v[0] / (size[a] + size[b]) as f32,
                     "max" => v[1],
                     "pavg" => v[2] / (size[a] + size[b]) as f32,
                     _ => v[3],
@@ -255,6 +364,8 @@ fn merge_sweep(docs: &[&Doc], cfg: &ClusterConfig, gold: &[usize]) {
                 if sim >= cut {
                     let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
                     if ra != rb {
+                        used[a] = true;
+                        used[b] = true;
                         parent[ra.max(rb)] = ra.min(rb);
                         merges += 1;
                     }
