@@ -3,4 +3,6 @@
 #![warn(missing_docs)]
 
 pub mod cluster;
+pub mod dates;
 pub mod extract;
+pub mod summarize;

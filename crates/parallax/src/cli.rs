@@ -125,6 +125,32 @@ pub enum EvalCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Publication dates on a mediacloud2020-format directory (truth.json, html/*.gz): exact-day
+    /// precision, recall, F1.
+    Dates {
+        /// The data directory.
+        #[arg(long)]
+        data: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Story summaries against editor-written roundups: ROUGE-1/2/L of each story's summary cut
+    /// to --words words.
+    Summarize {
+        /// The articles (allsides JSON Lines, grouped by `story`).
+        #[arg(long)]
+        articles: PathBuf,
+        /// The reference roundups (JSON Lines with `story` and `summary`).
+        #[arg(long)]
+        references: PathBuf,
+        /// Word budget of each summary.
+        #[arg(long, default_value_t = 100)]
+        words: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Story clustering on an allsides-format or NeuS-triplets JSON Lines file.
     Cluster {
         /// The data file.

@@ -363,6 +363,39 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
                 )
             })
         }
+        EvalCommand::Dates { data, format } => {
+            let r = parallax_eval::dates::run(&data)
+                .with_context(|| format!("evaluating dates on {}", data.display()))?;
+            print_report(&r, format, |r| {
+                format!(
+                    "publication dates of {} pages (exact day)\n  precision {:.3}  recall {:.3}  F1 {:.3}  accuracy {:.3}\n  {:.0} pages/s",
+                    r.docs, r.precision, r.recall, r.f1, r.accuracy, r.pages_per_second
+                )
+            })
+        }
+        EvalCommand::Summarize {
+            articles,
+            references,
+            words,
+            format,
+        } => {
+            let r = parallax_eval::summarize::run(&articles, &references, words).with_context(
+                || format!("evaluating summaries against {}", references.display()),
+            )?;
+            print_report(&r, format, |r| {
+                format!(
+                    "summaries of {} stories at {} words\n  ROUGE-1 R {:.3} F1 {:.3}\n  ROUGE-2 R {:.3} F1 {:.3}\n  ROUGE-L R {:.3} F1 {:.3}",
+                    r.stories,
+                    r.words,
+                    r.rouge1_recall,
+                    r.rouge1_f1,
+                    r.rouge2_recall,
+                    r.rouge2_f1,
+                    r.rougeL_recall,
+                    r.rougeL_f1
+                )
+            })
+        }
         EvalCommand::Cluster {
             data,
             embeddings,
