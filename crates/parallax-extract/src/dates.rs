@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 pub struct FoundDate {
     /// The instant (midnight UTC when only the day is known).
     pub at: DateTime<Utc>,
+    /// The UTC offset the date was written in, in seconds east (0 when none was given).
+    pub offset: i32,
     /// Byte range in the text searched.
     pub start: usize,
     /// End of the byte range.
@@ -44,6 +46,9 @@ static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b({MONTHS})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{TIME}"
     ))
     .expect("static regex")
+});
+static CJK_YMD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]").expect("static regex")
 });
 static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{4})(\d{2})(\d{2})(?:t?(\d{2})(\d{2})(\d{2})?)?$").expect("static regex")
@@ -117,7 +122,7 @@ fn build(
     s: Option<&str>,
     ampm: Option<&str>,
     tz: Option<&str>,
-) -> Option<DateTime<Utc>> {
+) -> Option<DateTime<FixedOffset>> {
     let date = NaiveDate::from_ymd_opt(y, mo, d)?;
     let mut hour: u32 = h.and_then(|h| h.parse().ok()).unwrap_or(0);
     let minute: u32 = mi.and_then(|m| m.parse().ok()).unwrap_or(0);
@@ -135,10 +140,7 @@ fn build(
         .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default());
     let off = tz.and_then(offset_seconds).unwrap_or(0);
     let offset = FixedOffset::east_opt(off)?;
-    offset
-        .from_local_datetime(&naive)
-        .single()
-        .map(|dt| dt.with_timezone(&Utc))
+    offset.from_local_datetime(&naive).single()
 }
 
 /// Whether `at` is a plausible publication time: not before 1995 and not in the future (a day of
@@ -150,9 +152,14 @@ pub fn plausible(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 /// All dates written in `text`, in order of position (overlapping matches removed).
 pub fn find_dates(text: &str) -> Vec<FoundDate> {
     let mut out: Vec<FoundDate> = Vec::new();
-    let mut push = |at: Option<DateTime<Utc>>, start: usize, end: usize| {
+    let mut push = |at: Option<DateTime<FixedOffset>>, start: usize, end: usize| {
         if let Some(at) = at {
-            out.push(FoundDate { at, start, end });
+            out.push(FoundDate {
+                at: at.with_timezone(&Utc),
+                offset: at.offset().local_minus_utc(),
+                start,
+                end,
+            });
         }
     };
     for c in ISO.captures_iter(text) {
@@ -169,6 +176,17 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         }
     }
     for c in SLASHED_YMD.captures_iter(text) {
+        let Some(m) = c.get(0) else { continue };
+        let num = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
+        if let (Some(y), Some(mo), Some(d)) = (num(1), num(2), num(3)) {
+            push(
+                build(y as i32, mo, d, None, None, None, None, None),
+                m.start(),
+                m.end(),
+            );
+        }
+    }
+    for c in CJK_YMD.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         let num = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
         if let (Some(y), Some(mo), Some(d)) = (num(1), num(2), num(3)) {
@@ -239,22 +257,37 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
     kept
 }
 
+impl FoundDate {
+    /// [`local_day_instant`] of this date: `at`, moved into the day it was written in.
+    pub fn local_day_at(&self) -> DateTime<Utc> {
+        FixedOffset::east_opt(self.offset)
+            .map(|o| local_day_instant(self.at.with_timezone(&o)))
+            .unwrap_or(self.at)
+    }
+}
+
 /// Parses a date written in a metadata value (`content` of a meta tag, a JSON-LD field, a
 /// `datetime` attribute): RFC 3339, RFC 2822, Unix seconds, compact `20250703`, or any form
 /// [`find_dates`] knows. `None` when nothing is there.
 pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    parse_date_local(s).map(|dt| dt.with_timezone(&Utc))
+}
+
+/// [`parse_date`], keeping the UTC offset the date was written in (`+00:00` when none was given),
+/// so that the writer's local day can be read from it.
+pub fn parse_date_local(s: &str) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
     if s.is_empty() || s.len() > 200 {
         return None;
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        return Some(dt.with_timezone(&Utc));
+        return Some(dt);
     }
     if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
-        return Some(dt.with_timezone(&Utc));
+        return Some(dt);
     }
     if let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
-        return Some(dt.and_utc());
+        return Some(dt.and_utc().fixed_offset());
     }
     if let Some(c) = COMPACT.captures(&s.to_lowercase()) {
         let num = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
@@ -277,9 +310,36 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     if s.len() >= 9 && s.len() <= 13 && s.bytes().all(|b| b.is_ascii_digit()) {
         let n: i64 = s.parse().ok()?;
         let secs = if s.len() == 13 { n / 1000 } else { n };
-        return Utc.timestamp_opt(secs, 0).single();
+        return Utc
+            .timestamp_opt(secs, 0)
+            .single()
+            .map(|d| d.fixed_offset());
     }
-    find_dates(s).into_iter().next().map(|f| f.at)
+    find_dates(s)
+        .into_iter()
+        .next()
+        .and_then(|f| FixedOffset::east_opt(f.offset).map(|o| f.at.with_timezone(&o)))
+}
+
+/// The instant closest to `at` whose UTC day is the day it was in where it was written: `at`
+/// itself when the local and UTC days agree, else the first (or last) second of that local day in
+/// UTC. A page stamped `2025-07-03T01:30+03:00` was published on the 3rd for its readers, though
+/// that instant is the 2nd in UTC; the day a page gives is its publication day, and a consumer
+/// reading the UTC day of `at` gets that day while `at` stays within the offset of the true
+/// instant.
+pub fn local_day_instant(at: DateTime<FixedOffset>) -> DateTime<Utc> {
+    let utc = at.with_timezone(&Utc);
+    let local_day = at.date_naive();
+    let utc_day = utc.date_naive();
+    if local_day == utc_day {
+        return utc;
+    }
+    let start = local_day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    if local_day > utc_day {
+        start
+    } else {
+        start + Duration::days(1) - Duration::seconds(1)
+    }
 }
 
 /// A date in a URL path (`/2025/07/03/`, `/20250703/`, `-2025-07-03-`): midnight UTC of that day.
@@ -297,7 +357,7 @@ pub fn url_date(url: &str) -> Option<DateTime<Utc>> {
         .or_else(|| URL_YEAR_MONTH.captures(path).filter(|c| c.get(3).is_some()))?;
     let num = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
     let (y, mo, d) = (num(1)?, num(2)?, num(3)?);
-    build(y as i32, mo, d, None, None, None, None, None)
+    build(y as i32, mo, d, None, None, None, None, None).map(|d| d.with_timezone(&Utc))
 }
 
 #[cfg(test)]
@@ -367,6 +427,25 @@ mod tests {
         );
         assert_eq!(url_date("https://x.com/a/123456789"), None);
         assert_eq!(url_date("https://2025-07-03.example.com/"), None);
+    }
+
+    #[test]
+    fn local_days() {
+        let at = |s: &str| parse_date_local(s).map(local_day_instant).map(ymd);
+        // The local day is kept; the instant moves no further than into that day.
+        assert_eq!(
+            at("2020-12-25T01:59:50+02:00").as_deref(),
+            Some("2020-12-25 00:00")
+        );
+        assert_eq!(
+            at("2020-08-15T20:53:24-04:00").as_deref(),
+            Some("2020-08-15 23:59")
+        );
+        assert_eq!(
+            at("2020-08-15T12:00:00-04:00").as_deref(),
+            Some("2020-08-15 16:00")
+        );
+        assert_eq!(at("2020年07月12日").as_deref(), Some("2020-07-12 00:00"));
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! HTML pages: main text through `dom_smoothie` (Readability), metadata through `scraper`.
 
 use crate::clean::{clean_paragraphs, normalize_space};
-use crate::dates::{find_dates, parse_date, plausible, url_date};
+use crate::dates::{find_dates, local_day_instant, parse_date_local, plausible, url_date};
 use crate::urls::clean_url;
 use crate::{Extracted, decode_html, detect_lang};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use parallax_core::{DateFound, PublishedTime};
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
@@ -22,6 +22,9 @@ static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static HTML_EL: LazyLock<Selector> = LazyLock::new(|| sel("html"));
 static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
+static LD_DATE_PUBLISHED: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r#""datePublished"\s*:\s*"([^"]{6,40})""#).expect("static regex")
+});
 static TIME_EL: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
 static ITEMPROP_DATE: LazyLock<Selector> = LazyLock::new(|| sel(r#"[itemprop="datePublished"]"#));
 static ITEMPROP_AUTHOR: LazyLock<Selector> = LazyLock::new(|| sel(r#"[itemprop="author"]"#));
@@ -167,6 +170,7 @@ fn str_field(v: &Value, key: &str) -> Option<String> {
 fn json_ld(doc: &Html) -> LdInfo {
     let mut info = LdInfo::default();
     let mut values = Vec::new();
+    let mut fallback_date: Option<String> = None;
     for s in doc.select(&LD_JSON) {
         let raw: String = s.text().collect();
         let raw = raw.trim();
@@ -177,8 +181,22 @@ fn json_ld(doc: &Html) -> LdInfo {
             .trim_end_matches("]]>")
             .trim()
             .trim_end_matches(';');
-        if let Ok(v) = serde_json::from_str::<Value>(raw) {
-            values.push(v);
+        // Values one after another, or one followed by stray text (an extra closing brace),
+        // are read up to the first error.
+        for v in serde_json::Deserializer::from_str(raw).into_iter::<Value>() {
+            match v {
+                Ok(v) => values.push(v),
+                Err(_) => {
+                    // A broken block can still state its publication time plainly.
+                    if fallback_date.is_none() {
+                        fallback_date = LD_DATE_PUBLISHED
+                            .captures(raw)
+                            .and_then(|c| c.get(1))
+                            .map(|m| m.as_str().to_string());
+                    }
+                    break;
+                }
+            }
         }
     }
     let mut objects = Vec::new();
@@ -220,6 +238,9 @@ fn json_ld(doc: &Html) -> LdInfo {
         {
             info.publisher = person_names(p).into_iter().next();
         }
+    }
+    if info.date.is_none() {
+        info.date = fallback_date;
     }
     info
 }
@@ -285,7 +306,7 @@ fn pick_date(
     let mut candidates: Vec<DateCandidate> = Vec::new();
     let mut rejected: Vec<String> = Vec::new();
     let mut consider = |raw: &str, found: DateFound, confidence: f32| {
-        if let Some(at) = parse_date(raw) {
+        if let Some(at) = parse_date_local(raw).map(local_day_instant) {
             if plausible(at, now) {
                 candidates.push(DateCandidate {
                     at,
@@ -342,7 +363,7 @@ fn pick_date(
             }
             if let Some(f) = find_dates(&t).into_iter().find(|f| plausible(f.at, now)) {
                 candidates.push(DateCandidate {
-                    at: f.at,
+                    at: f.local_day_at(),
                     found: DateFound::Text,
                     confidence: 0.45,
                 });
@@ -356,7 +377,7 @@ fn pick_date(
             .find(|f| plausible(f.at, now))
     {
         candidates.push(DateCandidate {
-            at: f.at,
+            at: f.local_day_at(),
             found: DateFound::Text,
             confidence: 0.3,
         });
@@ -368,7 +389,26 @@ fn pick_date(
         ));
     }
     let best = candidates.first()?;
+    let mut at = best.at;
     let mut confidence = best.confidence;
+    // A day in the URL is set by the site when it publishes; a stated time a day off from it and
+    // within six hours of midnight was written in another zone (often UTC for a site west of
+    // Greenwich), so the URL's day stands.
+    if let Some(u) = candidates.iter().find(|c| c.found == DateFound::Url)
+        && best.found != DateFound::Url
+    {
+        let (url_day, day) = (u.at.date_naive(), at.date_naive());
+        let hour = at.hour();
+        let near_boundary = (day > url_day && hour < 6) || (day < url_day && hour >= 18);
+        if (day - url_day).num_days().abs() == 1 && near_boundary {
+            let start = u.at;
+            at = if day > url_day {
+                start + Duration::days(1) - Duration::seconds(1)
+            } else {
+                start
+            };
+        }
+    }
     // A URL date or JSON-LD that disagrees by more than two days lowers the confidence.
     let disagree = candidates
         .iter()
@@ -379,14 +419,14 @@ fn pick_date(
                 DateFound::Url | DateFound::Meta | DateFound::JsonLd
             )
         })
-        .any(|c| (c.at - best.at).num_days().abs() > 2);
+        .any(|c| (c.at - at).num_days().abs() > 2);
     if disagree {
         confidence *= 0.7;
         warnings
             .push("the page states different publication dates; took the most trusted one".into());
     }
     Some(PublishedTime {
-        at: best.at,
+        at,
         found: best.found,
         confidence,
     })
