@@ -12,9 +12,12 @@
 //! A sentence `s` of article `a` is *stated* by another article `b` to the degree that `b`'s closest
 //! sentence contains `s`'s weighted terms (containment, with a floor on the denominator so that a
 //! short, vague sentence cannot be "contained" everywhere). The support of `s` is the expected number
-//! of other articles stating it. Bullets are picked greedily by support (with small tie-breakers for
-//! centrality and lead position), skipping any candidate that repeats a chosen bullet, and each cites
-//! its own article first, then every other article that states it. Sentences that are not complete
+//! of other articles stating it. Bullets are picked greedily by support, plus the sentence's cosine
+//! to the story's TF-IDF centroid (in stories of several articles), its closeness to the other
+//! articles and a small lead-position bonus, skipping any candidate that repeats a chosen bullet, so
+//! the first bullets are the best. Beyond [`MIN_BULLETS`], facts another article states are added
+//! within 150 words, others only within 120 (candidates too long to fit are skipped for shorter
+//! ones). Each bullet cites its own article first, then every other article that states it. Sentences that are not complete
 //! statements (questions, fragments, headline-like lines, cut quotes, over 60 words) are used only
 //! when a story has fewer than [`MIN_BULLETS`] good ones.
 //!
@@ -65,6 +68,11 @@ const MAX_CANDIDATES_PER_ARTICLE: usize = 25;
 const MAX_ARTICLES_COMPARED: usize = 80;
 /// Beyond the minimum, bullets are only added while the summary stays under this many words.
 const WORD_BUDGET: usize = 150;
+/// Beyond the minimum, a bullet no other article states is added only while the summary stays
+/// under this many words, so that a short summary still reads as a full paragraph.
+const FILL_BUDGET: usize = 120;
+/// Weight of a sentence's cosine similarity to the story's TF-IDF centroid in its score.
+const CENTRALITY_WEIGHT: f64 = 2.0;
 
 /// Analyzes a story.
 ///
@@ -438,6 +446,32 @@ fn summarize(articles: &[Article], corpus: &Corpus) -> Vec<Bullet> {
             }
         }
     }
+    // The story's TF-IDF centroid: each term weighted by its idf times the sentences using it.
+    let mut centroid = vec![0.0f64; corpus.idf.len()];
+    for doc in docs {
+        for s in &doc.sentences {
+            for &t in &s.terms {
+                centroid[t as usize] += corpus.idf[t as usize];
+            }
+        }
+    }
+    let centroid_norm = centroid.iter().map(|x| x * x).sum::<f64>().sqrt();
+    let centrality = |terms: &[u32]| -> f64 {
+        let dot: f64 = terms
+            .iter()
+            .map(|&t| corpus.idf[t as usize] * centroid[t as usize])
+            .sum();
+        let norm = terms
+            .iter()
+            .map(|&t| corpus.idf[t as usize].powi(2))
+            .sum::<f64>()
+            .sqrt();
+        if norm > 0.0 && centroid_norm > 0.0 {
+            dot / (norm * centroid_norm)
+        } else {
+            0.0
+        }
+    };
     let mut overlap = vec![0.0f64; sentence_doc.len()];
     let mut touched: Vec<u32> = Vec::new();
     let mut best = vec![0.0f64; docs.len()];
@@ -495,11 +529,19 @@ fn summarize(articles: &[Article], corpus: &Corpus) -> Vec<Bullet> {
             };
             // Lead sentences carry the news; a small bonus that decays with position.
             let lead = 0.3 / (1.0 + s.position as f64 / 2.0);
+            // Centrality: how much of what the whole story says the sentence says (a lone article
+            // is its own centroid, so there the lead order stands).
+            let central = if others > 0 {
+                CENTRALITY_WEIGHT * centrality(&s.terms)
+            } else {
+                0.0
+            };
+            let score = support + 0.5 * closeness + lead + central;
             candidates.push(Candidate {
                 doc: di,
                 sentence: si,
                 strict: s.candidate,
-                score: support + 0.5 * closeness + lead,
+                score,
                 support,
                 citing,
             });
@@ -547,9 +589,18 @@ fn summarize(articles: &[Article], corpus: &Corpus) -> Vec<Bullet> {
         let c = &candidates[ci];
         let words = docs[c.doc].sentences[c.sentence].words;
         if chosen.len() >= MIN_BULLETS {
-            // Beyond the minimum: only facts another article states too, within the word budget.
-            if docs.len() < 2 || c.support < 1.0 || total_words + words > WORD_BUDGET {
+            // Beyond the minimum (in stories of several articles): facts another article states
+            // too within the word budget, else the most central remaining ones within the fill budget.
+            let budget = if c.support >= 1.0 {
+                WORD_BUDGET
+            } else {
+                FILL_BUDGET
+            };
+            if docs.len() < 2 {
                 break;
+            }
+            if total_words + words > budget {
+                continue; // too long to fit: a shorter one may still
             }
         }
         total_words += words;
