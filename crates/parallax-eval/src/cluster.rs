@@ -9,6 +9,7 @@
 use anyhow::{Context, bail};
 use parallax_cluster::{ClusterConfig, ClusterDoc, Clusterer};
 use parallax_core::ArticleId;
+use parallax_embed::cache::EmbeddingCache;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::Path;
@@ -129,88 +130,9 @@ pub fn run_with_embeddings(path: &Path, cache: &Path) -> anyhow::Result<ClusterR
     if docs.is_empty() {
         bail!("{}: no articles", path.display());
     }
-    attach_embeddings(&mut docs, &read_embedding_cache(cache)?)
+    attach_embeddings(&mut docs, &parallax_embed::cache::read(cache)?)
         .with_context(|| format!("{} with {}", path.display(), cache.display()))?;
     Ok(evaluate(&docs, ClusterConfig::default()))
-}
-
-/// The ids and vectors of an embedding cache file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EmbeddingCache {
-    /// Free text: model and input recipe.
-    pub description: String,
-    /// Vector dimension.
-    pub dim: usize,
-    /// Article ids, one per vector.
-    pub ids: Vec<String>,
-    /// `ids.len() · dim` values, row-major.
-    pub data: Vec<f32>,
-}
-
-/// Reads an embedding cache file. The format (little-endian; that of `parallax_embed::cache`):
-/// magic `b"PXEMB1\0\0"`, dim u32, count u32, description length u32 and UTF-8 bytes, `count`
-/// ids (u32 length, UTF-8 bytes), then `count · dim` f32 row-major.
-pub fn read_embedding_cache(path: &Path) -> anyhow::Result<EmbeddingCache> {
-    let b = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    parse_embedding_cache(&b).with_context(|| format!("parsing {}", path.display()))
-}
-
-struct CacheReader<'a> {
-    b: &'a [u8],
-    p: usize,
-}
-
-impl<'a> CacheReader<'a> {
-    fn take(&mut self, n: usize) -> anyhow::Result<&'a [u8]> {
-        let end = self
-            .p
-            .checked_add(n)
-            .filter(|&e| e <= self.b.len())
-            .with_context(|| format!("truncated at byte {}", self.p))?;
-        let s = &self.b[self.p..end];
-        self.p = end;
-        Ok(s)
-    }
-
-    fn u32(&mut self) -> anyhow::Result<usize> {
-        let s = self.take(4)?;
-        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
-    }
-
-    fn string(&mut self, n: usize) -> anyhow::Result<String> {
-        Ok(String::from_utf8(self.take(n)?.to_vec())?)
-    }
-}
-
-fn parse_embedding_cache(b: &[u8]) -> anyhow::Result<EmbeddingCache> {
-    let mut r = CacheReader { b, p: 0 };
-    if r.take(8)? != b"PXEMB1\0\0" {
-        bail!("not an embedding cache (bad magic)");
-    }
-    let dim = r.u32()?;
-    let count = r.u32()?;
-    let m = r.u32()?;
-    let description = r.string(m)?;
-    let mut ids = Vec::with_capacity(count.min(1 << 20));
-    for _ in 0..count {
-        let n = r.u32()?;
-        ids.push(r.string(n)?);
-    }
-    let n = count
-        .checked_mul(dim)
-        .and_then(|x| x.checked_mul(4))
-        .context("size overflow")?;
-    let data = r
-        .take(n)?
-        .chunks_exact(4)
-        .map(|s| f32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .collect();
-    Ok(EmbeddingCache {
-        description,
-        dim,
-        ids,
-        data,
-    })
 }
 
 /// Gives each article its vector from `cache`: the cache must hold exactly the set's articles, in
@@ -424,39 +346,28 @@ mod tests {
         }
     }
 
-    fn cache_bytes(dim: u32, ids: &[&str], data: &[f32]) -> Vec<u8> {
-        let mut b = b"PXEMB1\0\0".to_vec();
-        b.extend(dim.to_le_bytes());
-        b.extend((ids.len() as u32).to_le_bytes());
-        b.extend(4u32.to_le_bytes());
-        b.extend(b"test");
-        for id in ids {
-            b.extend((id.len() as u32).to_le_bytes());
-            b.extend(id.as_bytes());
-        }
-        for x in data {
-            b.extend(x.to_le_bytes());
-        }
-        b
+    /// Writes a cache of `ids` with 2-d vectors and reads it back.
+    fn cache_of(dir: &Path, ids: &[&str], vectors: &[[f32; 2]]) -> EmbeddingCache {
+        let path = dir.join("c.bin");
+        let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        let vectors: Vec<Vec<f32>> = vectors.iter().map(|v| v.to_vec()).collect();
+        parallax_embed::cache::write(&path, "test", &ids, &vectors).unwrap();
+        parallax_embed::cache::read(&path).unwrap()
     }
 
     #[test]
-    fn embedding_cache_is_read_and_attached_in_order() {
-        let b = cache_bytes(2, &["n-0-0", "n-0-1"], &[1.0, 0.0, 0.6, 0.8]);
-        let cache = parse_embedding_cache(&b).unwrap();
-        assert_eq!(cache.description, "test");
-        assert_eq!((cache.dim, cache.ids.len()), (2, 2));
+    fn embedding_cache_is_attached_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = cache_of(dir.path(), &["n-0-0", "n-0-1"], &[[1.0, 0.0], [0.6, 0.8]]);
         let neus = r#"{"story": "n-0", "articles": [{"title": "a", "text": "x"}, {"title": "b", "text": "y"}]}"#;
         let mut docs = parse(neus).unwrap();
         attach_embeddings(&mut docs, &cache).unwrap();
         assert_eq!(docs[1].doc.embedding.as_deref(), Some(&[0.6f32, 0.8][..]));
-        // Wrong order, wrong count, truncation, bad magic.
-        let swapped = parse_embedding_cache(&cache_bytes(2, &["n-0-1", "n-0-0"], &[0.0; 4]));
-        assert!(attach_embeddings(&mut docs, &swapped.unwrap()).is_err());
-        let short = parse_embedding_cache(&cache_bytes(2, &["n-0-0"], &[0.0; 2]));
-        assert!(attach_embeddings(&mut docs, &short.unwrap()).is_err());
-        assert!(parse_embedding_cache(&b[..b.len() - 1]).is_err());
-        assert!(parse_embedding_cache(b"PXEMB2\0\0").is_err());
+        // Wrong order, wrong count.
+        let swapped = cache_of(dir.path(), &["n-0-1", "n-0-0"], &[[0.0; 2]; 2]);
+        assert!(attach_embeddings(&mut docs, &swapped).is_err());
+        let short = cache_of(dir.path(), &["n-0-0"], &[[0.0; 2]]);
+        assert!(attach_embeddings(&mut docs, &short).is_err());
     }
 
     fn embedding_cache(set: &str) -> Option<std::path::PathBuf> {
@@ -481,7 +392,7 @@ mod tests {
             return;
         };
         let mut docs = load(&path).unwrap();
-        attach_embeddings(&mut docs, &read_embedding_cache(&cache).unwrap()).unwrap();
+        attach_embeddings(&mut docs, &parallax_embed::cache::read(&cache).unwrap()).unwrap();
         let docs = &docs[..300];
         let mut a = Clusterer::new(ClusterConfig::default());
         let seeds: Vec<ArticleId> = docs.iter().map(|d| a.assign(&d.doc)).collect();

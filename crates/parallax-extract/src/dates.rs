@@ -175,18 +175,11 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
             );
         }
     }
-    for c in SLASHED_YMD.captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
-        let num = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
-        if let (Some(y), Some(mo), Some(d)) = (num(1), num(2), num(3)) {
-            push(
-                build(y as i32, mo, d, None, None, None, None, None),
-                m.start(),
-                m.end(),
-            );
-        }
-    }
-    for c in CJK_YMD.captures_iter(text) {
+    // Numeric year-month-day dates, day only: 2020/07/12, 2020年07月12日.
+    for c in [&*SLASHED_YMD, &*CJK_YMD]
+        .into_iter()
+        .flat_map(|re| re.captures_iter(text))
+    {
         let Some(m) = c.get(0) else { continue };
         let num = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
         if let (Some(y), Some(mo), Some(d)) = (num(1), num(2), num(3)) {
