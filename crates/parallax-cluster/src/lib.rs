@@ -25,6 +25,13 @@
 //! cosine, and a candidate story that has embeddings is scored by a second pair model over
 //! [`PAIR_EMBED_CHANNELS`] ([`ClusterConfig::embed_pair_weights`], its own cut). Without
 //! embeddings everything is exactly as before.
+//!
+//! That scan is the vector index of the recent window: a flat (exact) index over the story
+//! centroids of the [`ClusterConfig::embed_window`] most recently updated stories, kept up to
+//! date by [`Clusterer::assign`] and rebuilt by [`Clusterer::insert_known`] from the stored
+//! vectors after a restart. At 384 dimensions and 2,000 stories it is about 0.8 M multiply-adds a
+//! document (well under a millisecond), far below the cost of embedding the document; an
+//! approximate index would only pay off for windows two orders of magnitude larger.
 #![warn(missing_docs)]
 
 use chrono::{DateTime, Utc};

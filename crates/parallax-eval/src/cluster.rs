@@ -36,11 +36,14 @@ pub struct ClusterReport {
     pub stories: usize,
     /// Stories in the gold clustering.
     pub gold_stories: usize,
-    /// Articles per second through the clustering step alone (no reading or parsing).
-    pub articles_per_second: f64,
+    /// Articles per second through the clustering step alone (no reading or parsing); for
+    /// predictions, from their `seconds` (`None` when they have none).
+    pub articles_per_second: Option<f64>,
     /// Whether the articles carried embeddings (from a cache file, see
     /// [`run_with_embeddings`]).
     pub embeddings: bool,
+    /// The system measured (`parallax`, or the name given with predictions).
+    pub system: String,
 }
 
 /// One article of an evaluation set with its gold story.
@@ -167,12 +170,70 @@ pub fn evaluate(docs: &[GoldDoc], config: ClusterConfig) -> ClusterReport {
     let seeds: Vec<ArticleId> = docs.iter().map(|d| clusterer.assign(&d.doc)).collect();
     let secs = start.elapsed().as_secs_f64();
     let gold: Vec<&str> = docs.iter().map(|d| d.story.as_str()).collect();
-    let mut r = report(&seeds, &gold, secs);
+    let rate = if secs > 0.0 {
+        Some(seeds.len() as f64 / secs)
+    } else {
+        None
+    };
+    let mut r = report(&seeds, &gold, rate);
     r.embeddings = docs.iter().any(|d| d.doc.embedding.is_some());
     r
 }
 
-fn report<P: Eq + Hash, G: Eq + Hash>(pred: &[P], gold: &[G], secs: f64) -> ClusterReport {
+/// Scores the clustering in the predictions file `predictions` (JSON Lines, one `{"id",
+/// "cluster"}` per article of the set at `path`: `id` as [`load`] names the article — the `id` of
+/// an allsides line, `story-index` for NeuS triplets —, `cluster` any string or number, equal for
+/// the articles put together; an optional `seconds`) against the set's gold stories.
+pub fn run_predictions(
+    path: &Path,
+    predictions: &Path,
+    system: &str,
+) -> anyhow::Result<ClusterReport> {
+    let docs = load(path)?;
+    if docs.is_empty() {
+        bail!("{}: no articles", path.display());
+    }
+    let ids: Vec<&str> = docs.iter().map(|d| d.doc.id.as_str()).collect();
+    let preds = crate::predictions::load(
+        predictions,
+        "id",
+        &ids.iter().copied().collect(),
+        &ids,
+        parse_cluster,
+    )?;
+    Ok(score_predictions(&docs, &preds, system))
+}
+
+/// A line's `cluster`: a string, or a number written as a string.
+pub fn parse_cluster(v: &serde_json::Value, line: usize) -> anyhow::Result<String> {
+    match v.get("cluster") {
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(serde_json::Value::Number(x)) => Ok(x.to_string()),
+        _ => bail!("line {line}: no \"cluster\" (a string or a number)"),
+    }
+}
+
+/// Scores `preds` (every article's predicted cluster) against the gold stories of `docs`.
+pub fn score_predictions(
+    docs: &[GoldDoc],
+    preds: &crate::predictions::Predictions<String>,
+    system: &str,
+) -> ClusterReport {
+    let labels: Vec<Option<&String>> = docs
+        .iter()
+        .map(|d| preds.by_key.get(d.doc.id.as_str()))
+        .collect();
+    let gold: Vec<&str> = docs.iter().map(|d| d.story.as_str()).collect();
+    let mut r = report(&labels, &gold, preds.items_per_second());
+    r.system = system.to_string();
+    r
+}
+
+fn report<P: Eq + Hash, G: Eq + Hash>(
+    pred: &[P],
+    gold: &[G],
+    articles_per_second: Option<f64>,
+) -> ClusterReport {
     let (bp, br, bf) = bcubed(pred, gold);
     let (pp, pr, pf) = pairwise(pred, gold);
     ClusterReport {
@@ -185,12 +246,9 @@ fn report<P: Eq + Hash, G: Eq + Hash>(pred: &[P], gold: &[G], secs: f64) -> Clus
         articles: pred.len(),
         stories: count_distinct(pred),
         gold_stories: count_distinct(gold),
-        articles_per_second: if secs > 0.0 {
-            pred.len() as f64 / secs
-        } else {
-            0.0
-        },
+        articles_per_second,
         embeddings: false,
+        system: "parallax".to_string(),
     }
 }
 
@@ -327,6 +385,53 @@ mod tests {
         assert_eq!(docs[2].doc.id.as_str(), "n-0-2");
         assert_eq!(docs[2].story, "n-0");
         assert!(parse("not json").is_err());
+    }
+
+    #[test]
+    fn predictions_scored() {
+        // The case of `bcubed_hand_computed` and `pairwise_hand_computed`, as a predictions file
+        // over NeuS-format articles: gold {a-0,a-1,a-2} {b-0,b-1}; predicted {a-0,a-1}
+        // {a-2,b-0,b-1} (labels of mixed types).
+        let neus = r#"{"story": "a", "articles": [{"title": "", "text": ""}, {"title": "", "text": ""}, {"title": "", "text": ""}]}
+{"story": "b", "articles": [{"title": "", "text": ""}, {"title": "", "text": ""}]}"#;
+        let docs = parse(neus).unwrap();
+        let ids: Vec<&str> = docs.iter().map(|d| d.doc.id.as_str()).collect();
+        let lines = r#"{"id": "a-0", "cluster": 1}
+{"id": "a-1", "cluster": "1"}
+{"id": "a-2", "cluster": "x"}
+{"id": "b-0", "cluster": "x"}
+{"id": "b-1", "cluster": "x"}"#;
+        let preds = crate::predictions::parse(
+            lines,
+            "id",
+            &ids.iter().copied().collect(),
+            &ids,
+            parse_cluster,
+        )
+        .unwrap();
+        let r = score_predictions(&docs, &preds, "tfidf");
+        assert!(close(r.bcubed_precision, 11.0 / 15.0) && close(r.bcubed_recall, 11.0 / 15.0));
+        assert!(close(r.pairwise_f1, 0.5));
+        assert_eq!((r.articles, r.stories, r.gold_stories), (5, 2, 2));
+        assert_eq!(r.articles_per_second, None);
+        assert_eq!(r.system, "tfidf");
+        assert!(!r.embeddings);
+        // A line without a cluster, an id of another set.
+        let known = ids.iter().copied().collect();
+        assert!(
+            crate::predictions::parse("{\"id\": \"a-0\"}", "id", &known, &[], parse_cluster)
+                .is_err()
+        );
+        assert!(
+            crate::predictions::parse(
+                "{\"id\": \"a-3\", \"cluster\": 1}",
+                "id",
+                &known,
+                &[],
+                parse_cluster
+            )
+            .is_err()
+        );
     }
 
     fn eval_file(name: &str) -> Option<std::path::PathBuf> {

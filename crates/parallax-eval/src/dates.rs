@@ -39,8 +39,11 @@ pub struct DatesReport {
     pub fn_: usize,
     /// Pages without a true date given none.
     pub tn: usize,
-    /// Pages per second, extraction calls only (no reading or decompressing), one thread.
-    pub pages_per_second: f64,
+    /// Pages per second, extraction calls only (no reading or decompressing), one thread; for
+    /// predictions, from their `seconds` (`None` when they have none).
+    pub pages_per_second: Option<f64>,
+    /// The system measured (`parallax`, or the name given with predictions).
+    pub system: String,
 }
 
 /// The outcome of one page.
@@ -131,15 +134,36 @@ pub fn run(data_dir: &Path) -> Result<DatesReport> {
     let pages = load(data_dir)?;
     anyhow::ensure!(!pages.is_empty(), "no pages in {}", data_dir.display());
     let mut elapsed = Duration::ZERO;
-    let (mut tp, mut fp, mut fn_, mut tn) = (0usize, 0usize, 0usize, 0usize);
+    let mut days = Vec::with_capacity(pages.len());
     for page in &pages {
         let start = Instant::now();
         let ex = parallax_extract::extract_html(&page.html, Some(&page.url), None);
         elapsed += start.elapsed();
-        let day = ex
-            .published
-            .map(|p| p.at.date_naive().format("%Y-%m-%d").to_string());
-        match outcome(page.date.as_deref(), day.as_deref()) {
+        days.push(
+            ex.published
+                .map(|p| p.at.date_naive().format("%Y-%m-%d").to_string()),
+        );
+    }
+    let truths: Vec<Option<&str>> = pages.iter().map(|p| p.date.as_deref()).collect();
+    let predicted: Vec<Option<&str>> = days.iter().map(|d| d.as_deref()).collect();
+    Ok(score(
+        &truths,
+        &predicted,
+        Some(pages.len() as f64 / elapsed.as_secs_f64().max(1e-9)),
+        "parallax",
+    ))
+}
+
+/// The report of the predicted days `predicted` against the true days `truths` (same order).
+pub fn score(
+    truths: &[Option<&str>],
+    predicted: &[Option<&str>],
+    pages_per_second: Option<f64>,
+    system: &str,
+) -> DatesReport {
+    let (mut tp, mut fp, mut fn_, mut tn) = (0usize, 0usize, 0usize, 0usize);
+    for (truth, day) in truths.iter().zip(predicted) {
+        match outcome(*truth, *day) {
             Outcome::Right => tp += 1,
             Outcome::Wrong => fp += 1,
             Outcome::Missing => fn_ += 1,
@@ -147,18 +171,55 @@ pub fn run(data_dir: &Path) -> Result<DatesReport> {
         }
     }
     let (precision, recall, f1, accuracy) = metrics(tp, fp, fn_, tn);
-    Ok(DatesReport {
+    DatesReport {
         precision,
         recall,
         f1,
         accuracy,
-        docs: pages.len(),
+        docs: truths.len().min(predicted.len()),
         tp,
         fp,
         fn_,
         tn,
-        pages_per_second: pages.len() as f64 / elapsed.as_secs_f64().max(1e-9),
-    })
+        pages_per_second,
+        system: system.to_string(),
+    }
+}
+
+/// A predicted day: "YYYY-MM-DD" (checked), or `null` / absent for no date.
+pub fn parse_day(v: &serde_json::Value, line: usize) -> Result<Option<String>> {
+    match v.get("date") {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => {
+            let day = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .with_context(|| format!("line {line}: date {s:?} is not YYYY-MM-DD"))?;
+            Ok(Some(day.format("%Y-%m-%d").to_string()))
+        }
+        Some(_) => anyhow::bail!("line {line}: \"date\" is neither a string nor null"),
+    }
+}
+
+/// Scores the days in the predictions file `predictions` (JSON Lines, one `{"id", "date"}` per
+/// page of the set: `id` the page's URL, the key of `truth.json`, as [`load`] reads it; `date`
+/// "YYYY-MM-DD" or `null`; an optional `seconds`) on the set in `data_dir`, as [`run`] scores
+/// Parallax's.
+pub fn run_predictions(data_dir: &Path, predictions: &Path, system: &str) -> Result<DatesReport> {
+    let pages = load(data_dir)?;
+    anyhow::ensure!(!pages.is_empty(), "no pages in {}", data_dir.display());
+    let ids: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
+    let preds = crate::predictions::load(
+        predictions,
+        "id",
+        &ids.iter().copied().collect(),
+        &ids,
+        parse_day,
+    )?;
+    let truths: Vec<Option<&str>> = pages.iter().map(|p| p.date.as_deref()).collect();
+    let predicted: Vec<Option<&str>> = pages
+        .iter()
+        .map(|p| preds.by_key.get(&p.url).and_then(|d| d.as_deref()))
+        .collect();
+    Ok(score(&truths, &predicted, preds.items_per_second(), system))
 }
 
 #[cfg(test)]
@@ -222,11 +283,48 @@ mod tests {
             fp: 0,
             fn_: 0,
             tn: 0,
-            pages_per_second: 1.0,
+            pages_per_second: Some(1.0),
+            system: "parallax".to_string(),
         };
         let v = serde_json::to_value(&r).expect("serializes");
         assert_eq!(v["fn"], 0);
         assert!(v.get("fn_").is_none());
+    }
+
+    #[test]
+    fn predictions_scored() {
+        // Pages u1..u5: truths 2020-01-02, 2020-01-03, none, 2020-01-05, none.
+        let ids = ["u1", "u2", "u3", "u4", "u5"];
+        let truths = [
+            Some("2020-01-02"),
+            Some("2020-01-03"),
+            None,
+            Some("2020-01-05"),
+            None,
+        ];
+        // u1 right, u2 wrong, u3 a date where there is none (wrong), u4 missing, u5 rightly none:
+        // TP 1, FP 2, FN 1, TN 1 -> P 1/3, R 1/2, F1 0.4, accuracy 2/5.
+        let lines = r#"{"id": "u1", "date": "2020-01-02", "seconds": 0.1}
+{"id": "u2", "date": "2020-01-04", "seconds": 0.1}
+{"id": "u3", "date": "2019-12-31", "seconds": 0.1}
+{"id": "u4", "date": null, "seconds": 0.1}
+{"id": "u5", "seconds": 0.1}"#;
+        let preds =
+            crate::predictions::parse(lines, "id", &ids.iter().copied().collect(), &ids, parse_day)
+                .unwrap();
+        let predicted: Vec<Option<&str>> =
+            ids.iter().map(|id| preds.by_key[*id].as_deref()).collect();
+        let r = score(&truths, &predicted, preds.items_per_second(), "htmldate");
+        assert_eq!((r.tp, r.fp, r.fn_, r.tn), (1, 2, 1, 1));
+        assert!((r.precision - 1.0 / 3.0).abs() < 1e-12 && (r.recall - 0.5).abs() < 1e-12);
+        assert!((r.f1 - 0.4).abs() < 1e-12 && (r.accuracy - 0.4).abs() < 1e-12);
+        assert!((r.pages_per_second.unwrap() - 10.0).abs() < 1e-9);
+        assert_eq!(r.system, "htmldate");
+        // Dates must be days.
+        let v = serde_json::json!({"id": "u1", "date": "2020-01-02T10:00:00"});
+        assert!(parse_day(&v, 1).is_err());
+        let v = serde_json::json!({"id": "u1", "date": "2020-02-30"});
+        assert!(parse_day(&v, 1).is_err());
     }
 
     /// Runs on the real set when it is there (`cargo test -p parallax-eval --release -- --ignored`).

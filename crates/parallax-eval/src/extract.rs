@@ -26,10 +26,13 @@ pub struct ExtractReport {
     pub f1: f64,
     /// Documents evaluated.
     pub docs: usize,
-    /// Documents per second, extraction calls only (no reading or decompressing), one thread.
-    pub pages_per_second: f64,
+    /// Documents per second, extraction calls only (no reading or decompressing), one thread;
+    /// for predictions, from their `seconds` (`None` when they have none).
+    pub pages_per_second: Option<f64>,
     /// The extractor measured.
     pub extractor: String,
+    /// The system measured (`parallax`, or the name given with predictions).
+    pub system: String,
 }
 
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\w+").expect("static regex"));
@@ -197,9 +200,53 @@ pub fn run(data_dir: &Path) -> Result<ExtractReport> {
         recall,
         f1,
         docs: pages.len(),
-        pages_per_second: pages.len() as f64 / elapsed.as_secs_f64().max(1e-9),
+        pages_per_second: Some(pages.len() as f64 / elapsed.as_secs_f64().max(1e-9)),
         extractor: "parallax-extract (dom_smoothie, formatted text, cleaned)".to_string(),
+        system: "parallax".to_string(),
     })
+}
+
+/// Scores the texts in the predictions file `predictions` (JSON Lines, one `{"id", "text"}` per
+/// page of the set, `id` the page's file stem as [`load`] reads it, `text` the extracted text or
+/// `null`, an optional `seconds`) on the set in `data_dir`, with the same metric as [`run`].
+pub fn run_predictions(data_dir: &Path, predictions: &Path, system: &str) -> Result<ExtractReport> {
+    let pages = load(data_dir)?;
+    anyhow::ensure!(!pages.is_empty(), "no pages in {}", data_dir.display());
+    let ids: Vec<&str> = pages.iter().map(|p| p.id.as_str()).collect();
+    let preds = crate::predictions::load(
+        predictions,
+        "id",
+        &ids.iter().copied().collect(),
+        &ids,
+        |v, n| crate::predictions::text_field(v, "text", n),
+    )?;
+    Ok(score_predictions(&pages, &preds, system, predictions))
+}
+
+/// Scores `preds` (every page's predicted text) on `pages`.
+pub fn score_predictions(
+    pages: &[Page],
+    preds: &crate::predictions::Predictions<String>,
+    system: &str,
+    origin: &Path,
+) -> ExtractReport {
+    let scores: Vec<(f64, f64, f64)> = pages
+        .iter()
+        .map(|p| {
+            let pred = preds.by_key.get(&p.id).map(String::as_str).unwrap_or("");
+            shingle_matching(&p.truth, pred)
+        })
+        .collect();
+    let (precision, recall, f1) = metrics(&scores);
+    ExtractReport {
+        precision,
+        recall,
+        f1,
+        docs: pages.len(),
+        pages_per_second: preds.items_per_second(),
+        extractor: format!("predictions from {}", origin.display()),
+        system: system.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -252,6 +299,52 @@ mod tests {
         assert!((r - 0.5).abs() < 1e-12, "{r}");
         assert!((f1 - 0.6).abs() < 1e-12, "{f1}");
         assert_eq!(metrics(&[]), (0.0, 0.0, 0.0));
+    }
+
+    fn page(id: &str, truth: &str) -> Page {
+        Page {
+            id: id.to_string(),
+            url: String::new(),
+            html: Vec::new(),
+            truth: truth.to_string(),
+        }
+    }
+
+    #[test]
+    fn predictions_scored_like_parallax_output() {
+        // The three documents of `hand_computed_metrics`: perfect, empty (null), one third each.
+        let pages = [
+            page("p1", "a b c d"),
+            page("p2", "e f g h"),
+            page("p3", "a b c d e"),
+        ];
+        let lines = "{\"id\": \"p1\", \"text\": \"a b c d\", \"seconds\": 0.25}\n\
+                     {\"id\": \"p2\", \"text\": null, \"seconds\": 0.25}\n\
+                     {\"id\": \"p3\", \"text\": \"b c d e f\", \"seconds\": 1.0}\n";
+        let ids = ["p1", "p2", "p3"];
+        let known = ids.iter().copied().collect();
+        let preds = crate::predictions::parse(lines, "id", &known, &ids, |v, n| {
+            crate::predictions::text_field(v, "text", n)
+        })
+        .unwrap();
+        let r = score_predictions(&pages, &preds, "peer", Path::new("p.jsonl"));
+        assert!((r.precision - 0.75).abs() < 1e-12, "{r:?}");
+        assert!((r.recall - 0.5).abs() < 1e-12, "{r:?}");
+        assert!((r.f1 - 0.6).abs() < 1e-12, "{r:?}");
+        assert_eq!(r.docs, 3);
+        assert_eq!(r.system, "peer");
+        assert_eq!(r.pages_per_second, Some(2.0));
+        // A page without a line is an error, not an empty text.
+        assert!(
+            crate::predictions::parse(
+                &lines[..lines.find('\n').unwrap()],
+                "id",
+                &known,
+                &ids,
+                |v, n| { crate::predictions::text_field(v, "text", n) }
+            )
+            .is_err()
+        );
     }
 
     /// Runs on the real set when it is there (`cargo test -p parallax-eval --release -- --ignored`).

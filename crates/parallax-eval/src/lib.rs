@@ -3,6 +3,8 @@
 #![warn(missing_docs)]
 
 pub mod cluster;
+pub mod crosslingual;
 pub mod dates;
 pub mod extract;
+pub mod predictions;
 pub mod summarize;

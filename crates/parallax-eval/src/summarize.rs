@@ -68,6 +68,11 @@ pub struct SummarizeReport {
     pub stories: usize,
     /// The word budget the summaries were cut to.
     pub words: usize,
+    /// Stories summarised per second (Parallax: the `analyze` calls alone, which also compute the
+    /// story's title and coverage; predictions: from their `seconds`, `None` when they have none).
+    pub stories_per_second: Option<f64>,
+    /// The system measured (`parallax`, or the name given with predictions).
+    pub system: String,
 }
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
@@ -212,11 +217,7 @@ pub fn article_from_line(v: &serde_json::Value, line: usize) -> Article {
     }
 }
 
-/// Summarises every story of `articles` (the allsides articles JSONL, grouped by `story`) that has
-/// a reference in `references` (`{"story", "summary", ...}` per line) with
-/// `parallax_analysis::analyze`, joins the bullets with spaces, cuts the result to `words` words and
-/// scores it, stemmed, against the whole reference summary.
-pub fn run(articles: &Path, references: &Path, words: usize) -> anyhow::Result<SummarizeReport> {
+fn articles_by_story(articles: &Path) -> anyhow::Result<HashMap<String, Vec<Article>>> {
     let mut by_story: HashMap<String, Vec<Article>> = HashMap::new();
     for (n, v) in read_lines(articles)? {
         let story = story_key(&v, n).with_context(|| articles.display().to_string())?;
@@ -225,25 +226,41 @@ pub fn run(articles: &Path, references: &Path, words: usize) -> anyhow::Result<S
             .or_default()
             .push(article_from_line(&v, n));
     }
-    let mut sums = [0.0f64; 6];
-    let mut stories = 0usize;
+    Ok(by_story)
+}
+
+/// The (story, reference summary) pairs of `references` whose story has articles in `by_story`
+/// and whose summary is not blank, in file order: the stories scored.
+fn scored_references(
+    references: &Path,
+    by_story: &HashMap<String, Vec<Article>>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
     for (n, v) in read_lines(references)? {
         let story = story_key(&v, n).with_context(|| references.display().to_string())?;
         let reference = v["summary"].as_str().unwrap_or("");
-        if reference.trim().is_empty() {
+        if reference.trim().is_empty() || !by_story.contains_key(&story) {
             continue;
         }
-        let Some(group) = by_story.get(&story) else {
-            continue;
-        };
-        let analysis = parallax_analysis::analyze(group, &[]);
-        let text = analysis
-            .summary
-            .iter()
-            .map(|b| b.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let candidate = cut_words(&text, words);
+        out.push((story, reference.to_string()));
+    }
+    Ok(out)
+}
+
+/// The report of `candidates` (one summary per story, uncut) against `references` (same order):
+/// each candidate cut to `words` words and scored, stemmed, against the whole reference; means
+/// over the stories.
+pub fn score(
+    candidates: &[&str],
+    references: &[&str],
+    words: usize,
+    stories_per_second: Option<f64>,
+    system: &str,
+) -> SummarizeReport {
+    let mut sums = [0.0f64; 6];
+    let mut stories = 0usize;
+    for (text, reference) in candidates.iter().zip(references) {
+        let candidate = cut_words(text, words);
         let r1 = rouge_n(&candidate, reference, 1, true);
         let r2 = rouge_n(&candidate, reference, 2, true);
         let rl = rouge_l(&candidate, reference, true);
@@ -255,14 +272,14 @@ pub fn run(articles: &Path, references: &Path, words: usize) -> anyhow::Result<S
         }
         stories += 1;
     }
-    anyhow::ensure!(
-        stories > 0,
-        "no story of {} has a reference in {}",
-        articles.display(),
-        references.display()
-    );
-    let mean = |i: usize| sums[i] / stories as f64;
-    Ok(SummarizeReport {
+    let mean = |i: usize| {
+        if stories > 0 {
+            sums[i] / stories as f64
+        } else {
+            0.0
+        }
+    };
+    SummarizeReport {
         rouge1_recall: mean(0),
         rouge1_f1: mean(1),
         rouge2_recall: mean(2),
@@ -271,7 +288,90 @@ pub fn run(articles: &Path, references: &Path, words: usize) -> anyhow::Result<S
         rougeL_f1: mean(5),
         stories,
         words,
-    })
+        stories_per_second,
+        system: system.to_string(),
+    }
+}
+
+/// Summarises every story of `articles` (the allsides articles JSONL, grouped by `story`) that has
+/// a reference in `references` (`{"story", "summary", ...}` per line) with
+/// `parallax_analysis::analyze`, joins the bullets with spaces, cuts the result to `words` words and
+/// scores it, stemmed, against the whole reference summary.
+pub fn run(articles: &Path, references: &Path, words: usize) -> anyhow::Result<SummarizeReport> {
+    let by_story = articles_by_story(articles)?;
+    let refs = scored_references(references, &by_story)?;
+    anyhow::ensure!(
+        !refs.is_empty(),
+        "no story of {} has a reference in {}",
+        articles.display(),
+        references.display()
+    );
+    let mut elapsed = std::time::Duration::ZERO;
+    let mut texts = Vec::with_capacity(refs.len());
+    for (story, _) in &refs {
+        let start = std::time::Instant::now();
+        let analysis = parallax_analysis::analyze(&by_story[story], &[]);
+        elapsed += start.elapsed();
+        texts.push(
+            analysis
+                .summary
+                .iter()
+                .map(|b| b.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    let candidates: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let references: Vec<&str> = refs.iter().map(|(_, r)| r.as_str()).collect();
+    let rate = Some(refs.len() as f64 / elapsed.as_secs_f64().max(1e-9));
+    Ok(score(&candidates, &references, words, rate, "parallax"))
+}
+
+/// Scores the summaries in the predictions file `predictions` (JSON Lines, one `{"story",
+/// "summary"}` per story: `story` as in the articles file, `summary` the whole summary or `null`,
+/// cut to `words` words here; an optional `seconds`) like [`run`] scores Parallax's. Every story
+/// that [`run`] scores needs a line; lines for other stories of `articles` are ignored.
+pub fn run_predictions(
+    articles: &Path,
+    references: &Path,
+    words: usize,
+    predictions: &Path,
+    system: &str,
+) -> anyhow::Result<SummarizeReport> {
+    let by_story = articles_by_story(articles)?;
+    let refs = scored_references(references, &by_story)?;
+    anyhow::ensure!(
+        !refs.is_empty(),
+        "no story of {} has a reference in {}",
+        articles.display(),
+        references.display()
+    );
+    let known: std::collections::HashSet<&str> = by_story.keys().map(String::as_str).collect();
+    let required: Vec<&str> = refs.iter().map(|(s, _)| s.as_str()).collect();
+    let preds = crate::predictions::load(predictions, "story", &known, &required, |v, n| {
+        crate::predictions::text_field(v, "summary", n)
+    })?;
+    Ok(score_predictions(&refs, &preds, words, system))
+}
+
+fn score_predictions(
+    refs: &[(String, String)],
+    preds: &crate::predictions::Predictions<String>,
+    words: usize,
+    system: &str,
+) -> SummarizeReport {
+    let candidates: Vec<&str> = refs
+        .iter()
+        .map(|(s, _)| preds.by_key.get(s).map(String::as_str).unwrap_or(""))
+        .collect();
+    let references: Vec<&str> = refs.iter().map(|(_, r)| r.as_str()).collect();
+    score(
+        &candidates,
+        &references,
+        words,
+        preds.items_per_second(),
+        system,
+    )
 }
 
 #[cfg(test)]
@@ -387,11 +487,46 @@ mod tests {
             rougeL_f1: 0.0,
             stories: 0,
             words: 100,
+            stories_per_second: None,
+            system: "parallax".to_string(),
         };
         let v = serde_json::to_value(&r).expect("serializes");
         for k in ["rouge1_f1", "rouge2_recall", "rougeL_recall", "rougeL_f1"] {
             assert!(v.get(k).is_some(), "{k}");
         }
+    }
+
+    #[test]
+    fn predictions_scored() {
+        // Two stories with references; the predictions are cut to 3 words before scoring.
+        // s1: "the cat sat on" -> "the cat sat" vs "the cat sat": all 1.
+        // s2: null -> all 0. Means: 0.5 everywhere.
+        let refs = vec![
+            ("s1".to_string(), "the cat sat".to_string()),
+            ("s2".to_string(), "a dog ran".to_string()),
+        ];
+        let known = ["s1", "s2", "s3"].into_iter().collect();
+        let lines = r#"{"story": "s1", "summary": "the cat sat on", "seconds": 0.5}
+{"story": "s2", "summary": null, "seconds": 0.5}
+{"story": "s3", "summary": "no reference, not scored", "seconds": 1.0}"#;
+        let preds = crate::predictions::parse(lines, "story", &known, &["s1", "s2"], |v, n| {
+            crate::predictions::text_field(v, "summary", n)
+        })
+        .unwrap();
+        let r = score_predictions(&refs, &preds, 3, "lead");
+        assert_eq!(r.stories, 2);
+        for x in [r.rouge1_f1, r.rouge1_recall, r.rouge2_f1, r.rougeL_f1] {
+            assert!(close(x, 0.5), "{r:?}");
+        }
+        assert_eq!(r.stories_per_second, Some(1.5));
+        assert_eq!(r.system, "lead");
+        // A scored story without a line is an error.
+        assert!(
+            crate::predictions::parse(lines, "story", &known, &["s1", "s2", "s4"], |v, n| {
+                crate::predictions::text_field(v, "summary", n)
+            })
+            .is_err()
+        );
     }
 
     /// Runs on the real sets when they are there

@@ -715,7 +715,7 @@ fn origin_key(url: &Url) -> String {
     format!("{}://{}", url.scheme(), host_key(url))
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -736,7 +736,7 @@ fn charset_of(content_type: &str) -> Option<String> {
 }
 
 /// `Retry-After` as seconds or an HTTP date (a date in the past means now).
-fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = header_str(headers, RETRY_AFTER.as_str())?;
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
@@ -746,7 +746,7 @@ fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 }
 
 /// `base × 2^(attempt-1)`, times a random factor in [0.5, 1.5), at most 10 minutes.
-fn backoff(base: Duration, attempt: u32) -> Duration {
+pub(crate) fn backoff(base: Duration, attempt: u32) -> Duration {
     let exp = 2f64.powi(attempt.saturating_sub(1).min(20) as i32);
     let secs = (base.as_secs_f64() * exp * (0.5 + fastrand::f64())).min(600.0);
     Duration::try_from_secs_f64(secs).unwrap_or(Duration::from_secs(600))
@@ -761,7 +761,7 @@ fn retry_now(e: &FetchError) -> bool {
 }
 
 /// The causes of an error, innermost last, without repeats.
-fn error_chain(e: &(dyn StdError + 'static)) -> String {
+pub(crate) fn error_chain(e: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = e.source();
     while let Some(err) = cur {

@@ -2,8 +2,9 @@
 //!
 //! # Invariants
 //!
-//! - **Every outgoing HTTP request of Parallax goes through [`PoliteClient`].** No other crate
-//!   builds its own HTTP client; this is where politeness and safety are enforced, once.
+//! - **Every outgoing HTTP request of Parallax goes through this crate**: web pages through
+//!   [`PoliteClient`], operator-configured API endpoints through [`ServiceClient`]. No other
+//!   crate builds its own HTTP client; this is where politeness and safety are enforced, once.
 //! - Every request names itself: `User-Agent: ParallaxBot/<version> (+<contact>)`, the contact
 //!   coming from the configuration (a client without one is refused).
 //! - **robots.txt and the private-address rule apply to every hop**, redirects included:
@@ -26,18 +27,24 @@
 //!   applies to the decompressed bytes: a decompression bomb stops at the cap.
 //! - No input makes it panic: every failure is a [`FetchError`] with a plain-words
 //!   [`FetchError::user_message`].
+//!
+//! The one other client, [`ServiceClient`], is for API endpoints the operator configured (a
+//! translation server): there the operator's choice replaces robots.txt and the private-address
+//! rule, and redirects are never followed so that an API key goes nowhere else.
 #![warn(missing_docs)]
 
 mod addr;
 mod body;
 mod client;
 mod error;
+mod service;
 
 use std::time::Duration;
 
 pub use addr::is_non_public;
 pub use client::PoliteClient;
 pub use error::FetchError;
+pub use service::{ServiceClient, ServiceConfig, ServiceResponse};
 
 /// How the client behaves. [`Default`] gives polite production values; the contact must be set.
 #[derive(Debug, Clone, PartialEq)]

@@ -791,3 +791,134 @@ async fn crawl_delay_spaces_requests() {
         assert!(gap >= Duration::from_millis(180), "{gap:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// ServiceClient: operator-configured API endpoints on loopback.
+
+fn service_app() -> Router {
+    use axum::routing::post;
+    Router::new()
+        .route(
+            "/echo",
+            post(|headers: HeaderMap, body: String| async move {
+                let auth = headers
+                    .get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                let ct = headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                format!("{auth}|{ct}|{body}")
+            }),
+        )
+        .route(
+            "/busy",
+            post(|| async {
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, "7")],
+                    "{\"error\":\"Slowdown\"}",
+                )
+            }),
+        )
+        .route(
+            "/moved",
+            post(|| async {
+                (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [(header::LOCATION, "http://elsewhere.invalid/steal-the-key")],
+                )
+            }),
+        )
+        .route("/big", post(|| async { "x".repeat(10_000) }))
+        .route(
+            "/slow",
+            post(|| async {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                "late"
+            }),
+        )
+}
+
+fn service_client(total: Duration) -> parallax_http::ServiceClient {
+    parallax_http::ServiceClient::new(parallax_http::ServiceConfig {
+        total_timeout: total,
+        max_body_bytes: 1000,
+        ..parallax_http::ServiceConfig::default()
+    })
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_client_posts_json_to_loopback_and_reports_every_status() {
+    let addr = listen(service_app()).await;
+    let c = service_client(Duration::from_secs(2));
+    let url = |p: &str| format!("http://{addr}{p}");
+
+    let r = c
+        .post_json(&url("/echo"), b"{\"q\":1}".to_vec(), Some("sk-secret"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        String::from_utf8(r.body).unwrap(),
+        "Bearer sk-secret|application/json|{\"q\":1}"
+    );
+    let r = c
+        .post_json(&url("/echo"), b"{}".to_vec(), None)
+        .await
+        .unwrap();
+    assert!(r.body.starts_with(b"|application/json|"));
+
+    let r = c.post_json(&url("/busy"), vec![], None).await.unwrap();
+    assert_eq!(r.status, 429);
+    assert_eq!(r.retry_after, Some(Duration::from_secs(7)));
+
+    // A redirect comes back as it is: the key is never sent to another host.
+    let r = c
+        .post_json(&url("/moved"), vec![], Some("k"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 307);
+
+    let err = c.post_json(&url("/big"), vec![], None).await.unwrap_err();
+    assert!(
+        matches!(err, FetchError::TooLarge { limit: 1000, .. }),
+        "{err:?}"
+    );
+
+    let err = c
+        .post_json("ftp://127.0.0.1/x", vec![], None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, FetchError::UnsupportedScheme { .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_client_times_out_and_reports_a_closed_port() {
+    let addr = listen(service_app()).await;
+    let c = service_client(Duration::from_millis(300));
+    let t = Instant::now();
+    let err = c
+        .post_json(&format!("http://{addr}/slow"), vec![], None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, FetchError::Timeout { .. }), "{err:?}");
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let err = c
+        .post_json(&format!("http://127.0.0.1:{port}/translate"), vec![], None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, FetchError::Connect { .. }), "{err:?}");
+    assert!(err.is_transient());
+}

@@ -15,6 +15,13 @@
 //!   SQLite integers: an `interval_secs` above `i64::MAX` is refused with [`Error::Invalid`], and
 //!   a stored count that is negative or too large for its type reads as [`Error::DataCorruption`].
 //! - `articles_fts`: a full-text index of article titles and bodies, for [`SqliteStore::search`].
+//! - `translations`: the machine-translation cache ([`Translation`]), keyed by the hash of the
+//!   original text, its language, the target language and the backend. The originals are never
+//!   written by [`Store::save_translations`].
+//! - `embeddings`: one vector per (article, model) ([`ArticleEmbedding`]) as `dim` little-endian
+//!   f32 values in a BLOB; written with its article in one transaction
+//!   ([`Store::commit_article_embedded`]) and read back for the clustering window
+//!   ([`Store::recent_embeddings`]).
 //!
 //! Times are RFC 3339 text in UTC with a fixed number of digits, so their text sorts as the times
 //! do. The file's schema version is `PRAGMA user_version`; opening a file migrates it (see
@@ -66,8 +73,8 @@ use codec::{
     to_json,
 };
 use parallax_core::{
-    Article, ArticleId, ArticleInsert, Error, FeedState, Result, Source, SourceId, Store, Story,
-    StoryId, StoryRecord,
+    Article, ArticleEmbedding, ArticleId, ArticleInsert, Error, FeedState, Result, Source,
+    SourceId, Store, Story, StoryId, StoryRecord, Translation,
 };
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, ErrorCode, Row, TransactionBehavior, params};
@@ -494,6 +501,88 @@ fn article_ids(conn: &Connection, story: &str) -> Result<Vec<ArticleId>> {
     )
 }
 
+/// Stores the article and its story (see [`Store::commit_article`]), inside the caller's
+/// transaction.
+fn commit_in(conn: &Connection, article: &Article, story: &Story) -> Result<ArticleInsert> {
+    // Under the write lock: no other process can store the same document meanwhile.
+    if let Some(existing) = duplicate_of(conn, article)? {
+        return Ok(ArticleInsert::Duplicate(existing));
+    }
+    if !story.articles.contains(&article.id) {
+        return Err(Error::Invalid(format!(
+            "story {} does not list the article {} committed with it",
+            story.id, article.id
+        )));
+    }
+    let mut seen = HashSet::new();
+    if let Some(twice) = story.articles.iter().find(|a| !seen.insert(*a)) {
+        return Err(Error::Invalid(format!(
+            "story {} lists article {twice} twice",
+            story.id
+        )));
+    }
+    insert_article(conn, article)?;
+    upsert_story(conn, story)?;
+    Ok(ArticleInsert::Inserted)
+}
+
+/// Inserts or replaces one embedding. The article must be stored (foreign key).
+fn insert_embedding(conn: &Connection, e: &ArticleEmbedding) -> Result<()> {
+    if e.vector.is_empty() {
+        return Err(Error::Invalid(format!(
+            "the {} embedding of article {} is empty",
+            e.model, e.article
+        )));
+    }
+    let dim = sql_int(e.vector.len());
+    let mut blob = Vec::with_capacity(e.vector.len() * 4);
+    for x in &e.vector {
+        blob.extend_from_slice(&x.to_le_bytes());
+    }
+    exec(
+        conn,
+        "INSERT INTO embeddings (article_id, model, dim, vector, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (article_id, model) DO UPDATE SET dim = excluded.dim, \
+         vector = excluded.vector, created_at = excluded.created_at",
+        params![e.article.0, e.model, dim, blob, fmt_time(&e.created_at)],
+    )
+    .map_err(|err| match err {
+        Error::Invalid(m) => Error::Invalid(format!(
+            "the embedding of article {} cannot be stored (is the article stored?): {m}",
+            e.article
+        )),
+        other => other,
+    })?;
+    Ok(())
+}
+
+/// Columns read by [`embedding_from_row`].
+const EMBEDDING_COLUMNS: &str = "e.article_id, e.model, e.dim, e.vector, e.created_at";
+
+fn embedding_from_row(r: &Row<'_>) -> Result<ArticleEmbedding> {
+    let article = ArticleId(text(r, 0)?);
+    let dim: i64 = r.get(2).map_err(backend)?;
+    let blob: Vec<u8> = r.get(3).map_err(backend)?;
+    let dim = count(dim, "embedding dimension")?;
+    if dim == 0 || blob.len() != dim * 4 {
+        return Err(Error::DataCorruption(format!(
+            "the embedding of article {article} has {} bytes for {dim} dimensions",
+            blob.len()
+        )));
+    }
+    let vector = blob
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    Ok(ArticleEmbedding {
+        article,
+        model: text(r, 1)?,
+        vector,
+        created_at: parse_time(&text(r, 4)?, "embedding time")?,
+    })
+}
+
 impl Store for SqliteStore {
     fn upsert_source(&self, s: &Source) -> Result<()> {
         let ownership = s.ownership.map(codec::ownership_label).transpose()?;
@@ -558,27 +647,27 @@ impl Store for SqliteStore {
     }
 
     fn commit_article(&self, article: &Article, story: &Story) -> Result<ArticleInsert> {
+        self.write(|conn| commit_in(conn, article, story))
+    }
+
+    fn commit_article_embedded(
+        &self,
+        article: &Article,
+        story: &Story,
+        embedding: Option<&ArticleEmbedding>,
+    ) -> Result<ArticleInsert> {
         self.write(|conn| {
-            // Under the write lock: no other process can store the same document meanwhile.
-            if let Some(existing) = duplicate_of(conn, article)? {
-                return Ok(ArticleInsert::Duplicate(existing));
+            let done = commit_in(conn, article, story)?;
+            if let (ArticleInsert::Inserted, Some(e)) = (&done, embedding) {
+                if e.article != article.id {
+                    return Err(Error::Invalid(format!(
+                        "the embedding of article {} was committed with article {}",
+                        e.article, article.id
+                    )));
+                }
+                insert_embedding(conn, e)?;
             }
-            if !story.articles.contains(&article.id) {
-                return Err(Error::Invalid(format!(
-                    "story {} does not list the article {} committed with it",
-                    story.id, article.id
-                )));
-            }
-            let mut seen = HashSet::new();
-            if let Some(twice) = story.articles.iter().find(|a| !seen.insert(*a)) {
-                return Err(Error::Invalid(format!(
-                    "story {} lists article {twice} twice",
-                    story.id
-                )));
-            }
-            insert_article(conn, article)?;
-            upsert_story(conn, story)?;
-            Ok(ArticleInsert::Inserted)
+            Ok(done)
         })
     }
 
@@ -763,6 +852,135 @@ impl Store for SqliteStore {
             )
         })
     }
+
+    fn translations(
+        &self,
+        text_hashes: &[String],
+        target_language: &str,
+    ) -> Result<Vec<Translation>> {
+        if text_hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The hashes go in as one JSON array: one cached statement whatever their number.
+        let hashes = to_json(text_hashes)?;
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT text_hash, source_language, target_language, backend, model, translation, \
+                 translated_at FROM translations \
+                 WHERE text_hash IN (SELECT value FROM json_each(?1)) AND target_language = ?2 \
+                 ORDER BY text_hash, translated_at DESC, source_language, backend",
+                &[&hashes, &target_language],
+                |r| {
+                    Ok(Translation {
+                        text_hash: text(r, 0)?,
+                        source_language: text(r, 1)?,
+                        target_language: text(r, 2)?,
+                        backend: text(r, 3)?,
+                        model: r.get(4).map_err(backend)?,
+                        text: text(r, 5)?,
+                        translated_at: parse_time(&text(r, 6)?, "translation time")?,
+                    })
+                },
+            )
+        })
+    }
+
+    fn save_translations(&self, translations: &[Translation]) -> Result<()> {
+        if translations.is_empty() {
+            return Ok(());
+        }
+        self.write(|conn| {
+            for t in translations {
+                exec(
+                    conn,
+                    "INSERT INTO translations (text_hash, source_language, target_language, \
+                     backend, model, translation, translated_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                     ON CONFLICT (text_hash, source_language, target_language, backend) \
+                     DO UPDATE SET model = excluded.model, translation = excluded.translation, \
+                     translated_at = excluded.translated_at",
+                    params![
+                        t.text_hash,
+                        t.source_language,
+                        t.target_language,
+                        t.backend,
+                        t.model,
+                        t.text,
+                        fmt_time(&t.translated_at),
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn put_embeddings(&self, embeddings: &[ArticleEmbedding]) -> Result<()> {
+        if embeddings.is_empty() {
+            return Ok(());
+        }
+        self.write(|conn| {
+            for e in embeddings {
+                insert_embedding(conn, e)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn embeddings(&self, model: &str, ids: &[ArticleId]) -> Result<Vec<ArticleEmbedding>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The ids go in as one JSON array: one cached statement whatever their number.
+        let ids: Vec<&str> = ids.iter().map(ArticleId::as_str).collect();
+        let ids = to_json(&ids)?;
+        self.read(|conn| {
+            query_vec(
+                conn,
+                &format!(
+                    "SELECT {EMBEDDING_COLUMNS} FROM json_each(?1) j \
+                     JOIN embeddings e ON e.article_id = j.value AND e.model = ?2 \
+                     ORDER BY j.key"
+                ),
+                &[&ids, &model],
+                embedding_from_row,
+            )
+        })
+    }
+
+    fn recent_embeddings(
+        &self,
+        model: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<ArticleEmbedding>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                &format!(
+                    "SELECT {EMBEDDING_COLUMNS} FROM articles a \
+                     JOIN embeddings e ON e.article_id = a.id AND e.model = ?2 \
+                     WHERE a.fetched_at >= ?1 ORDER BY a.seq"
+                ),
+                &[&fmt_time(&since), &model],
+                embedding_from_row,
+            )
+        })
+    }
+
+    fn embedding_counts(&self) -> Result<Vec<(String, usize)>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT model, count(*) FROM embeddings GROUP BY model ORDER BY model",
+                &[],
+                |r| {
+                    let model = text(r, 0)?;
+                    let n = count(r.get(1).map_err(backend)?, &model)?;
+                    Ok((model, n))
+                },
+            )
+        })
+    }
 }
 
 #[cfg(test)]
@@ -846,7 +1064,7 @@ mod tests {
 
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        assert_eq!(SCHEMA_VERSION, 2);
+        assert_eq!(SCHEMA_VERSION, 4);
         assert_eq!(store.counts().unwrap(), (1, 2, 1));
         assert_eq!(store.source(&source.id).unwrap(), Some(source));
         assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
@@ -867,7 +1085,7 @@ mod tests {
             |r| r.get(0).map_err(backend),
         )
         .unwrap();
-        assert_eq!(logged, vec![1, 2]);
+        assert_eq!(logged, vec![1, 2, 3, 4]);
 
         // The new calls work on the migrated file, on the old rows.
         assert_eq!(
@@ -881,10 +1099,75 @@ mod tests {
         let feed = FeedState::new("https://example.com/feed", a.source.clone(), 900, t0());
         store.save_feed_state(&feed).unwrap();
         assert_eq!(store.feed_states().unwrap(), vec![feed]);
+        let translation = Translation {
+            text_hash: Translation::hash_of(&a.title),
+            source_language: "en".into(),
+            target_language: "de".into(),
+            backend: "libretranslate".into(),
+            model: None,
+            text: "Titel a".into(),
+            translated_at: t0(),
+        };
+        store
+            .save_translations(std::slice::from_ref(&translation))
+            .unwrap();
         drop(store);
         let again = SqliteStore::open(&path).unwrap();
         assert_eq!(again.counts().unwrap(), (1, 2, 1));
         assert_eq!(again.feed_states().unwrap().len(), 1);
+        assert_eq!(
+            again
+                .translations(std::slice::from_ref(&translation.text_hash), "de")
+                .unwrap(),
+            vec![translation]
+        );
+    }
+
+    /// A file at version 2 (crawler tables, no translation cache) gains the cache and keeps
+    /// everything else.
+    #[test]
+    fn a_version_2_file_gains_the_translation_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        let a = article("a", "example.com");
+        {
+            let v2 = SqliteStore::open_at_version(&path, 2).unwrap();
+            v2.commit_article(&a, &story("sto-a", &[&a])).unwrap();
+            let c = v2.lock();
+            let n: i64 = c
+                .query_row(
+                    "SELECT count(*) FROM sqlite_schema WHERE name = 'translations'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 0, "version 2 has no translation cache");
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
+        assert!(
+            store
+                .translations(&[Translation::hash_of(&a.title)], "en")
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    /// The cache lookup goes through the primary key, not a scan of every translation.
+    #[test]
+    fn translation_lookup_is_indexed() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let plan: Vec<String> = query_vec(
+            &store.lock(),
+            "EXPLAIN QUERY PLAN SELECT translation FROM translations \
+             WHERE text_hash IN (SELECT value FROM json_each(?1)) AND target_language = ?2",
+            &[&"[\"x\"]", &"en"],
+            |r| text(r, 3),
+        )
+        .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains("USING PRIMARY KEY"), "{plan}");
     }
 
     /// The URL lookup uses the indexes, not a scan of every article.

@@ -126,6 +126,37 @@ CREATE INDEX feeds_by_source ON feeds (source_id);
 
 CREATE INDEX articles_by_url ON articles (url);
 "#,
+    // 3: the machine-translation cache.
+    r#"
+-- Machine translations of article titles and summary sentences (Translation). The originals stay
+-- in articles and stories, untouched; a translation is keyed by the hex SHA-256 of the exact
+-- original text, its language, the language translated into and the backend that made it.
+CREATE TABLE translations (
+    text_hash       TEXT NOT NULL,
+    source_language TEXT NOT NULL,
+    target_language TEXT NOT NULL,
+    backend         TEXT NOT NULL,
+    model           TEXT,
+    translation     TEXT NOT NULL,
+    translated_at   TEXT NOT NULL,                -- RFC 3339, UTC, fixed width
+    PRIMARY KEY (text_hash, source_language, target_language, backend)
+) WITHOUT ROWID;
+"#,
+    // 4: article embeddings.
+    r#"
+-- The sentence embedding of an article's title and lead under one model (ArticleEmbedding):
+-- `dim` little-endian f32 values in `vector`. Written in the same transaction as the article
+-- (Store::commit_article_embedded); gone with nothing else, since articles are never deleted.
+CREATE TABLE embeddings (
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    model      TEXT NOT NULL,
+    dim        INTEGER NOT NULL,
+    vector     BLOB NOT NULL,
+    created_at TEXT NOT NULL,                     -- RFC 3339, UTC, fixed width
+    PRIMARY KEY (article_id, model),
+    CHECK (dim > 0 AND length(vector) = 4 * dim)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The schema version this code writes and reads.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use parallax_core::{
     Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, Error, FeedState,
     OwnershipType, PublishedTime, Rating, Source, SourceId, Store, Story, StoryId, Tally,
-    content_hash,
+    Translation, content_hash,
 };
 use parallax_store::{SCHEMA_VERSION, SqliteStore};
 use std::path::Path;
@@ -1248,4 +1248,249 @@ fn corrupt_feed_rows_give_errors_not_panics() {
         store.save_feed_state(&full_feed()).unwrap();
         assert_eq!(store.feed_states().unwrap(), vec![full_feed()]);
     }
+}
+
+fn embedding(a: &Article, model: &str, vector: Vec<f32>) -> parallax_core::ArticleEmbedding {
+    parallax_core::ArticleEmbedding {
+        article: a.id.clone(),
+        model: model.into(),
+        vector,
+        created_at: t0(),
+    }
+}
+
+/// Vectors come back bit for bit (odd values included), by id in the order asked, per model,
+/// and for the window in the order the articles were stored; a reopened file still has them.
+#[test]
+fn embeddings_round_trip_by_id_and_for_the_window() {
+    let (_dir, path) = temp_db();
+    let a = article("a", 0);
+    let b = article("b", 10);
+    let c = article("c", 20);
+    let va = vec![0.5, -0.25, f32::MIN_POSITIVE, 1e-38, -0.0, 3.0];
+    let vb: Vec<f32> = (0..384).map(|i| (i as f32 * 0.37).sin()).collect();
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        let ea = embedding(&a, "m1", va.clone());
+        assert_eq!(
+            store
+                .commit_article_embedded(&a, &story("s1", &[&a], 0), Some(&ea))
+                .unwrap(),
+            ArticleInsert::Inserted
+        );
+        store
+            .commit_article_embedded(&b, &story("s1", &[&a, &b], 10), None)
+            .unwrap();
+        store.commit_article(&c, &story("s2", &[&c], 20)).unwrap();
+        store
+            .put_embeddings(&[
+                embedding(&b, "m1", vb.clone()),
+                embedding(&c, "m1", vec![1.0; 6]),
+                embedding(&a, "m2", vec![2.0; 3]),
+            ])
+            .unwrap();
+        // The same (article, model) again replaces the vector.
+        store
+            .put_embeddings(&[embedding(&c, "m1", vec![0.25; 4])])
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let got = store
+        .embeddings(
+            "m1",
+            &[c.id.clone(), a.id.clone(), ArticleId::from_key("none")],
+        )
+        .unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0], embedding(&c, "m1", vec![0.25; 4]));
+    assert_eq!(got[1].article, a.id);
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&got[1].vector), bits(&va));
+    assert!(store.embeddings("m1", &[]).unwrap().is_empty());
+
+    let window = store
+        .recent_embeddings("m1", t0() + Duration::minutes(5))
+        .unwrap();
+    let ids: Vec<_> = window.iter().map(|e| e.article.clone()).collect();
+    assert_eq!(ids, vec![b.id.clone(), c.id.clone()]);
+    assert_eq!(window[0].vector, vb);
+    assert_eq!(
+        store.recent_embeddings("m2", t0()).unwrap(),
+        vec![embedding(&a, "m2", vec![2.0; 3])]
+    );
+    assert!(store.recent_embeddings("other", t0()).unwrap().is_empty());
+    assert_eq!(
+        store.embedding_counts().unwrap(),
+        vec![("m1".to_string(), 3), ("m2".to_string(), 1)]
+    );
+}
+
+/// A duplicate commit writes no vector; a vector of an article that is not stored, or an empty
+/// one, is refused and nothing of its batch is written.
+#[test]
+fn embeddings_are_never_half_written() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let a = article("a", 0);
+    store
+        .commit_article_embedded(
+            &a,
+            &story("s1", &[&a], 0),
+            Some(&embedding(&a, "m", vec![1.0])),
+        )
+        .unwrap();
+    let mut again = a.clone();
+    again.id = ArticleId::from_key("other id, same content");
+    assert_eq!(
+        store
+            .commit_article_embedded(
+                &again,
+                &story("s9", &[&again], 0),
+                Some(&embedding(&again, "m", vec![2.0]))
+            )
+            .unwrap(),
+        ArticleInsert::Duplicate(a.id.clone())
+    );
+    let ghost = article("ghost", 0);
+    let err = store
+        .put_embeddings(&[
+            embedding(&a, "m", vec![3.0]),
+            embedding(&ghost, "m", vec![1.0]),
+        ])
+        .unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err}");
+    assert!(matches!(
+        store.put_embeddings(&[embedding(&a, "m", vec![])]),
+        Err(Error::Invalid(_))
+    ));
+    // An embedding of another article committed with this one is refused with it.
+    let b = article("b", 1);
+    assert!(
+        store
+            .commit_article_embedded(
+                &b,
+                &story("s2", &[&b], 1),
+                Some(&embedding(&a, "m", vec![5.0]))
+            )
+            .is_err()
+    );
+    assert_eq!(store.article(&b.id).unwrap(), None);
+    assert_eq!(
+        store
+            .embeddings("m", &[a.id.clone(), again.id.clone()])
+            .unwrap(),
+        vec![embedding(&a, "m", vec![1.0])]
+    );
+    assert_eq!(
+        store.embedding_counts().unwrap(),
+        vec![("m".to_string(), 1)]
+    );
+}
+
+/// A stored vector whose length does not match its dimension reads as corrupt data.
+#[test]
+fn corrupt_embeddings_give_errors_not_panics() {
+    let (_dir, path) = temp_db();
+    let a = article("a", 0);
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store
+            .commit_article_embedded(
+                &a,
+                &story("s1", &[&a], 0),
+                Some(&embedding(&a, "m", vec![1.0, 2.0])),
+            )
+            .unwrap();
+    }
+    raw(&path)
+        .execute_batch(
+            "PRAGMA ignore_check_constraints = ON; UPDATE embeddings SET vector = x'0000803f'",
+        )
+        .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    let err = store
+        .embeddings("m", std::slice::from_ref(&a.id))
+        .unwrap_err();
+    assert!(matches!(err, Error::DataCorruption(_)), "{err}");
+    assert!(store.recent_embeddings("m", t0()).is_err());
+}
+
+fn translation(
+    original: &str,
+    source: &str,
+    target: &str,
+    backend: &str,
+    text: &str,
+) -> Translation {
+    Translation {
+        text_hash: Translation::hash_of(original),
+        source_language: source.into(),
+        target_language: target.into(),
+        backend: backend.into(),
+        model: (backend == "openai").then(|| "small-model".to_string()),
+        text: text.into(),
+        translated_at: t0(),
+    }
+}
+
+#[test]
+fn translations_are_cached_by_text_language_and_backend_and_never_touch_originals() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).unwrap();
+    let a = Article {
+        title: "Grève des ferries".into(),
+        language: Some("fr".into()),
+        ..article("fr", 0)
+    };
+    store.commit_article(&a, &story("sto", &[&a], 0)).unwrap();
+    let hash = Translation::hash_of(&a.title);
+    assert!(
+        store
+            .translations(std::slice::from_ref(&hash), "en")
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.translations(&[], "en").unwrap().is_empty());
+    store.save_translations(&[]).unwrap();
+
+    let libre = translation(&a.title, "fr", "en", "libretranslate", "Ferry strike");
+    let openai = translation(&a.title, "fr", "en", "openai", "Ferries strike");
+    let german = translation(&a.title, "fr", "de", "libretranslate", "Fährenstreik");
+    let other = translation("Autre titre", "fr", "en", "libretranslate", "Other title");
+    store
+        .save_translations(&[libre.clone(), openai.clone(), german.clone(), other.clone()])
+        .unwrap();
+    let mut got = store
+        .translations(std::slice::from_ref(&hash), "en")
+        .unwrap();
+    got.sort_by(|x, y| x.backend.cmp(&y.backend));
+    assert_eq!(got, vec![libre.clone(), openai.clone()]);
+    assert_eq!(
+        store
+            .translations(std::slice::from_ref(&hash), "de")
+            .unwrap(),
+        vec![german]
+    );
+    let both = store
+        .translations(
+            &[hash.clone(), other.text_hash.clone(), "unknown".into()],
+            "en",
+        )
+        .unwrap();
+    assert_eq!(both.len(), 3);
+
+    // The same key again replaces the translation; the original is as it was.
+    let newer = Translation {
+        text: "Ferry workers strike".into(),
+        translated_at: t0() + Duration::minutes(5),
+        ..libre.clone()
+    };
+    store
+        .save_translations(std::slice::from_ref(&newer))
+        .unwrap();
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    let got = store.translations(&[hash], "en").unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0], newer, "newest first");
+    assert_eq!(store.article(&a.id).unwrap(), Some(a));
 }

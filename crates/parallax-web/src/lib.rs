@@ -5,6 +5,11 @@
 //! Content-Security-Policy (no scripts at all), `X-Content-Type-Options: nosniff` and
 //! `Referrer-Policy: no-referrer`.
 //!
+//! Machine translations are shown only beside their originals: each foreign-language article
+//! title and summary sentence keeps its text and language, and a cached translation into the
+//! reader's language (the operator's `[translate] target`, or `?lang=` on the story page and its
+//! API) comes with it, labelled "machine translation (backend)" ([`TranslationView`]).
+//!
 //! The [`Store`] is synchronous: every call runs in [`tokio::task::spawn_blocking`].
 
 #![warn(missing_docs)]
@@ -12,11 +17,13 @@
 pub mod escape;
 mod health;
 mod pages;
+mod translations;
 
 pub use health::{
     ARTICLES_PER_DAY_WINDOW_DAYS, STATUS_DEGRADED, STATUS_FAILING, STATUS_NEVER_POLLED, STATUS_OK,
     SourceHealth, source_health, source_health_at, source_health_summary,
 };
+pub use translations::{BulletView, DEFAULT_LANGUAGE, TranslationView, machine_translation_label};
 
 use axum::{
     Json, Router,
@@ -27,7 +34,7 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use parallax_core::{
-    Article, ArticleId, Bullet, Coverage, PublishedTime, Source, SourceId, Store, StoryId,
+    Article, ArticleId, Coverage, PublishedTime, Source, SourceId, Store, StoryId, is_language_code,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -81,8 +88,12 @@ pub struct StoryView {
     pub id: StoryId,
     /// Headline.
     pub title: String,
-    /// Summary bullets, each with the ids of the articles it cites.
-    pub summary: Vec<Bullet>,
+    /// The headline's machine translation into [`StoryView::language`], when the headline is
+    /// an article title in another language and a translation is cached.
+    pub title_translation: Option<TranslationView>,
+    /// Summary bullets, each with the ids of the articles it cites, its language and, when
+    /// cached, its machine translation.
+    pub summary: Vec<BulletView>,
     /// Coverage details.
     pub coverage: Coverage,
     /// The articles, in the story's order (oldest first).
@@ -91,6 +102,8 @@ pub struct StoryView {
     pub first_seen: DateTime<Utc>,
     /// When the story last changed.
     pub last_updated: DateTime<Utc>,
+    /// The reader's language: the translations shown are into it.
+    pub language: String,
 }
 
 /// An article as listed on a story page.
@@ -110,6 +123,9 @@ pub struct ArticleRow {
     pub country: Option<String>,
     /// The article's language, when identified.
     pub language: Option<String>,
+    /// The title's machine translation into the reader's language, when the article is in
+    /// another language and a translation is cached.
+    pub title_translation: Option<TranslationView>,
     /// Publication time; `None` means undated.
     pub published: Option<PublishedTime>,
     /// Byline, when found.
@@ -161,8 +177,20 @@ pub fn story_rows(
         .collect())
 }
 
-/// The story with this id and its articles; `None` when there is no such story.
+/// The story with this id and its articles, with translations into [`DEFAULT_LANGUAGE`];
+/// `None` when there is no such story.
 pub fn story_view(store: &dyn Store, id: &StoryId) -> parallax_core::Result<Option<StoryView>> {
+    story_view_in(store, id, DEFAULT_LANGUAGE)
+}
+
+/// The story with this id and its articles, with the cached machine translations into
+/// `language` of its foreign-language titles and summary sentences (one more store call);
+/// `None` when there is no such story.
+pub fn story_view_in(
+    store: &dyn Store,
+    id: &StoryId,
+    language: &str,
+) -> parallax_core::Result<Option<StoryView>> {
     let Some(story) = store.story(id)? else {
         return Ok(None);
     };
@@ -189,14 +217,65 @@ pub fn story_view(store: &dyn Store, id: &StoryId) -> parallax_core::Result<Opti
         let source = sources.get(&article.source).and_then(Option::as_ref);
         rows.push(article_row(article, source));
     }
+    // A bullet's language is the language of the article it was taken from (its first citation).
+    let language_of: HashMap<&ArticleId, Option<&str>> = rows
+        .iter()
+        .map(|r| (&r.id, r.language.as_deref()))
+        .collect();
+    let bullet_languages: Vec<Option<String>> = story
+        .summary
+        .iter()
+        .map(|b| {
+            b.citations
+                .first()
+                .and_then(|c| language_of.get(c).copied().flatten())
+                .map(str::to_string)
+        })
+        .collect();
+    // The headline is one of the article titles: it has that article's language.
+    let title_language = rows
+        .iter()
+        .find(|r| r.title == story.title)
+        .and_then(|r| r.language.clone());
+    let mut texts: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.title.as_str(), r.language.as_deref()))
+        .collect();
+    texts.extend(
+        story
+            .summary
+            .iter()
+            .zip(&bullet_languages)
+            .map(|(b, l)| (b.text.as_str(), l.as_deref())),
+    );
+    let found = translations::lookup(store, &texts, language)?;
+    let translation_of =
+        |text: &str, lang: Option<&str>| found.get(&translations::key(text, lang)).cloned();
+    let title_translation = translation_of(&story.title, title_language.as_deref());
+    for r in &mut rows {
+        r.title_translation = translation_of(&r.title, r.language.as_deref());
+    }
+    let summary = story
+        .summary
+        .into_iter()
+        .zip(bullet_languages)
+        .map(|(b, language)| BulletView {
+            translation: translation_of(&b.text, language.as_deref()),
+            text: b.text,
+            citations: b.citations,
+            language,
+        })
+        .collect();
     Ok(Some(StoryView {
         id: story.id,
         title: story.title,
-        summary: story.summary,
+        title_translation,
+        summary,
         coverage: story.coverage,
         articles: rows,
         first_seen: story.first_seen,
         last_updated: story.last_updated,
+        language: language.to_string(),
     }))
 }
 
@@ -213,10 +292,51 @@ fn article_row(article: Article, source: Option<&Source>) -> ArticleRow {
             .to_string(),
         country: source.and_then(|s| s.country.clone()),
         language: article.language,
+        title_translation: None,
         published: article.published,
         byline: article.byline,
         warnings: article.warnings,
     }
+}
+
+/// One fact about the serving process's set-up on the status page (`/status`): what ingestion does
+/// about embeddings, whether translation is configured. The binary fills these in at start-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusLine {
+    /// What it is about (`embeddings`, `translation`).
+    pub name: String,
+    /// What it says, e.g. "off (no model in …); clustering falls back to lexical and entity
+    /// evidence".
+    pub value: String,
+    /// Whether the capability is on (off ones are shown as warnings).
+    pub ok: bool,
+}
+
+/// The status page as `GET /api/status` returns it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StatusView {
+    /// Numbers of sources, articles and stories stored.
+    pub sources: usize,
+    /// Articles stored.
+    pub articles: usize,
+    /// Stories stored.
+    pub stories: usize,
+    /// Stored article vectors per embedding model.
+    pub vectors: Vec<(String, usize)>,
+    /// The serving process's set-up (empty when it reported none).
+    pub lines: Vec<StatusLine>,
+}
+
+/// The status page: the store's numbers now, and `lines`.
+pub fn status_view(store: &dyn Store, lines: &[StatusLine]) -> parallax_core::Result<StatusView> {
+    let (sources, articles, stories) = store.counts()?;
+    Ok(StatusView {
+        sources,
+        articles,
+        stories,
+        vectors: store.embedding_counts()?,
+        lines: lines.to_vec(),
+    })
 }
 
 /// The most recent problems, newest first.
@@ -239,22 +359,71 @@ pub fn problem_rows(store: &dyn Store, limit: usize) -> parallax_core::Result<Ve
 #[derive(Clone)]
 struct AppState {
     store: Arc<dyn Store>,
+    status: Arc<[StatusLine]>,
+    /// The language translations are shown in unless the reader asks for another (`?lang=`).
+    language: Arc<str>,
+}
+
+/// How the web application is set up by the process that serves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebOptions {
+    /// The serving process's set-up, shown on `/status`.
+    pub status: Vec<StatusLine>,
+    /// The language machine translations are shown in by default (the operator's
+    /// `[translate] target`); readers may ask for another with `?lang=` on a story.
+    pub language: String,
+}
+
+impl Default for WebOptions {
+    fn default() -> Self {
+        WebOptions {
+            status: Vec::new(),
+            language: DEFAULT_LANGUAGE.to_string(),
+        }
+    }
 }
 
 /// The web application: HTML pages and the JSON API, with the security headers on every response.
 pub fn router(store: Arc<dyn Store>) -> Router {
+    router_with_status(store, Vec::new())
+}
+
+/// [`router`], with the serving process's set-up shown on `/status`.
+pub fn router_with_status(store: Arc<dyn Store>, status: Vec<StatusLine>) -> Router {
+    router_with_options(
+        store,
+        WebOptions {
+            status,
+            ..WebOptions::default()
+        },
+    )
+}
+
+/// [`router`], set up with `options`.
+pub fn router_with_options(store: Arc<dyn Store>, options: WebOptions) -> Router {
+    let language = if is_language_code(options.language.trim()) {
+        options.language.trim().to_string()
+    } else {
+        DEFAULT_LANGUAGE.to_string()
+    };
     Router::new()
         .route("/", get(index_page))
         .route("/story/{id}", get(story_page))
         .route("/sources", get(sources_page))
         .route("/problems", get(problems_page))
+        .route("/status", get(status_page))
+        .route("/api/status", get(api_status))
         .route("/api/stories", get(api_stories))
         .route("/api/stories/{id}", get(api_story))
         .route("/api/sources", get(api_sources))
         .route("/api/problems", get(api_problems))
         .route("/healthz", get(healthz))
         .fallback(not_found_page)
-        .with_state(AppState { store })
+        .with_state(AppState {
+            store,
+            status: options.status.into(),
+            language: language.into(),
+        })
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -275,12 +444,38 @@ pub fn router(store: Arc<dyn Store>) -> Router {
 
 /// Serves the web application on `addr` until Ctrl-C. Prints "Serving on http://ADDR".
 pub async fn serve(store: Arc<dyn Store>, addr: SocketAddr) -> anyhow::Result<()> {
+    serve_with_status(store, addr, Vec::new()).await
+}
+
+/// [`serve`], with the serving process's set-up shown on `/status`.
+pub async fn serve_with_status(
+    store: Arc<dyn Store>,
+    addr: SocketAddr,
+    status: Vec<StatusLine>,
+) -> anyhow::Result<()> {
+    serve_with_options(
+        store,
+        addr,
+        WebOptions {
+            status,
+            ..WebOptions::default()
+        },
+    )
+    .await
+}
+
+/// [`serve`], set up with `options`.
+pub async fn serve_with_options(
+    store: Arc<dyn Store>,
+    addr: SocketAddr,
+    options: WebOptions,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
     println!("Serving on http://{local}");
-    axum::serve(listener, router(store))
+    axum::serve(listener, router_with_options(store, options))
         .with_graceful_shutdown(async {
             if let Err(e) = tokio::signal::ctrl_c().await {
                 tracing::warn!("cannot listen for Ctrl-C: {e}");
@@ -378,9 +573,23 @@ async fn index_page(
     }
 }
 
-async fn story_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+/// The reader's language: `?lang=` when it is a language code, else the server's.
+fn reader_language(state: &AppState, query: &HashMap<String, String>) -> Result<String, String> {
+    match query.get("lang").map(|l| l.trim()) {
+        None | Some("") => Ok(state.language.to_string()),
+        Some(l) if is_language_code(l) => Ok(l.to_string()),
+        Some(_) => Err("`lang` must be a language code such as \"en\" or \"pt-BR\"".to_string()),
+    }
+}
+
+async fn story_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let id = StoryId(id);
-    match blocking(&state, move |s| story_view(s, &id)).await {
+    let language = reader_language(&state, &query).unwrap_or_else(|_| state.language.to_string());
+    match blocking(&state, move |s| story_view_in(s, &id, &language)).await {
         Ok(Some(view)) => pages::story_page(&view),
         Ok(None) => pages::error_page(
             StatusCode::NOT_FOUND,
@@ -402,6 +611,22 @@ async fn sources_page(State(state): State<AppState>) -> Response {
     match blocking(&state, |s| source_health(s)).await {
         Ok(rows) => pages::sources_page(&rows),
         Err(f) => html_failure(f),
+    }
+}
+
+async fn status_page(State(state): State<AppState>) -> Response {
+    let lines = state.status.clone();
+    match blocking(&state, move |s| status_view(s, &lines)).await {
+        Ok(view) => pages::status_page(&view),
+        Err(f) => html_failure(f),
+    }
+}
+
+async fn api_status(State(state): State<AppState>) -> Response {
+    let lines = state.status.clone();
+    match blocking(&state, move |s| status_view(s, &lines)).await {
+        Ok(view) => Json(view).into_response(),
+        Err(f) => json_failure(f),
     }
 }
 
@@ -433,9 +658,17 @@ async fn api_stories(
     }
 }
 
-async fn api_story(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+async fn api_story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let id = StoryId(id);
-    match blocking(&state, move |s| story_view(s, &id)).await {
+    let language = match reader_language(&state, &query) {
+        Ok(l) => l,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    match blocking(&state, move |s| story_view_in(s, &id, &language)).await {
         Ok(Some(view)) => Json(view).into_response(),
         Ok(None) => json_error(StatusCode::NOT_FOUND, "story not found"),
         Err(f) => json_failure(f),

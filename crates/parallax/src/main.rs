@@ -5,7 +5,10 @@ mod cli;
 mod commands;
 mod config;
 mod crawl;
+mod doctor;
+mod embedding;
 mod sources;
+mod translate;
 
 use clap::Parser;
 use std::process::ExitCode;

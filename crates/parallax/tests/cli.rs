@@ -10,8 +10,14 @@ use std::time::{Duration, Instant};
 fn parallax(db: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_parallax"));
     c.arg("--db").arg(db);
+    // No embedding model, whatever this machine has installed: the tests run as on a machine
+    // without one (the ones about embeddings set their own).
+    c.env("PARALLAX_MODELS", NO_MODELS);
     c
 }
+
+/// A models root that holds no model.
+const NO_MODELS: &str = "/nonexistent/parallax-test-models";
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("the parallax binary runs")
@@ -749,4 +755,369 @@ fn sources_commands_edit_the_operator_registry() {
         .parse()
         .unwrap();
     assert_eq!(after, n + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine translation, through the binary, against a fake LibreTranslate on 127.0.0.1.
+
+#[path = "../../parallax-translate/tests/fake/mod.rs"]
+mod fake_translator;
+
+/// Adds a `[translate]` section pointing at `url` to the configuration file.
+fn add_translate_section(config: &Path, url: &str, extra: &str) {
+    let mut text = std::fs::read_to_string(config).unwrap();
+    text.push_str(&format!(
+        "\n[translate]\nbackend = \"libretranslate\"\nurl = \"{url}\"\nrequests_per_minute = 0\nmax_retries = 0\ntimeout_secs = 2\n{extra}"
+    ));
+    std::fs::write(config, text).unwrap();
+}
+
+#[test]
+fn translate_caches_labelled_translations_that_story_pages_show() {
+    let (rt, fx) = fixture_runtime();
+    let tr = rt.block_on(fake_translator::start());
+    let dir = tempfile::tempdir().unwrap();
+    let config = crawl_config(dir.path(), &fx, 0);
+    add_translate_section(&config, &tr.url("ok"), "");
+    let db = dir.path().join("p.db");
+    let cmd = |args: &[&str]| run(parallax(&db).arg("--config").arg(&config).args(args));
+    let out = cmd(&["crawl", "--once", "-q"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert_eq!(tr.seen.total(), 0, "crawl --once does not translate");
+
+    let out = cmd(&["translate"]);
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.starts_with("Translated "), "{text}");
+    assert!(!text.starts_with("Translated 0 "), "{text}");
+    // The fake has no Russian: that language is refused, said, recorded, and the rest goes on.
+    assert!(text.contains("refused for ru"), "{text}");
+    let hits = tr.seen.total();
+    let sent: Vec<String> = tr
+        .seen
+        .bodies("ok")
+        .iter()
+        .map(|b| b["source"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        sent.contains(&"de".to_string()) && sent.contains(&"ja".to_string()),
+        "{sent:?}"
+    );
+    assert!(
+        !sent.contains(&"en".to_string()),
+        "English is never sent: {sent:?}"
+    );
+
+    // Everything is cached: a second pass sends nothing.
+    let out = cmd(&["translate", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["translated"], 0, "{report}");
+    assert_eq!(
+        report["requests"], 1,
+        "only the refused language is asked again: {report}"
+    );
+    assert_eq!(tr.seen.total(), hits + 1);
+
+    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(SqliteStore::open(&db).unwrap());
+    let problems = store.problems(10).unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|(_, o, m)| o.starts_with("translation: libretranslate at ")
+                && m.contains("\"ru\"")),
+        "{problems:?}"
+    );
+    // A German story: its page shows the original with its language and the labelled
+    // translation; the API carries the same.
+    let story = store
+        .stories(100, 0)
+        .unwrap()
+        .into_iter()
+        .find(|s| {
+            store
+                .story_articles(&s.id)
+                .unwrap()
+                .iter()
+                .any(|a| a.language.as_deref() == Some("de"))
+        })
+        .expect("a German story");
+    let german = store
+        .story_articles(&story.id)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.language.as_deref() == Some("de"))
+        .unwrap();
+    let (status, page) = rt.block_on(get(store.clone(), &format!("/story/{}", story.id)));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("machine translation (libretranslate)"),
+        "{page}"
+    );
+    assert!(page.contains(r#"<span class="lang">de</span>"#), "{page}");
+    assert!(page.contains("[en] "), "{page}");
+    let out = cmd(&["story", story.id.as_str(), "--format", "json"]);
+    let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = view["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == german.id.as_str())
+        .unwrap();
+    assert_eq!(row["title"], german.title.as_str(), "the original is kept");
+    assert_eq!(
+        row["title_translation"]["text"],
+        format!("[en] {}", german.title)
+    );
+    let out = cmd(&["story", story.id.as_str()]);
+    assert!(
+        stdout(&out).contains("(machine translation (libretranslate))"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn crawling_goes_on_while_the_translation_backend_is_down() {
+    let (_rt, fx) = fixture_runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let config = crawl_config(dir.path(), &fx, 0);
+    let down = format!("http://127.0.0.1:{}", fake_translator::closed_port());
+    add_translate_section(&config, &down, "interval_secs = 1\n");
+    let db = dir.path().join("p.db");
+    let mut child = parallax(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["crawl"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert_eq!(wait_for_articles(&db, 7), 7, "every article is stored");
+    let start = Instant::now();
+    let problem = loop {
+        let found = SqliteStore::open(&db)
+            .ok()
+            .and_then(|s| s.problems(20).ok())
+            .and_then(|p| {
+                p.into_iter()
+                    .find(|(_, o, _)| o.starts_with("translation:"))
+            });
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no translation problem recorded"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        stdout(&out)
+            .contains("Translating titles and summary sentences into en with libretranslate"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(problem.1.contains(&down), "{problem:?}");
+    assert!(
+        problem.2.contains("could not reach the translation server"),
+        "{problem:?}"
+    );
+    assert_eq!(stored_urls(&db).len(), 7);
+
+    // On demand, the failure is an exit code 1 with the reason.
+    let out = run(parallax(&db).arg("--config").arg(&config).arg("translate"));
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("failed: "), "{}", stdout(&out));
+
+    // Without a [translate] section there is nothing to run, and it says so.
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, "contact = \"https://parallax.example/contact\"\n").unwrap();
+    let out = run(parallax(&db).arg("--config").arg(&plain).arg("translate"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("translation is not configured"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `parallax doctor` on a machine without a model: exit 0, embeddings off with the fallback
+/// stated, in both formats; it creates no database.
+#[test]
+fn doctor_without_a_model_says_clustering_falls_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let out = run(parallax(&db).arg("doctor").current_dir(dir.path()));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    for expected in [
+        "store:",
+        "does not exist yet",
+        "sources:",
+        "models:",
+        "multilingual-e5-small",
+        "not installed",
+        "embeddings:  off (no model in /nonexistent/parallax-test-models/multilingual-e5-small",
+        "clustering falls back to lexical and entity evidence",
+        "translation:",
+        "network:",
+        "private and loopback addresses: refused",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+    assert!(!db.exists(), "doctor created the database");
+
+    // With a database, and as JSON; and `enabled = false` is reported as such.
+    let out = run(parallax(&db).arg("import").arg(data("import")));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let config = dir.path().join("parallax.toml");
+    std::fs::write(&config, "[embeddings]\nenabled = false\n").unwrap();
+    let out = run(parallax(&db)
+        .args(["doctor", "--format", "json"])
+        .arg("--config")
+        .arg(&config));
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["embeddings"]["on"], false);
+    assert!(
+        v["embeddings"]["line"]
+            .as_str()
+            .unwrap()
+            .contains("disabled in the configuration"),
+        "{v}"
+    );
+    assert_eq!(v["store"]["exists"], true);
+    assert!(v["store"]["articles"].as_u64().unwrap() >= 4, "{v}");
+    assert_eq!(v["store"]["vectors"], serde_json::json!([]));
+    assert_eq!(v["models"][0]["installed"], false);
+    assert!(v["network"]["connect_timeout_secs"].as_f64().is_some());
+}
+
+/// An import without a model stores no vectors and says why on stderr; the status page shows the
+/// same embeddings line.
+#[test]
+fn without_a_model_import_stores_no_vectors_and_the_status_page_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let out = run(parallax(&db).arg("import").arg(data("import")));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("embeddings: off") && err.contains("falls back to lexical"),
+        "{err}"
+    );
+    assert!(!stdout(&out).contains("embedded with"), "{}", stdout(&out));
+    let store = SqliteStore::open(&db).unwrap();
+    assert!(store.counts().unwrap().1 >= 4);
+    assert!(store.embedding_counts().unwrap().is_empty());
+    drop(store);
+
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = parallax(&db)
+        .args(["serve", "--addr", &addr])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let page = loop {
+        if let Some(p) = http_get(&addr, "/status") {
+            break Some(p);
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let api = http_get(&addr, "/api/status");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let page = page.expect("the status page is served");
+    assert!(
+        page.contains("clustering falls back to lexical and entity evidence"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"/status\""),
+        "the nav links the status page"
+    );
+    let api = api.expect("the status API answers");
+    assert!(api.contains("\"vectors\":[]"), "{api}");
+}
+
+/// With the e5 model installed (skipped, saying so, without it): an import embeds and stores a
+/// vector for every article, and an import interrupted after half the articles and resumed in a
+/// new process (which reloads the window's vectors) ends with the same stories as one import.
+#[test]
+fn with_the_model_import_stores_vectors_and_a_restart_clusters_the_same() {
+    let models = parallax_embed::default_models_root();
+    let e5 = models.join(parallax_embed::MODEL_DIR_NAME);
+    if !parallax_embed::status(&e5).installed {
+        eprintln!(
+            "skipping: multilingual-e5-small is not installed in {} (`parallax models install`)",
+            e5.display()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let all = dir.path().join("all.jsonl");
+    synthetic_jsonl(&all, 8, 3);
+    let text = std::fs::read_to_string(&all).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let (first, second) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    std::fs::write(&first, lines[..12].join("\n")).unwrap();
+    std::fs::write(&second, lines[12..].join("\n")).unwrap();
+
+    let import = |db: &Path, file: &Path| {
+        let out = run(parallax(db)
+            .env("PARALLAX_MODELS", &models)
+            .args(["import", "-q"])
+            .arg(file));
+        assert!(out.status.success(), "{}", stdout(&out));
+        out
+    };
+    let once = dir.path().join("once.db");
+    let out = import(&once, &all);
+    assert!(
+        stdout(&out)
+            .contains("24 of the new articles were embedded with intfloat/multilingual-e5-small."),
+        "{}",
+        stdout(&out)
+    );
+    let store = SqliteStore::open(&once).unwrap();
+    assert_eq!(
+        store.embedding_counts().unwrap(),
+        vec![("intfloat/multilingual-e5-small".to_string(), 24)]
+    );
+    let ids: Vec<_> = store
+        .recent_articles(chrono::Utc::now() - chrono::Duration::days(1))
+        .unwrap()
+        .into_iter()
+        .map(|r| r.article.id)
+        .collect();
+    let vectors = store
+        .embeddings("intfloat/multilingual-e5-small", &ids)
+        .unwrap();
+    assert_eq!(vectors.len(), 24);
+    for v in &vectors {
+        assert_eq!(v.vector.len(), 384);
+        let norm: f32 = v.vector.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-3, "{norm}");
+    }
+    drop(store);
+
+    let twice = dir.path().join("twice.db");
+    import(&twice, &first);
+    import(&twice, &second);
+    assert_eq!(snapshot(&twice), snapshot(&once));
 }

@@ -1,0 +1,312 @@
+//! The pipeline with and without an embedder, on an SQLite store in memory or in a temporary
+//! file: vectors are stored with their articles, the window is rebuilt with them after a restart,
+//! the streamed (overlapped) ingestion commits what the one-by-one ingestion commits, and a
+//! failing model never stops an import. One integration-test binary for the crate.
+
+use parallax_core::{ArticleId, Embedder, Store};
+use parallax_ingest::{Document, Next, Outcome, Pipeline, Record, embedding_input};
+use parallax_store::SqliteStore;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const DIM: usize = 32;
+
+/// A deterministic stand-in for a sentence-embedding model: hashed bag of words, unit length.
+struct FakeEmbedder {
+    calls: AtomicUsize,
+    texts: AtomicUsize,
+}
+
+impl FakeEmbedder {
+    fn new() -> Arc<Self> {
+        Arc::new(FakeEmbedder {
+            calls: AtomicUsize::new(0),
+            texts: AtomicUsize::new(0),
+        })
+    }
+}
+
+fn bag(text: &str) -> Vec<f32> {
+    let mut v = [0f32; DIM];
+    for w in text.split_whitespace() {
+        let h = w.to_lowercase().bytes().fold(2166136261u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(16777619)
+        });
+        v[h as usize % DIM] += 1.0;
+    }
+    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+    v.iter().map(|x| x / n).collect()
+}
+
+impl Embedder for FakeEmbedder {
+    fn model(&self) -> &str {
+        "fake-bag-32"
+    }
+    fn dim(&self) -> usize {
+        DIM
+    }
+    fn embed_documents(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.texts.fetch_add(texts.len(), Ordering::SeqCst);
+        Ok(texts.iter().map(|t| bag(t)).collect())
+    }
+}
+
+/// A model that fails (`Err`), panics, or answers with vectors of the wrong size.
+struct BrokenEmbedder(&'static str);
+
+impl Embedder for BrokenEmbedder {
+    fn model(&self) -> &str {
+        "broken"
+    }
+    fn dim(&self) -> usize {
+        DIM
+    }
+    fn embed_documents(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+        match self.0 {
+            "error" => Err("out of memory".into()),
+            "panic" => panic!("the model fell over"),
+            "short" => Ok(texts.iter().map(|_| vec![1.0; DIM - 1]).collect()),
+            _ => Ok(vec![]),
+        }
+    }
+}
+
+/// Twelve articles on four events, several outlets each, plus a repeat of the first one.
+fn docs() -> Vec<Document> {
+    let events = [
+        (
+            "Central bank raises interest rates to fight inflation",
+            "The central bank raised its main interest rate by half a point on Thursday, its fourth increase this year, saying inflation remained far above its target.",
+        ),
+        (
+            "Earthquake shakes coastal city, buildings collapse",
+            "A magnitude 7.1 earthquake struck near the coastal city early on Monday, collapsing several buildings and cutting power to thousands of homes, officials said.",
+        ),
+        (
+            "Parliament passes new climate law after long debate",
+            "Lawmakers approved the climate bill by 312 votes to 190 after a debate that lasted two days; the law sets binding emissions targets for 2035.",
+        ),
+        (
+            "Football club wins the cup final on penalties",
+            "The club won the cup final 5-4 on penalties after a goalless draw, its first trophy in eleven years, before a crowd of 80,000 at the national stadium.",
+        ),
+    ];
+    let outlets = ["Daily Planet", "Morning Post", "Evening Star"];
+    let mut out = Vec::new();
+    for (o, outlet) in outlets.iter().enumerate() {
+        for (e, (title, text)) in events.iter().enumerate() {
+            out.push(Document::Record(Record {
+                id: Some(format!("{o}-{e}")),
+                source: Some(outlet.to_string()),
+                title: Some(format!("{title} ({outlet})")),
+                url: Some(format!(
+                    "https://{}.example/{e}",
+                    outlet.to_lowercase().replace(' ', "-")
+                )),
+                text: format!("{text}\nReported by the {outlet} desk, story {e}."),
+                published: Some(format!("2025-07-0{}", 1 + e)),
+                language: Some("en".into()),
+                origin: format!("test.jsonl:{}", out.len() + 1),
+                ..Record::default()
+            }));
+        }
+    }
+    out.push(out[0].clone());
+    out
+}
+
+fn ids_of(outcomes: &[Outcome]) -> Vec<ArticleId> {
+    outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Imported { article, .. } => Some(article.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Stories as sorted lists of article ids, sorted: the clustering, whatever the story ids.
+fn partition(store: &dyn Store) -> Vec<Vec<ArticleId>> {
+    let mut p: Vec<Vec<ArticleId>> = store
+        .stories(1000, 0)
+        .unwrap()
+        .into_iter()
+        .map(|s| {
+            let mut a = s.articles;
+            a.sort();
+            a
+        })
+        .collect();
+    p.sort();
+    p
+}
+
+#[test]
+fn without_an_embedder_no_vector_is_stored() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut p = Pipeline::new(&store).unwrap();
+    assert!(p.embedder().is_none());
+    let outcomes: Vec<Outcome> = docs().iter().map(|d| p.ingest(d).unwrap()).collect();
+    assert_eq!(ids_of(&outcomes).len(), 12);
+    assert!(matches!(outcomes[12], Outcome::Duplicate(_)));
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| !matches!(o, Outcome::Imported { embedded: true, .. }))
+    );
+    assert!(store.embedding_counts().unwrap().is_empty());
+    assert!(!p.window_fingerprint().contains("embeddings="));
+}
+
+#[test]
+fn with_an_embedder_every_new_article_is_stored_with_its_vector() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let fake = FakeEmbedder::new();
+    let mut p = Pipeline::with_embedder(&store, Some(fake.clone())).unwrap();
+    let docs = docs();
+    let outcomes = p.ingest_batch(&docs).unwrap();
+    assert_eq!(outcomes.len(), docs.len());
+    let ids = ids_of(&outcomes);
+    assert_eq!(ids.len(), 12);
+    // The repeat in the same batch was prepared as new and found a duplicate at commit.
+    assert!(matches!(outcomes[12], Outcome::Duplicate(_)));
+    assert!(outcomes.iter().all(|o| !matches!(
+        o,
+        Outcome::Imported {
+            embedded: false,
+            ..
+        }
+    )));
+    // One call for the whole batch.
+    assert_eq!(fake.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        store.embedding_counts().unwrap(),
+        vec![("fake-bag-32".into(), 12)]
+    );
+    let stored = store.embeddings("fake-bag-32", &ids).unwrap();
+    assert_eq!(stored.len(), 12);
+    for e in &stored {
+        let a = store.article(&e.article).unwrap().unwrap();
+        assert_eq!(e.vector, bag(&embedding_input(&a)));
+        assert_eq!(e.vector.len(), DIM);
+    }
+    assert!(p.window_fingerprint().contains("embeddings="));
+    assert_eq!(p.embed_failures(), 0);
+    // The title and the lead only.
+    let a = store.article(&ids[0]).unwrap().unwrap();
+    let input = embedding_input(&a);
+    assert!(input.starts_with(&format!("{}\n", a.title)));
+    assert!(
+        input.split_whitespace().count()
+            <= a.title.split_whitespace().count() + parallax_ingest::LEAD_WORDS
+    );
+}
+
+/// The streamed ingestion (embedding on a worker thread, batches in flight) stores the same
+/// articles, vectors and stories as ingesting one document at a time, and reports every document.
+#[test]
+fn streamed_ingestion_commits_what_one_by_one_ingestion_commits() {
+    let docs = docs();
+    let one = SqliteStore::open_in_memory().unwrap();
+    let mut p1 = Pipeline::with_embedder(&one, Some(FakeEmbedder::new())).unwrap();
+    let sequential: Vec<Outcome> = docs.iter().map(|d| p1.ingest(d).unwrap()).collect();
+
+    for idle_every in [0usize, 1, 3] {
+        let streamed = SqliteStore::open_in_memory().unwrap();
+        let fake = FakeEmbedder::new();
+        let mut p2 = Pipeline::with_embedder(&streamed, Some(fake.clone())).unwrap();
+        let mut queue = docs.iter().cloned().enumerate();
+        let mut calls = 0usize;
+        let mut got: Vec<Option<Outcome>> = vec![None; docs.len()];
+        p2.ingest_stream(
+            |_wait| {
+                calls += 1;
+                if idle_every > 0 && calls.is_multiple_of(idle_every + 1) {
+                    return Next::Idle;
+                }
+                match queue.next() {
+                    Some((i, d)) => Next::Doc(d, i),
+                    None => Next::End,
+                }
+            },
+            |i, outcome| {
+                assert!(got[i].is_none(), "document {i} reported twice");
+                got[i] = Some(outcome?);
+                Ok(())
+            },
+        )
+        .unwrap();
+        let got: Vec<Outcome> = got.into_iter().map(Option::unwrap).collect();
+        assert_eq!(got, sequential, "idle every {idle_every}");
+        assert_eq!(partition(&streamed), partition(&one));
+        assert_eq!(p2.window_fingerprint(), p1.window_fingerprint());
+        // The repeat is embedded too when it is prepared before the original is committed.
+        assert!((12..=13).contains(&fake.texts.load(Ordering::SeqCst)));
+        let ids = ids_of(&got);
+        assert_eq!(
+            streamed.embeddings("fake-bag-32", &ids).unwrap().len(),
+            ids.len()
+        );
+    }
+}
+
+/// After a restart the window is rebuilt with the stored vectors: the same state the pipeline
+/// that imported them had, so the next article is clustered exactly as without the restart.
+#[test]
+fn a_restarted_pipeline_rebuilds_the_same_window_with_its_vectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parallax.db");
+    let docs = docs();
+    let (first, reference) = {
+        let store = SqliteStore::open(&path).unwrap();
+        let mut p = Pipeline::with_embedder(&store, Some(FakeEmbedder::new())).unwrap();
+        p.ingest_batch(&docs[..8]).unwrap();
+        let fingerprint = p.window_fingerprint();
+        // What the uninterrupted pipeline does with the rest.
+        let memory = SqliteStore::open_in_memory().unwrap();
+        let mut q = Pipeline::with_embedder(&memory, Some(FakeEmbedder::new())).unwrap();
+        q.ingest_batch(&docs[..8]).unwrap();
+        q.ingest_batch(&docs[8..]).unwrap();
+        (fingerprint, partition(&memory))
+    };
+    let store = SqliteStore::open(&path).unwrap();
+    let mut p = Pipeline::with_embedder(&store, Some(FakeEmbedder::new())).unwrap();
+    assert_eq!(p.window_fingerprint(), first);
+    assert!(first.contains("embeddings="));
+    // Without the model the window is rebuilt without vectors (and says nothing of them).
+    let lexical = Pipeline::new(&store).unwrap();
+    assert_ne!(lexical.window_fingerprint(), first);
+    assert!(!lexical.window_fingerprint().contains("embeddings="));
+    drop(lexical);
+    p.ingest_batch(&docs[8..]).unwrap();
+    assert_eq!(partition(&store), reference);
+}
+
+/// A model that fails, panics or returns bad vectors: every article is still stored (without a
+/// vector), the failures are counted, nothing panics.
+#[test]
+fn a_failing_model_never_stops_ingestion() {
+    for mode in ["error", "panic", "short", "empty"] {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let mut p = Pipeline::with_embedder(&store, Some(Arc::new(BrokenEmbedder(mode)))).unwrap();
+        let docs = docs();
+        let outcomes = p.ingest_batch(&docs[..6]).unwrap();
+        assert_eq!(ids_of(&outcomes).len(), 6, "{mode}");
+        let mut queue = docs[6..].iter().cloned();
+        let mut n = 0;
+        p.ingest_stream(
+            |_| queue.next().map_or(Next::End, |d| Next::Doc(d, ())),
+            |(), o| {
+                assert!(!matches!(o?, Outcome::Imported { embedded: true, .. }));
+                n += 1;
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(n, 7, "{mode}");
+        assert_eq!(p.embed_failures(), 12, "{mode}");
+        assert!(store.embedding_counts().unwrap().is_empty(), "{mode}");
+        assert_eq!(store.counts().unwrap().1, 12, "{mode}");
+    }
+}
