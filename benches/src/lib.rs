@@ -16,28 +16,107 @@ const FIRST: &[&str] = &[
     "Lena", "Marek", "Nadia", "Omar", "Petra", "Quentin", "Rosa", "Stefan", "Tariq",
 ];
 const LAST: &[&str] = &[
-    "Almeida", "Brandt", "Castillo", "Duval", "Eriksen", "Fontaine", "Galvez", "Horvath", "Ivanova",
-    "Jansen", "Kowalski", "Laurent", "Moreau", "Novak", "Okafor", "Petrov", "Quist", "Rossi",
-    "Sato", "Tanaka",
+    "Almeida", "Brandt", "Castillo", "Duval", "Eriksen", "Fontaine", "Galvez", "Horvath",
+    "Ivanova", "Jansen", "Kowalski", "Laurent", "Moreau", "Novak", "Okafor", "Petrov", "Quist",
+    "Rossi", "Sato", "Tanaka",
 ];
 const PLACES: &[&str] = &[
-    "Arden", "Belmont", "Corvale", "Dunmere", "Eastwick", "Farrow", "Glenhaven", "Harlow",
-    "Ivybridge", "Juniper Bay", "Kestrel Point", "Lowmoor", "Marrowgate", "Northfield", "Oakridge",
+    "Arden",
+    "Belmont",
+    "Corvale",
+    "Dunmere",
+    "Eastwick",
+    "Farrow",
+    "Glenhaven",
+    "Harlow",
+    "Ivybridge",
+    "Juniper Bay",
+    "Kestrel Point",
+    "Lowmoor",
+    "Marrowgate",
+    "Northfield",
+    "Oakridge",
 ];
 const TOPIC: &[&str] = &[
-    "budget", "harbor", "election", "strike", "flood", "vaccine", "tariff", "bridge", "pipeline",
-    "drought", "merger", "summit", "wildfire", "railway", "protest", "ceasefire", "satellite",
-    "subsidy", "curfew", "reactor", "treaty", "audit", "pension", "airport", "landslide",
+    "budget",
+    "harbor",
+    "election",
+    "strike",
+    "flood",
+    "vaccine",
+    "tariff",
+    "bridge",
+    "pipeline",
+    "drought",
+    "merger",
+    "summit",
+    "wildfire",
+    "railway",
+    "protest",
+    "ceasefire",
+    "satellite",
+    "subsidy",
+    "curfew",
+    "reactor",
+    "treaty",
+    "audit",
+    "pension",
+    "airport",
+    "landslide",
 ];
 const VERBS: &[&str] = &[
-    "announced", "rejected", "approved", "criticised", "delayed", "confirmed", "questioned",
-    "welcomed", "suspended", "expanded", "proposed", "defended",
+    "announced",
+    "rejected",
+    "approved",
+    "criticised",
+    "delayed",
+    "confirmed",
+    "questioned",
+    "welcomed",
+    "suspended",
+    "expanded",
+    "proposed",
+    "defended",
 ];
 const FILLER: &[&str] = &[
-    "officials", "said", "on", "the", "plan", "would", "after", "weeks", "of", "talks", "with",
-    "local", "leaders", "and", "residents", "who", "have", "long", "argued", "that", "new",
-    "measures", "were", "needed", "before", "winter", "according", "to", "a", "statement",
-    "released", "late", "in", "day", "government", "council", "ministry", "spokesperson",
+    "officials",
+    "said",
+    "on",
+    "the",
+    "plan",
+    "would",
+    "after",
+    "weeks",
+    "of",
+    "talks",
+    "with",
+    "local",
+    "leaders",
+    "and",
+    "residents",
+    "who",
+    "have",
+    "long",
+    "argued",
+    "that",
+    "new",
+    "measures",
+    "were",
+    "needed",
+    "before",
+    "winter",
+    "according",
+    "to",
+    "a",
+    "statement",
+    "released",
+    "late",
+    "in",
+    "day",
+    "government",
+    "council",
+    "ministry",
+    "spokesperson",
 ];
 
 /// A small deterministic generator (xorshift64*), so the input is the same on every run.
@@ -47,7 +126,11 @@ pub struct Rng(u64);
 impl Rng {
     /// A generator from a seed (0 is replaced by a fixed non-zero value).
     pub fn new(seed: u64) -> Self {
-        Self(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        Self(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     /// The next value.
@@ -104,7 +187,10 @@ fn facts(story: usize) -> StoryFacts {
 }
 
 fn filler(r: &mut Rng, words: usize) -> String {
-    (0..words).map(|_| r.pick(FILLER)).collect::<Vec<_>>().join(" ")
+    (0..words)
+        .map(|_| r.pick(FILLER))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `count` articles over `stories` stories, interleaved the way a feed stream interleaves them
@@ -171,7 +257,9 @@ pub fn html_page(article: &SyntheticArticle) -> String {
         article.title
     ));
     html.push_str("<nav><ul>");
-    for section in ["World", "Politics", "Business", "Sport", "Culture", "Opinion"] {
+    for section in [
+        "World", "Politics", "Business", "Sport", "Culture", "Opinion",
+    ] {
         html.push_str(&format!("<li><a href=\"/{section}\">{section}</a></li>"));
     }
     html.push_str("</ul></nav><main><article>");
@@ -207,7 +295,10 @@ pub fn core_articles(items: &[SyntheticArticle], sources: usize) -> Vec<Article>
             Article {
                 id: ArticleId::from_key(&key),
                 source,
-                url: Some(format!("https://outlet{}.example/{key}", i % sources.max(1))),
+                url: Some(format!(
+                    "https://outlet{}.example/{key}",
+                    i % sources.max(1)
+                )),
                 canonical_url: None,
                 title: a.title.clone(),
                 byline: None,
@@ -242,7 +333,8 @@ mod tests {
         }
         assert_eq!(a[5].story, 1);
         // Articles of one story share its person; different stories mostly do not.
-        let person = |s: &SyntheticArticle| s.title.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        let person =
+            |s: &SyntheticArticle| s.title.split(' ').take(2).collect::<Vec<_>>().join(" ");
         assert_eq!(person(&a[1]), person(&a[5]));
         assert_eq!(a[0].paragraphs.len(), 3);
     }

@@ -417,14 +417,12 @@ pub fn e5_features(
             .map(|i| get(format!("{i}/{s}/p{k}")))
             .collect()
     };
-    let (p1, p2): (Vec<Vec<&[f32]>>, Vec<Vec<&[f32]>>) = (
-        (0..PARTS)
-            .map(|k| part(1, k))
-            .collect::<anyhow::Result<_>>()?,
-        (0..PARTS)
-            .map(|k| part(2, k))
-            .collect::<anyhow::Result<_>>()?,
-    );
+    let p1: Vec<Vec<&[f32]>> = (0..PARTS)
+        .map(|k| part(1, k))
+        .collect::<anyhow::Result<_>>()?;
+    let p2: Vec<Vec<&[f32]>> = (0..PARTS)
+        .map(|k| part(2, k))
+        .collect::<anyhow::Result<_>>()?;
     let langs: Vec<&str> = (0..PARTS)
         .flat_map(|_| pairs.iter().map(|p| p.lang1.as_str()))
         .chain((0..PARTS).flat_map(|_| pairs.iter().map(|p| p.lang2.as_str())))

@@ -627,12 +627,13 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
             let f = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |x| format!("{x:.3}"));
             print_report(&r, format, |r| {
                 let mut out = format!(
-                    "cross-lingual story similarity on {} pairs (r against -Overall, higher is better)\n  Pearson r {}  Spearman {}  ({})\n  zero-shot e5 cosine r {}\n  embeddings: {}, prefix {:?}; {:.1} s ({:.0} pairs/s, embedding {:.1} s)\n  features alone:",
+                    "cross-lingual story similarity on {} pairs (r against -Overall, higher is better)\n  Pearson r {}  Spearman {}  ({})\n  zero-shot e5 cosine r {} (language-centred {})\n  embeddings: {}, prefix {:?}; {:.1} s ({:.0} pairs/s, embedding {:.1} s)\n  features alone:",
                     r.pairs,
                     f(r.pearson),
                     f(r.spearman),
                     r.method,
                     f(r.zero_shot_cosine_pearson),
+                    f(r.zero_shot_centred_cosine_pearson),
                     r.embeddings,
                     r.prefix,
                     r.seconds,
