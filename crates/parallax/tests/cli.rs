@@ -1121,3 +1121,54 @@ fn with_the_model_import_stores_vectors_and_a_restart_clusters_the_same() {
     import(&twice, &second);
     assert_eq!(snapshot(&twice), snapshot(&once));
 }
+
+/// A model directory that looks installed but holds garbage: the import warns, stores every
+/// article without a vector and succeeds; doctor says the files are not verified and embeddings
+/// are off.
+#[test]
+fn a_model_that_does_not_load_is_a_warning_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models");
+    let e5 = models.join("multilingual-e5-small");
+    std::fs::create_dir_all(&e5).unwrap();
+    let mut files = Vec::new();
+    for (name, bytes) in [
+        ("e5-small-q4.bin", b"E5S1 but not really".as_slice()),
+        ("tokenizer.json", b"{\"not\": \"a tokenizer\"}".as_slice()),
+    ] {
+        std::fs::write(e5.join(name), bytes).unwrap();
+        files.push(serde_json::json!({
+            "name": name, "bytes": bytes.len(), "sha256": "0".repeat(64),
+            "package": "fake", "member": name
+        }));
+    }
+    let manifest = serde_json::json!({
+        "model": "intfloat/multilingual-e5-small", "installed_at": "2026-01-01T00:00:00Z",
+        "packages": [], "files": files
+    });
+    std::fs::write(e5.join("manifest.json"), manifest.to_string()).unwrap();
+
+    let db = dir.path().join("p.db");
+    let out = run(parallax(&db)
+        .env("PARALLAX_MODELS", &models)
+        .arg("import")
+        .arg(data("import")));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}\n{err}", stdout(&out));
+    assert!(err.contains("warning: the embedding model in"), "{err}");
+    assert!(err.contains("did not load"), "{err}");
+    assert!(
+        err.contains("falls back to lexical and entity evidence"),
+        "{err}"
+    );
+    let store = SqliteStore::open(&db).unwrap();
+    assert!(store.counts().unwrap().1 >= 4);
+    assert!(store.embedding_counts().unwrap().is_empty());
+    drop(store);
+
+    let out = run(parallax(&db).env("PARALLAX_MODELS", &models).arg("doctor"));
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("installed, NOT verified"), "{text}");
+    assert!(text.contains("embeddings:  off (the model in"), "{text}");
+}
