@@ -313,6 +313,7 @@ pub fn core_articles(items: &[SyntheticArticle], sources: usize) -> Vec<Article>
                 fetched_at: start,
                 origin: key,
                 warnings: Vec::new(),
+                excerpts: Vec::new(),
             }
         })
         .collect()

@@ -21,6 +21,7 @@ fn article(key: &str, source: &SourceId, title: &str, paragraphs: &[&str]) -> Ar
         fetched_at: at(4, 0),
         origin: key.to_string(),
         warnings: Vec::new(),
+        excerpts: Vec::new(),
     }
 }
 

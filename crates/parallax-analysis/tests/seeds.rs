@@ -32,6 +32,7 @@ fn crude_article(name: &str, text: &str) -> Article {
         fetched_at: chrono::Utc::now(),
         origin: name.to_string(),
         warnings: Vec::new(),
+        excerpts: Vec::new(),
     }
 }
 

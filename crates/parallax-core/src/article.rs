@@ -31,6 +31,22 @@ pub struct Article {
     pub origin: String,
     /// Problems met while extracting it, in words a person understands.
     pub warnings: Vec<String>,
+    /// Other articles the page quotes (an aggregator's list of coverage, related articles with
+    /// their leads), kept apart from its own text: see [`Excerpt`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excerpts: Vec<Excerpt>,
+}
+
+/// Another article quoted on a page: its title and the text the page shows of it (a lead or
+/// snippet), as written there. Not the page's own text — never part of its paragraphs, summary or
+/// content hash — but a report of its own: the claim ledger counts it as a separate source whose
+/// outlet the page does not name, and cites it as an excerpt quoted on the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Excerpt {
+    /// The quoted article's title as the page gives it.
+    pub title: String,
+    /// The text the page shows of it (complete sentences only).
+    pub text: String,
 }
 
 impl Article {

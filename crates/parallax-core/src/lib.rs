@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 mod article;
+mod digest;
 mod embedding;
 mod error;
 mod feed;
@@ -15,7 +16,8 @@ mod store;
 mod story;
 mod translation;
 
-pub use article::{Article, DateFound, PublishedTime};
+pub use article::{Article, DateFound, Excerpt, PublishedTime};
+pub use digest::{BiasSources, CountrySources, DigestedStory, EntityRef, EntityStory, StoryDigest};
 pub use embedding::{ArticleEmbedding, Embedder};
 pub use error::{Error, Result};
 pub use feed::FeedState;

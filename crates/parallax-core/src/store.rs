@@ -1,4 +1,7 @@
-use crate::{Article, ArticleId, FeedState, Result, Source, SourceId, Story, StoryId, Translation};
+use crate::{
+    Article, ArticleId, DigestedStory, EntityStory, FeedState, Result, Source, SourceId, Story,
+    StoryDigest, StoryId, Translation,
+};
 use chrono::{DateTime, Utc};
 
 /// What [`Store::commit_article`] did.
@@ -144,6 +147,46 @@ pub trait Store: Send + Sync {
 
     /// Number of stored vectors per model, by model name. Default: none.
     fn embedding_counts(&self) -> Result<Vec<(String, usize)>> {
+        Ok(Vec::new())
+    }
+
+    // ----- story digests (entity pages, blindspot feeds, independent-report counts) ---------
+    // A store that keeps no digests may leave these four as they are: it then stores none, and the
+    // pages across stories are empty (story pages do not need digests).
+
+    /// Up to `limit` stories whose digest is missing or older than the story, most recently
+    /// updated first. Default: none.
+    fn stale_digests(&self, limit: usize) -> Result<Vec<StoryId>> {
+        let _ = limit;
+        Ok(Vec::new())
+    }
+
+    /// Stores the digest of its story in one transaction, replacing the story's previous one
+    /// (and its entity index rows). A digest of a story that is not stored, or that is older than
+    /// the stored digest, is ignored. Default: stores nothing.
+    fn save_digest(&self, digest: &StoryDigest) -> Result<()> {
+        let _ = digest;
+        Ok(())
+    }
+
+    /// The digest of one story, current or stale; `None` when it has none. Default: none.
+    fn digest(&self, story: &StoryId) -> Result<Option<StoryDigest>> {
+        let _ = story;
+        Ok(None)
+    }
+
+    /// The `limit` most recently updated stories that have a digest, with it, skipping `offset`.
+    /// Default: none.
+    fn digested_stories(&self, limit: usize, offset: usize) -> Result<Vec<DigestedStory>> {
+        let _ = (limit, offset);
+        Ok(Vec::new())
+    }
+
+    /// The stories whose digest names the entity `key`, most recently updated first, at most
+    /// `limit`; when none does, those naming a longer name that ends with it (a surname alone:
+    /// "zelenski" finds "volodimir-zelenski"). Default: none.
+    fn entity_stories(&self, key: &str, limit: usize) -> Result<Vec<EntityStory>> {
+        let _ = (key, limit);
         Ok(Vec::new())
     }
 }

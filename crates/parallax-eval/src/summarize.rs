@@ -214,6 +214,7 @@ pub fn article_from_line(v: &serde_json::Value, line: usize) -> Article {
         fetched_at: chrono::DateTime::<chrono::Utc>::default(),
         origin: id,
         warnings: Vec::new(),
+        excerpts: Vec::new(),
     }
 }
 

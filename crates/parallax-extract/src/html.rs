@@ -620,6 +620,7 @@ pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) ->
         language,
         paragraphs,
         warnings,
+        excerpts: Vec::new(),
     }
 }
 

@@ -45,6 +45,9 @@ pub struct Extracted {
     pub paragraphs: Vec<String>,
     /// Problems met, in words a person understands.
     pub warnings: Vec<String>,
+    /// Other articles the page quotes with their text (an aggregator's coverage list, related
+    /// articles with their leads), kept out of `paragraphs`. Plain-text pages only for now.
+    pub excerpts: Vec<parallax_core::Excerpt>,
 }
 
 /// Decodes page bytes to text: charset from a BOM, the HTTP header value (if given), `<meta

@@ -323,6 +323,7 @@ pub fn extract(text: &str) -> Extracted {
             seen_body = true;
         }
     }
+    let excerpts = tail_excerpts(&lines[cut..]);
     lines.truncate(cut);
 
     // 5. Furniture lines anywhere, and runs of title-like lines (menus, link lists).
@@ -413,7 +414,76 @@ pub fn extract(text: &str) -> Extracted {
         language,
         paragraphs,
         warnings,
+        excerpts,
     }
+}
+
+/// Excerpts quoted on a page at most.
+const MAX_EXCERPTS: usize = 50;
+/// Fewest words of a quoted lead: shorter lines under a heading are slogans and promotions.
+const MIN_EXCERPT_WORDS: usize = 15;
+/// Tail headings that start promotions, prompts or comments rather than a list of articles.
+static PROMOTION_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:app|apps|store|play|subscribe|subscription|newsletters?|comments?|reply|conversation|experience|premium|download|sign\s+up)\b",
+    )
+    .expect("static regex")
+});
+
+/// Other articles quoted in a page's tail: a headline-like line followed by a paragraph of
+/// sentences (an aggregator's list of coverage, related articles with their leads). The quoted
+/// text keeps its complete sentences only: a snippet cut off mid-sentence ("… Afte…") loses its
+/// last, unfinished sentence.
+fn tail_excerpts(tail: &[Option<Line>]) -> Vec<parallax_core::Excerpt> {
+    let lines: Vec<&Line> = tail.iter().flatten().collect();
+    let mut out: Vec<parallax_core::Excerpt> = Vec::new();
+    // Only the parts of the tail that list articles ("Related coverage", "160 Articles"), not
+    // app promotions, subscription prompts or comments.
+    let mut listing = false;
+    let mut i = 0;
+    while i + 1 < lines.len() && out.len() < MAX_EXCERPTS {
+        let (head, next) = (lines[i], lines[i + 1]);
+        if is_tail_marker(&head.text) {
+            listing = !PROMOTION_MARKER.is_match(&head.text);
+            i += 1;
+            continue;
+        }
+        if !listing {
+            i += 1;
+            continue;
+        }
+        let headline = !head.bullet
+            && (4..=30).contains(&head.words())
+            && !head.sentence_like()
+            && !is_boilerplate_line(&head.text)
+            && !is_tail_marker(&head.text);
+        if !(headline && next.body_like() && !next.bullet && next.words() >= MIN_EXCERPT_WORDS) {
+            i += 1;
+            continue;
+        }
+        let text = complete_sentences(&strip_artifacts(&next.text));
+        if word_count(&text) >= 8 && !out.iter().any(|e| e.text == text) {
+            out.push(parallax_core::Excerpt {
+                title: normalize_space(&head.text),
+                text,
+            });
+        }
+        i += 2;
+    }
+    out
+}
+
+/// The text without a final sentence that was cut off ("…", "...", or no final stop).
+fn complete_sentences(text: &str) -> String {
+    let sentences = parallax_text::sentences(text);
+    let mut keep: Vec<&str> = sentences.iter().map(|s| s.trim()).collect();
+    if let Some(last) = keep.last() {
+        let cut = last.ends_with('…') || last.ends_with("...") || !ends_like_sentence(last);
+        if cut {
+            keep.pop();
+        }
+    }
+    normalize_space(&keep.join(" "))
 }
 
 #[cfg(test)]
@@ -441,6 +511,58 @@ mod tests {
         let d = d.expect("a date line");
         assert!(d.conflict.is_none());
         assert_eq!(d.rest, "Russian President said hello.");
+    }
+
+    /// A page written for this test: an article, then an aggregator's list of coverage (titles
+    /// with leads, the last lead cut off), then an app promotion whose slogan pairs look alike.
+    const AGGREGATOR_PAGE: &str = "Harbour reopens after storm damage\n\n\
+        The port authority said the northern harbour reopened on Tuesday after three days of repairs to the storm-damaged quay.\n\n\
+        Crews worked through the night to clear debris from the entrance channel, the authority said.\n\n\
+        24 Articles\n\n\
+        Storm-hit harbour back in business as ferries return\n\n\
+        Ferries returned to the northern harbour on Tuesday morning after crews repaired the quay. The first crossing left at seven with a full load of lorries and passengers.\n\n\
+        Harbour repairs took four days, union says\n\n\
+        Dock workers said repairs to the storm-damaged quay took four days, not three, and that the night shifts were unpaid. The port authority has not commented on the claim. The union said it would raise the matter at the next meeting with the board and\u{2026}\n\n\
+        Weather\n\n\
+        Get the full experience in the app\n\n\
+        Every harbour, every ferry, every day\n\n\
+        Live departures from three hundred ports in forty countries, with alerts for delays and weather warnings.\n";
+
+    #[test]
+    fn quoted_articles_in_a_coverage_list_are_excerpts_not_text() {
+        let ex = extract(AGGREGATOR_PAGE);
+        assert_eq!(ex.title, "Harbour reopens after storm damage");
+        let body = ex.paragraphs.join("\n");
+        assert!(body.contains("reopened on Tuesday"), "{body}");
+        assert!(!body.contains("Ferries returned"), "{body}");
+        assert!(!body.contains("Live departures"), "{body}");
+        assert_eq!(ex.excerpts.len(), 2, "{:?}", ex.excerpts);
+        assert_eq!(
+            ex.excerpts[0].title,
+            "Storm-hit harbour back in business as ferries return"
+        );
+        assert!(ex.excerpts[0].text.ends_with("lorries and passengers."));
+        // The lead cut off mid-sentence loses its unfinished sentence, and only that.
+        let second = &ex.excerpts[1].text;
+        assert!(second.starts_with("Dock workers said repairs"), "{second}");
+        assert!(
+            second.ends_with("has not commented on the claim."),
+            "{second}"
+        );
+        // The promotion's slogan and blurb after an app heading are not an excerpt.
+        assert!(
+            ex.excerpts
+                .iter()
+                .all(|e| !e.text.contains("Live departures"))
+        );
+    }
+
+    #[test]
+    fn a_page_without_a_coverage_list_has_no_excerpts() {
+        let ex = extract(
+            "A headline for the test page\n\nThe first paragraph says something complete about the event today.\n\nRelated\n\nSome other story title here\n\nAnother story title over there\n",
+        );
+        assert!(ex.excerpts.is_empty(), "{:?}", ex.excerpts);
     }
 
     #[test]

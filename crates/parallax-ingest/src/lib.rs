@@ -22,9 +22,11 @@
 //!   stops the rest of the import.
 #![warn(missing_docs)]
 
+mod digests;
 mod document;
 mod pipeline;
 
+pub use digests::{DigestPass, refresh_digests};
 pub use document::{
     Crawled, Document, FetchedPage, LoadError, MAX_PAGE_BYTES, Record, collect_files, load_file,
 };

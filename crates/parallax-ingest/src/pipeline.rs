@@ -577,6 +577,7 @@ fn build_article(
         fetched_at: Utc::now(),
         origin: doc.origin().to_string(),
         warnings: ex.warnings,
+        excerpts: ex.excerpts,
     };
     Ok((article, source))
 }
@@ -667,6 +668,7 @@ fn from_record(r: &Record) -> (Extracted, Option<Source>) {
         language,
         paragraphs,
         warnings,
+        excerpts: Vec::new(),
     };
     (ex, source)
 }
@@ -739,6 +741,7 @@ fn from_crawled(c: &Crawled) -> Extracted {
                 warnings: vec![format!(
                     "full text unavailable ({reason}); showing the feed's title and summary"
                 )],
+                excerpts: Vec::new(),
             }
         }
     }

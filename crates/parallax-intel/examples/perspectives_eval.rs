@@ -66,6 +66,7 @@ fn article(id: &str, source: &str, title: &str, paragraphs: Vec<String>) -> Arti
         fetched_at: chrono::DateTime::UNIX_EPOCH,
         origin: id.to_string(),
         warnings: Vec::new(),
+        excerpts: Vec::new(),
     }
 }
 

@@ -467,6 +467,7 @@ mod tests {
             fetched_at: chrono::DateTime::UNIX_EPOCH,
             origin: id.into(),
             warnings: Vec::new(),
+            excerpts: Vec::new(),
         };
         let arts = vec![
             art("1", &a.id),

@@ -1320,6 +1320,7 @@ mod tests {
             fetched_at: chrono::DateTime::UNIX_EPOCH,
             origin: id.into(),
             warnings: Vec::new(),
+            excerpts: Vec::new(),
         }
     }
 

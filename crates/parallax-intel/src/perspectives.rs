@@ -532,6 +532,7 @@ mod tests {
             fetched_at: chrono::DateTime::UNIX_EPOCH,
             origin: key.to_string(),
             warnings: Vec::new(),
+            excerpts: Vec::new(),
         }
     }
 

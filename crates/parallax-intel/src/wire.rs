@@ -985,6 +985,7 @@ mod tests {
             fetched_at: Utc.with_ymd_and_hms(2025, 7, 4, 0, 0, 0).unwrap(),
             origin: id.into(),
             warnings: Vec::new(),
+            excerpts: Vec::new(),
         }
     }
 

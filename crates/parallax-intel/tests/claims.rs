@@ -47,6 +47,7 @@ fn crude_article(name: &str, text: &str) -> Article {
         fetched_at: chrono::DateTime::UNIX_EPOCH,
         origin: name.to_string(),
         warnings: Vec::new(),
+        excerpts: Vec::new(),
     }
 }
 

@@ -97,7 +97,7 @@ fn col<T: rusqlite::types::FromSql>(row: &Row<'_>, idx: &str) -> Result<T> {
 /// The columns [`article_from_row`] reads, for `SELECT` lists (prefix with a table alias `a.`).
 pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.source_id, a.url, a.canonical_url, a.title, \
      a.byline, a.published_at, a.published_found, a.published_confidence, a.language, \
-     a.paragraphs, a.content_hash, a.fetched_at, a.origin, a.warnings, a.story_id";
+     a.paragraphs, a.content_hash, a.fetched_at, a.origin, a.warnings, a.excerpts, a.story_id";
 
 /// An article from a row selected with [`ARTICLE_COLUMNS`].
 pub(crate) fn article_from_row(row: &Row<'_>) -> Result<Article> {
@@ -123,6 +123,7 @@ pub(crate) fn article_from_row(row: &Row<'_>) -> Result<Article> {
     let paragraphs_json: String = col(row, "paragraphs")?;
     let warnings_json: String = col(row, "warnings")?;
     let fetched_at: String = col(row, "fetched_at")?;
+    let excerpts_json: Option<String> = col(row, "excerpts")?;
     Ok(Article {
         source: SourceId(col(row, "source_id")?),
         url: col(row, "url")?,
@@ -136,6 +137,10 @@ pub(crate) fn article_from_row(row: &Row<'_>) -> Result<Article> {
         fetched_at: parse_time(&fetched_at, &what("fetched_at"))?,
         origin: col(row, "origin")?,
         warnings: from_json(&warnings_json, &what("warnings"))?,
+        excerpts: match excerpts_json {
+            Some(j) => from_json(&j, &what("excerpts"))?,
+            None => Vec::new(),
+        },
         id: ArticleId(id),
     })
 }

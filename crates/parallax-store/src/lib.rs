@@ -69,12 +69,13 @@ pub use schema::SCHEMA_VERSION;
 use chrono::{DateTime, Utc};
 use codec::{
     ARTICLE_COLUMNS, FEED_COLUMNS, SOURCE_COLUMNS, STORY_COLUMNS, article_from_row,
-    article_story_from_row, feed_from_row, fmt_time, parse_time, source_from_row, story_from_row,
-    to_json,
+    article_story_from_row, feed_from_row, fmt_time, from_json, parse_time, source_from_row,
+    story_from_row, to_json,
 };
 use parallax_core::{
-    Article, ArticleEmbedding, ArticleId, ArticleInsert, Error, FeedState, Result, Source,
-    SourceId, Store, Story, StoryId, StoryRecord, Translation,
+    Article, ArticleEmbedding, ArticleId, ArticleInsert, DigestedStory, EntityStory, Error,
+    FeedState, Result, Source, SourceId, Store, Story, StoryDigest, StoryId, StoryRecord,
+    Translation,
 };
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, ErrorCode, Row, TransactionBehavior, params};
@@ -351,30 +352,48 @@ fn insert_article(conn: &Connection, a: &Article) -> Result<()> {
         ),
         None => (None, None, None),
     };
-    exec(
-        conn,
+    // An article without excerpts leaves the column NULL (and the statement does not name it, as
+    // before migration 5).
+    let excerpts = if a.excerpts.is_empty() {
+        None
+    } else {
+        Some(to_json(&a.excerpts)?)
+    };
+    let sql = if excerpts.is_some() {
+        "INSERT INTO articles (id, source_id, url, canonical_url, title, byline, published_at, \
+         published_found, published_confidence, language, paragraphs, content_hash, fetched_at, \
+         origin, warnings, excerpts) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+    } else {
         "INSERT INTO articles (id, source_id, url, canonical_url, title, byline, published_at, \
          published_found, published_confidence, language, paragraphs, content_hash, fetched_at, \
          origin, warnings) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
-            a.id.0,
-            a.source.0,
-            a.url,
-            a.canonical_url,
-            a.title,
-            a.byline,
-            published_at,
-            published_found,
-            published_confidence,
-            a.language,
-            to_json(&a.paragraphs)?,
-            a.content_hash,
-            fmt_time(&a.fetched_at),
-            a.origin,
-            to_json(&a.warnings)?,
-        ],
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    };
+    let paragraphs = to_json(&a.paragraphs)?;
+    let fetched_at = fmt_time(&a.fetched_at);
+    let warnings = to_json(&a.warnings)?;
+    let mut values: Vec<&dyn ToSql> = vec![
+        &a.id.0,
+        &a.source.0,
+        &a.url,
+        &a.canonical_url,
+        &a.title,
+        &a.byline,
+        &published_at,
+        &published_found,
+        &published_confidence,
+        &a.language,
+        &paragraphs,
+        &a.content_hash,
+        &fetched_at,
+        &a.origin,
+        &warnings,
+    ];
+    if let Some(e) = &excerpts {
+        values.push(e);
+    }
+    exec(conn, sql, &values)?;
     let seq = conn.last_insert_rowid();
     exec(
         conn,
@@ -981,6 +1000,164 @@ impl Store for SqliteStore {
             )
         })
     }
+
+    fn stale_digests(&self, limit: usize) -> Result<Vec<StoryId>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT s.id FROM stories s LEFT JOIN story_digests d ON d.story_id = s.id \
+                 WHERE d.story_id IS NULL OR d.story_updated < s.last_updated \
+                 ORDER BY s.last_updated DESC, s.id LIMIT ?1",
+                &[&sql_int(limit)],
+                |r| Ok(StoryId(text(r, 0)?)),
+            )
+        })
+    }
+
+    fn save_digest(&self, d: &StoryDigest) -> Result<()> {
+        let json = to_json(d)?;
+        let updated = fmt_time(&d.story_updated);
+        self.write(|conn| {
+            let exists = query_opt(
+                conn,
+                "SELECT 1 FROM stories WHERE id = ?1",
+                &[&d.story.0],
+                |_| Ok(()),
+            )?
+            .is_some();
+            let newer = query_opt(
+                conn,
+                "SELECT 1 FROM story_digests WHERE story_id = ?1 AND story_updated > ?2",
+                &[&d.story.0, &updated],
+                |_| Ok(()),
+            )?
+            .is_some();
+            if !exists || newer {
+                return Ok(());
+            }
+            exec(
+                conn,
+                "INSERT INTO story_digests (story_id, story_updated, articles, \
+                 independent_reports, digest) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (story_id) DO UPDATE SET story_updated = excluded.story_updated, \
+                 articles = excluded.articles, independent_reports = excluded.independent_reports, \
+                 digest = excluded.digest",
+                params![
+                    d.story.0,
+                    updated,
+                    sql_int(d.articles),
+                    sql_int(d.independent_reports),
+                    json
+                ],
+            )?;
+            exec(
+                conn,
+                "DELETE FROM story_entities WHERE story_id = ?1",
+                &[&d.story.0],
+            )?;
+            let keys: BTreeSet<&str> = d
+                .entities
+                .iter()
+                .map(|e| e.key.as_str())
+                .filter(|k| !k.is_empty())
+                .collect();
+            for key in keys {
+                exec(
+                    conn,
+                    "INSERT INTO story_entities (entity_key, story_id) VALUES (?1, ?2)",
+                    params![key, d.story.0],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn digest(&self, story: &StoryId) -> Result<Option<StoryDigest>> {
+        self.read(|conn| {
+            query_opt(
+                conn,
+                "SELECT digest FROM story_digests WHERE story_id = ?1",
+                &[&story.0],
+                |r| from_json(&text(r, 0)?, &format!("digest of story {story}")),
+            )
+        })
+    }
+
+    fn digested_stories(&self, limit: usize, offset: usize) -> Result<Vec<DigestedStory>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT s.id, s.title, s.last_updated, d.digest FROM stories s \
+                 JOIN story_digests d ON d.story_id = s.id \
+                 ORDER BY s.last_updated DESC, s.id LIMIT ?1 OFFSET ?2",
+                &[&sql_int(limit), &sql_int(offset)],
+                digested_from_row,
+            )
+        })
+    }
+
+    fn entity_stories(&self, key: &str, limit: usize) -> Result<Vec<EntityStory>> {
+        const SELECT: &str = "SELECT s.id, s.title, s.last_updated, d.digest \
+             FROM story_entities e JOIN stories s ON s.id = e.story_id \
+             JOIN story_digests d ON d.story_id = e.story_id";
+        let suffix = format!("-{key}");
+        self.read(|conn| {
+            let mut rows = query_vec(
+                conn,
+                &format!(
+                    "{SELECT} WHERE e.entity_key = ?1 ORDER BY s.last_updated DESC, s.id LIMIT ?2"
+                ),
+                &[&key, &sql_int(limit)],
+                digested_from_row,
+            )?;
+            if rows.is_empty() && !key.is_empty() {
+                // A surname alone: the longer names ending with it (a scan of the index).
+                let pattern = format!(
+                    "%-{}",
+                    key.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                );
+                rows = query_vec(
+                    conn,
+                    &format!(
+                        "{SELECT} WHERE e.entity_key LIKE ?1 ESCAPE '\\' \
+                         ORDER BY s.last_updated DESC, s.id LIMIT ?2"
+                    ),
+                    &[&pattern, &sql_int(limit)],
+                    digested_from_row,
+                )?;
+            }
+            Ok(rows
+                .into_iter()
+                .filter_map(|d| {
+                    let entity = d
+                        .digest
+                        .entities
+                        .into_iter()
+                        .find(|e| e.key == key || e.key.ends_with(&suffix))?;
+                    Some(EntityStory {
+                        story: d.story,
+                        title: d.title,
+                        last_updated: d.last_updated,
+                        entity,
+                    })
+                })
+                .collect())
+        })
+    }
+}
+
+/// A story with its digest: `id, title, last_updated, digest`.
+fn digested_from_row(r: &Row<'_>) -> Result<DigestedStory> {
+    let story = StoryId(text(r, 0)?);
+    let digest: StoryDigest = from_json(&text(r, 3)?, &format!("digest of story {story}"))?;
+    Ok(DigestedStory {
+        title: text(r, 1)?,
+        last_updated: parse_time(&text(r, 2)?, "story last_updated")?,
+        digest,
+        story,
+    })
 }
 
 #[cfg(test)]
@@ -1009,6 +1186,7 @@ mod tests {
             fetched_at: t0(),
             origin: format!("/in/{key}.html"),
             warnings: vec![],
+            excerpts: Vec::new(),
         }
     }
 
@@ -1064,7 +1242,7 @@ mod tests {
 
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        assert_eq!(SCHEMA_VERSION, 4);
+        assert_eq!(SCHEMA_VERSION, 5);
         assert_eq!(store.counts().unwrap(), (1, 2, 1));
         assert_eq!(store.source(&source.id).unwrap(), Some(source));
         assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
@@ -1085,7 +1263,7 @@ mod tests {
             |r| r.get(0).map_err(backend),
         )
         .unwrap();
-        assert_eq!(logged, vec![1, 2, 3, 4]);
+        assert_eq!(logged, vec![1, 2, 3, 4, 5]);
 
         // The new calls work on the migrated file, on the old rows.
         assert_eq!(
@@ -1152,6 +1330,118 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    /// A version 4 file gains excerpts and digests; its articles read back with no excerpts.
+    #[test]
+    fn a_version_4_file_gains_excerpts_and_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.db");
+        let a = article("a", "example.com");
+        {
+            let v4 = SqliteStore::open_at_version(&path, 4).unwrap();
+            v4.commit_article(&a, &story("sto-a", &[&a])).unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
+        let mut b = article("b", "example.com");
+        b.excerpts = vec![parallax_core::Excerpt {
+            title: "Quoted title".into(),
+            text: "Quoted lead of another outlet's article.".into(),
+        }];
+        store.commit_article(&b, &story("sto-b", &[&b])).unwrap();
+        assert_eq!(store.article(&b.id).unwrap(), Some(b));
+    }
+
+    fn digest_of(story: &Story, key: &str, reports: usize) -> parallax_core::StoryDigest {
+        parallax_core::StoryDigest {
+            story: story.id.clone(),
+            story_updated: story.last_updated,
+            articles: story.articles.len(),
+            independent_reports: reports,
+            entities: vec![parallax_core::EntityRef {
+                key: key.to_string(),
+                name: key.to_string(),
+                kind: "person".into(),
+                variants: vec![key.to_string()],
+                articles: 1,
+                mentions: 1,
+            }],
+            countries: vec![],
+            bias: vec![],
+        }
+    }
+
+    /// Digests follow their stories: stale when the story changes, replaced whole (entity index
+    /// included), ignored when older than the stored one, gone with the story.
+    #[test]
+    fn digests_follow_their_stories() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let a = article("a", "one.example");
+        let b = article("b", "two.example");
+        let mut s1 = story("sto-1", &[&a]);
+        store.commit_article(&a, &s1).unwrap();
+        let s2 = story("sto-2", &[&b]);
+        store.commit_article(&b, &s2).unwrap();
+        let mut stale = store.stale_digests(10).unwrap();
+        stale.sort();
+        assert_eq!(stale, vec![s1.id.clone(), s2.id.clone()]);
+
+        store
+            .save_digest(&digest_of(&s1, "ivan-petrov", 1))
+            .unwrap();
+        store
+            .save_digest(&digest_of(&s2, "ivan-petrov", 1))
+            .unwrap();
+        assert!(store.stale_digests(10).unwrap().is_empty());
+        assert_eq!(store.entity_stories("ivan-petrov", 10).unwrap().len(), 2);
+        // A surname alone finds the longer name.
+        assert_eq!(store.entity_stories("petrov", 10).unwrap().len(), 2);
+        assert!(store.entity_stories("petro", 10).unwrap().is_empty());
+        assert!(store.entity_stories("%", 10).unwrap().is_empty());
+        assert_eq!(store.digested_stories(10, 0).unwrap().len(), 2);
+
+        // The story changes: its digest is stale until replaced; the new one replaces the
+        // entity rows too.
+        let c = article("c", "three.example");
+        s1.articles.push(c.id.clone());
+        s1.last_updated = t0() + chrono::Duration::hours(1);
+        store.commit_article(&c, &s1).unwrap();
+        assert_eq!(store.stale_digests(10).unwrap(), vec![s1.id.clone()]);
+        let d = store.digested_stories(10, 0).unwrap();
+        assert!(d.iter().any(|d| d.story == s1.id && !d.is_current()));
+        store
+            .save_digest(&digest_of(&s1, "anna-smirnova", 2))
+            .unwrap();
+        assert!(store.stale_digests(10).unwrap().is_empty());
+        assert_eq!(store.entity_stories("ivan-petrov", 10).unwrap().len(), 1);
+        assert_eq!(
+            store.digest(&s1.id).unwrap().unwrap().independent_reports,
+            2
+        );
+        // An older digest (made before the change, saved late) is ignored.
+        let mut old = digest_of(&s1, "ivan-petrov", 1);
+        old.story_updated = t0();
+        store.save_digest(&old).unwrap();
+        assert_eq!(
+            store.digest(&s1.id).unwrap().unwrap().independent_reports,
+            2
+        );
+        // A digest of a story that is not stored is ignored.
+        let ghost = story("sto-ghost", &[]);
+        store.save_digest(&digest_of(&ghost, "ghost", 1)).unwrap();
+        assert!(store.digest(&ghost.id).unwrap().is_none());
+
+        // Story 2's article moves to story 1: story 2 is gone, and so are its digest and rows.
+        s1.articles.push(b.id.clone());
+        s1.last_updated = t0() + chrono::Duration::hours(2);
+        let d = article("d", "four.example");
+        s1.articles.push(d.id.clone());
+        store.commit_article(&d, &s1).unwrap();
+        assert!(store.story(&s2.id).unwrap().is_none());
+        assert!(store.digest(&s2.id).unwrap().is_none());
+        assert!(store.entity_stories("ivan-petrov", 10).unwrap().is_empty());
     }
 
     /// The cache lookup goes through the primary key, not a scan of every translation.

@@ -157,6 +157,30 @@ CREATE TABLE embeddings (
     CHECK (dim > 0 AND length(vector) = 4 * dim)
 ) WITHOUT ROWID;
 "#,
+    // 5: excerpts of other articles quoted on a page; story digests and the entity index.
+    r#"
+-- Other articles a page quotes (Article::excerpts): JSON array of {title, text}; NULL for none.
+ALTER TABLE articles ADD COLUMN excerpts TEXT;
+
+-- What pages across stories need of each story (StoryDigest): entities, outlets per country and
+-- per bias rating, independent reports. Rebuilt by a pass over the stories whose last_updated is
+-- later than story_updated; gone with its story.
+CREATE TABLE story_digests (
+    story_id            TEXT PRIMARY KEY NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+    story_updated       TEXT NOT NULL,            -- the story's last_updated it was made from
+    articles            INTEGER NOT NULL,
+    independent_reports INTEGER NOT NULL,
+    digest              TEXT NOT NULL             -- JSON StoryDigest
+) WITHOUT ROWID;
+
+-- The entity index: one row per (entity key, story) of the current digests.
+CREATE TABLE story_entities (
+    entity_key TEXT NOT NULL,
+    story_id   TEXT NOT NULL REFERENCES story_digests (story_id) ON DELETE CASCADE,
+    PRIMARY KEY (entity_key, story_id)
+) WITHOUT ROWID;
+CREATE INDEX story_entities_by_story ON story_entities (story_id);
+"#,
 ];
 
 /// The schema version this code writes and reads.

@@ -32,6 +32,7 @@ fn article(key: &str, minutes: i64) -> Article {
         fetched_at: t0() + Duration::minutes(minutes),
         origin: format!("/in/{key}.html"),
         warnings: vec![],
+        excerpts: Vec::new(),
     }
 }
 
@@ -101,6 +102,7 @@ fn full_article() -> Article {
             "no publication date found".into(),
             "charset guessed: windows-1251".into(),
         ],
+        excerpts: Vec::new(),
     }
 }
 

@@ -401,6 +401,7 @@ fn article(key: &str, title: &str, language: Option<&str>, minutes: i64) -> Arti
             + chrono::Duration::minutes(minutes),
         origin: url_origin(key),
         warnings: vec![],
+        excerpts: Vec::new(),
     }
 }
 

@@ -36,6 +36,11 @@ use chrono::{DateTime, Utc};
 use parallax_core::{
     Article, ArticleId, Coverage, PublishedTime, Source, SourceId, Store, StoryId, is_language_code,
 };
+use parallax_intel::StoryIntel;
+use parallax_intel::blindspots::{
+    BlindspotConfig, CountryBlindspot, SideBlindspot, StoryCoverage, country_blindspots,
+    side_blindspots,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -71,6 +76,9 @@ pub struct StoryRow {
     pub article_count: usize,
     /// Number of distinct known sources.
     pub source_count: usize,
+    /// Independent reports among the articles (wire copies and rewrites of one report count
+    /// once); `None` until the story's digest is brought up to date.
+    pub independent_reports: Option<usize>,
     /// Languages of the articles (ISO 639-1 or "unknown"), most frequent first.
     pub languages: Vec<String>,
     /// Countries of the sources (ISO 3166-1 or "unknown"), most frequent first.
@@ -104,6 +112,11 @@ pub struct StoryView {
     pub last_updated: DateTime<Utc>,
     /// The reader's language: the translations shown are into it.
     pub language: String,
+    /// Story intelligence, computed from the articles as they are now: independent reports and
+    /// wire copies (`independence`), the claim ledger (`claims`: `{kind, text, sources: [{article,
+    /// sentence}], values, ...}`), `entities`, `perspectives`, `current_take` and `timeline`.
+    #[serde(flatten)]
+    pub intel: StoryIntel,
 }
 
 /// An article as listed on a story page.
@@ -151,12 +164,21 @@ pub fn story_rows(
     limit: usize,
     offset: usize,
 ) -> parallax_core::Result<Vec<StoryRow>> {
-    Ok(store
-        .stories(limit, offset)?
+    let stories = store.stories(limit, offset)?;
+    let mut reports = HashMap::new();
+    for s in &stories {
+        if let Some(d) = store.digest(&s.id)?
+            && d.story_updated >= s.last_updated
+        {
+            reports.insert(s.id.clone(), d.independent_reports);
+        }
+    }
+    Ok(stories
         .into_iter()
         .map(|s| StoryRow {
             article_count: s.articles.len().max(s.coverage.articles),
             source_count: s.coverage.sources,
+            independent_reports: reports.get(&s.id).copied(),
             languages: s
                 .coverage
                 .languages
@@ -204,8 +226,7 @@ pub fn story_view_in(
         }
     }
     let mut sources: HashMap<SourceId, Option<Source>> = HashMap::new();
-    let mut rows = Vec::with_capacity(articles.len());
-    for article in articles {
+    for article in &articles {
         if !sources.contains_key(&article.source) {
             let source = if article.source.is_unknown() {
                 None
@@ -214,6 +235,11 @@ pub fn story_view_in(
             };
             sources.insert(article.source.clone(), source);
         }
+    }
+    let known: Vec<Source> = sources.values().flatten().cloned().collect();
+    let intel = parallax_intel::analyze_story(&articles, &known);
+    let mut rows = Vec::with_capacity(articles.len());
+    for article in articles {
         let source = sources.get(&article.source).and_then(Option::as_ref);
         rows.push(article_row(article, source));
     }
@@ -276,6 +302,7 @@ pub fn story_view_in(
         first_seen: story.first_seen,
         last_updated: story.last_updated,
         language: language.to_string(),
+        intel,
     }))
 }
 
@@ -353,6 +380,224 @@ pub fn problem_rows(store: &dyn Store, limit: usize) -> parallax_core::Result<Ve
 }
 
 // ---------------------------------------------------------------------------------------------
+// Entities and blindspots (pages across stories, read from the story digests)
+// ---------------------------------------------------------------------------------------------
+
+/// Stories an entity page lists at most.
+pub const ENTITY_STORIES_LIMIT: usize = 200;
+/// Recent digested stories the entity index and the blindspot feeds look at.
+pub const DIGEST_WINDOW: usize = 1_000;
+
+/// One story on an entity page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EntityStoryRow {
+    /// Story id.
+    pub id: StoryId,
+    /// Its headline.
+    pub title: String,
+    /// When it last changed.
+    pub last_updated: DateTime<Utc>,
+    /// The entity's name in this story.
+    pub name: String,
+    /// Articles of the story mentioning it.
+    pub articles: usize,
+    /// Mentions in them.
+    pub mentions: usize,
+}
+
+/// An entity page: one person, place or organisation across stories.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EntityView {
+    /// The key every spelling shares.
+    pub key: String,
+    /// The most used name.
+    pub name: String,
+    /// "person", "place", "organisation" or "unknown" (the kind most stories give it).
+    pub kind: String,
+    /// Every spelling seen, most frequent first.
+    pub variants: Vec<String>,
+    /// Its stories, most recently updated first.
+    pub stories: Vec<EntityStoryRow>,
+}
+
+/// One line of the entity index.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EntityRow {
+    /// The key (the entity page's address is `/entity/KEY`).
+    pub key: String,
+    /// The most used name.
+    pub name: String,
+    /// Its kind.
+    pub kind: String,
+    /// Stories mentioning it among the recent ones.
+    pub stories: usize,
+    /// Articles mentioning it in them.
+    pub articles: usize,
+}
+
+/// Most frequent first, ties by text.
+fn ranked(counts: HashMap<String, usize>) -> Vec<String> {
+    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.into_iter().map(|(s, _)| s).collect()
+}
+
+/// The entity page of `name_or_key`: a key as entity pages use them ("zelenski"), or any
+/// spelling of the name ("Zelensky", "Зеленский"), which gives the same key. `None` when no
+/// digested story names it.
+pub fn entity_view(
+    store: &dyn Store,
+    name_or_key: &str,
+) -> parallax_core::Result<Option<EntityView>> {
+    let given = name_or_key.trim();
+    if given.is_empty() {
+        return Ok(None);
+    }
+    let mut key = given.to_string();
+    let mut found = store.entity_stories(&key, ENTITY_STORIES_LIMIT)?;
+    if found.is_empty() {
+        key = parallax_intel::entities::entity_key(given);
+        if key.is_empty() {
+            return Ok(None);
+        }
+        found = store.entity_stories(&key, ENTITY_STORIES_LIMIT)?;
+    }
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut kinds: HashMap<String, usize> = HashMap::new();
+    let mut variants: HashMap<String, usize> = HashMap::new();
+    for f in &found {
+        *names.entry(f.entity.name.clone()).or_default() += f.entity.articles.max(1);
+        if f.entity.kind != "unknown" {
+            *kinds.entry(f.entity.kind.clone()).or_default() += 1;
+        }
+        for v in &f.entity.variants {
+            *variants.entry(v.clone()).or_default() += 1;
+        }
+    }
+    Ok(Some(EntityView {
+        name: ranked(names)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| key.clone()),
+        kind: ranked(kinds)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "unknown".to_string()),
+        variants: ranked(variants),
+        stories: found
+            .into_iter()
+            .map(|f| EntityStoryRow {
+                id: f.story,
+                title: f.title,
+                last_updated: f.last_updated,
+                name: f.entity.name,
+                articles: f.entity.articles,
+                mentions: f.entity.mentions,
+            })
+            .collect(),
+        key,
+    }))
+}
+
+/// The entities named by the most stories among the [`DIGEST_WINDOW`] most recently updated
+/// digested stories, at most `limit`.
+pub fn entity_rows(store: &dyn Store, limit: usize) -> parallax_core::Result<Vec<EntityRow>> {
+    struct Acc {
+        names: HashMap<String, usize>,
+        kinds: HashMap<String, usize>,
+        stories: usize,
+        articles: usize,
+    }
+    let mut acc: HashMap<String, Acc> = HashMap::new();
+    for d in store.digested_stories(DIGEST_WINDOW, 0)? {
+        for e in d.digest.entities {
+            let a = acc.entry(e.key.clone()).or_insert_with(|| Acc {
+                names: HashMap::new(),
+                kinds: HashMap::new(),
+                stories: 0,
+                articles: 0,
+            });
+            *a.names.entry(e.name).or_default() += 1;
+            if e.kind != "unknown" {
+                *a.kinds.entry(e.kind).or_default() += 1;
+            }
+            a.stories += 1;
+            a.articles += e.articles;
+        }
+    }
+    let mut rows: Vec<EntityRow> = acc
+        .into_iter()
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(key, a)| EntityRow {
+            name: ranked(a.names)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| key.clone()),
+            kind: ranked(a.kinds)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "unknown".to_string()),
+            stories: a.stories,
+            articles: a.articles,
+            key,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.stories
+            .cmp(&a.stories)
+            .then(b.articles.cmp(&a.articles))
+            .then(a.key.cmp(&b.key))
+    });
+    rows.truncate(limit);
+    Ok(rows)
+}
+
+/// The two blindspot feeds, as `GET /api/blindspots` returns them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BlindspotsView {
+    /// The country of the first feed (ISO 3166-1 alpha-2, upper case).
+    pub country: String,
+    /// Stories covered widely abroad but little or not at all by that country's outlets.
+    pub country_blindspots: Vec<CountryBlindspot>,
+    /// Stories covered mostly by outlets of one side (rated left or right; unrated outlets never
+    /// form a side).
+    pub one_sided: Vec<SideBlindspot>,
+    /// Recent stories looked at (those with a digest).
+    pub stories_considered: usize,
+    /// Of those, stories whose digest predates their last change (their counts may lag).
+    pub stale_digests: usize,
+    /// Outlets with a bias rating among the known sources: without ratings there is no side.
+    pub rated_sources: usize,
+}
+
+/// The blindspot feeds for `country` over the [`DIGEST_WINDOW`] most recently updated digested
+/// stories, with the default thresholds.
+pub fn blindspots_view(store: &dyn Store, country: &str) -> parallax_core::Result<BlindspotsView> {
+    let digested = store.digested_stories(DIGEST_WINDOW, 0)?;
+    let stale = digested.iter().filter(|d| !d.is_current()).count();
+    let coverage: Vec<StoryCoverage> = digested.iter().map(StoryCoverage::from_digest).collect();
+    let cfg = BlindspotConfig::default();
+    let country = country.trim().to_ascii_uppercase();
+    Ok(BlindspotsView {
+        country_blindspots: country_blindspots(&coverage, &country, &cfg),
+        one_sided: side_blindspots(&coverage, &cfg),
+        stories_considered: digested.len(),
+        stale_digests: stale,
+        rated_sources: store.sources()?.iter().filter(|s| s.bias.is_some()).count(),
+        country,
+    })
+}
+
+/// Whether `code` looks like an ISO 3166-1 alpha-2 country code.
+pub fn is_country_code(code: &str) -> bool {
+    let c = code.trim();
+    c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Router
 // ---------------------------------------------------------------------------------------------
 
@@ -417,6 +662,12 @@ pub fn router_with_options(store: Arc<dyn Store>, options: WebOptions) -> Router
         .route("/api/stories/{id}", get(api_story))
         .route("/api/sources", get(api_sources))
         .route("/api/problems", get(api_problems))
+        .route("/entities", get(entities_page))
+        .route("/entity/{key}", get(entity_page))
+        .route("/blindspots", get(blindspots_page))
+        .route("/api/entities", get(api_entities))
+        .route("/api/entities/{key}", get(api_entity))
+        .route("/api/blindspots", get(api_blindspots))
         .route("/healthz", get(healthz))
         .fallback(not_found_page)
         .with_state(AppState {
@@ -685,6 +936,81 @@ async fn api_problems(State(state): State<AppState>) -> Response {
 async fn api_sources(State(state): State<AppState>) -> Response {
     match blocking(&state, |s| source_health(s)).await {
         Ok(rows) => Json(rows).into_response(),
+        Err(f) => json_failure(f),
+    }
+}
+
+/// Entities listed on `/entities` and by `GET /api/entities`.
+const ENTITY_ROWS_LIMIT: usize = 200;
+
+async fn entities_page(State(state): State<AppState>) -> Response {
+    match blocking(&state, |s| entity_rows(s, ENTITY_ROWS_LIMIT)).await {
+        Ok(rows) => pages::entities_page(&rows),
+        Err(f) => html_failure(f),
+    }
+}
+
+async fn api_entities(State(state): State<AppState>) -> Response {
+    match blocking(&state, |s| entity_rows(s, ENTITY_ROWS_LIMIT)).await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(f) => json_failure(f),
+    }
+}
+
+async fn entity_page(State(state): State<AppState>, Path(key): Path<String>) -> Response {
+    match blocking(&state, move |s| entity_view(s, &key)).await {
+        Ok(Some(view)) => pages::entity_page(&view),
+        Ok(None) => pages::error_page(
+            StatusCode::NOT_FOUND,
+            "Entity not found",
+            "No story names this person, place or organisation (yet: entity pages follow the \
+             story digests, brought up to date after each import and crawl pass).",
+        ),
+        Err(f) => html_failure(f),
+    }
+}
+
+async fn api_entity(State(state): State<AppState>, Path(key): Path<String>) -> Response {
+    match blocking(&state, move |s| entity_view(s, &key)).await {
+        Ok(Some(view)) => Json(view).into_response(),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "no story names this entity"),
+        Err(f) => json_failure(f),
+    }
+}
+
+/// The country of the blindspot feed: `?country=` when it is a country code, else the default.
+fn blindspot_country(query: &HashMap<String, String>) -> Result<String, String> {
+    match query.get("country").map(|c| c.trim()) {
+        None | Some("") => Ok(parallax_intel::blindspots::DEFAULT_COUNTRY.to_string()),
+        Some(c) if is_country_code(c) => Ok(c.to_ascii_uppercase()),
+        Some(_) => Err("`country` must be a two-letter country code such as \"US\"".to_string()),
+    }
+}
+
+async fn blindspots_page(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let country = match blindspot_country(&query) {
+        Ok(c) => c,
+        Err(e) => return pages::error_page(StatusCode::BAD_REQUEST, "Bad request", &e),
+    };
+    match blocking(&state, move |s| blindspots_view(s, &country)).await {
+        Ok(view) => pages::blindspots_page(&view),
+        Err(f) => html_failure(f),
+    }
+}
+
+async fn api_blindspots(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let country = match blindspot_country(&query) {
+        Ok(c) => c,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    match blocking(&state, move |s| blindspots_view(s, &country)).await {
+        Ok(view) => Json(view).into_response(),
         Err(f) => json_failure(f),
     }
 }

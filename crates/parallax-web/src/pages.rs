@@ -1,14 +1,19 @@
 //! HTML pages (askama templates in `templates/`). Every value that reaches a template is plain text
 //! that askama escapes; no template uses `|safe`.
 
-use crate::{ArticleRow, ProblemRow, SourceHealth, StatusView, StoryRow, StoryView};
+use crate::{
+    ArticleRow, BlindspotsView, EntityRow, EntityView, ProblemRow, SourceHealth, StatusView,
+    StoryRow, StoryView,
+};
 use askama::Template;
 use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Timelike, Utc};
+use parallax_core::ArticleId;
 use parallax_core::{PublishedTime, Tally};
+use parallax_intel::claims::{ClaimForm, ClaimKind};
 use std::collections::HashMap;
 
 fn render<T: Template>(status: StatusCode, page: &T) -> Response {
@@ -108,6 +113,8 @@ pub(crate) struct StoryItem {
     title: String,
     article_count: usize,
     source_count: usize,
+    /// "from N independent reports", when the story's digest is current.
+    reports: Option<String>,
     languages: String,
     last_updated: String,
 }
@@ -129,6 +136,9 @@ pub(crate) fn index_page(rows: &[StoryRow], page: usize, has_next: bool) -> Resp
             title: r.title.clone(),
             article_count: r.article_count,
             source_count: r.source_count,
+            reports: r
+                .independent_reports
+                .map(|n| format!("{n} independent report{}", if n == 1 { "" } else { "s" })),
             languages: if r.languages.is_empty() {
                 "unknown".to_string()
             } else {
@@ -159,7 +169,8 @@ pub(crate) fn index_page(rows: &[StoryRow], page: usize, has_next: bool) -> Resp
 // ---------------------------------------------------------------------------------------------
 
 pub(crate) struct CiteItem {
-    number: usize,
+    /// "3", or "3, excerpt 2" for the second excerpt of another article quoted on article 3.
+    label: String,
     /// `#a-N` when the cited article is listed on the page.
     anchor: Option<String>,
     title: String,
@@ -245,6 +256,445 @@ struct StoryPage {
     undated_articles: usize,
     first_seen: String,
     last_updated: String,
+    /// "5 articles from 4 independent reports".
+    independence: String,
+    reports: Vec<ReportItem>,
+    disputed: Vec<ClaimItem>,
+    agreed: Vec<ClaimItem>,
+    single: Vec<ClaimItem>,
+    /// Single-source claims not shown (the list is cut at [`SINGLE_SOURCE_SHOWN`]).
+    single_hidden: usize,
+    current_take: Vec<TakeItem>,
+    perspectives: Vec<PerspectiveItem>,
+    timeline: TimelineItem,
+    entities: Vec<EntityItem>,
+}
+
+/// Single-source claims listed on a story page at most.
+const SINGLE_SOURCE_SHOWN: usize = 40;
+/// Perspectives (groups) shown on a story page at most.
+const PERSPECTIVES_SHOWN: usize = 12;
+/// Entities shown on a story page at most.
+const ENTITIES_SHOWN: usize = 40;
+
+/// One independent report: its first article and the copies of it.
+pub(crate) struct ReportItem {
+    original: CiteItem,
+    source_name: String,
+    date: String,
+    agency: Option<String>,
+    copies: Vec<CopyItem>,
+}
+
+pub(crate) struct CopyItem {
+    copy: CiteItem,
+    source_name: String,
+    of: CiteItem,
+    /// "shingles 83%" or "agency credit".
+    evidence: String,
+}
+
+pub(crate) struct SourceSentence {
+    cite: CiteItem,
+    source_name: String,
+    sentence: String,
+    value: Option<String>,
+}
+
+pub(crate) struct SideItem {
+    range: String,
+    values: String,
+    cites: Vec<CiteItem>,
+    independent: usize,
+}
+
+pub(crate) struct QuoteItem {
+    verbatim: bool,
+    speaker: Option<String>,
+    also_in: Vec<CiteItem>,
+    altered: Vec<(CiteItem, String)>,
+}
+
+pub(crate) struct ClaimItem {
+    /// "agreed", "disputed", "single source".
+    kind: &'static str,
+    /// CSS class of the kind.
+    kind_class: &'static str,
+    /// "figure", "quote", "statement", "event".
+    form: &'static str,
+    text: String,
+    slot: Option<String>,
+    speaker: Option<String>,
+    independent: usize,
+    sources: Vec<SourceSentence>,
+    sides: Vec<SideItem>,
+    quote: Option<QuoteItem>,
+}
+
+pub(crate) struct TakeItem {
+    text: String,
+    independent: usize,
+    groups: String,
+    cites: Vec<CiteItem>,
+}
+
+pub(crate) struct PerspectiveItem {
+    label: String,
+    articles: usize,
+    independent: usize,
+    claims: Vec<(String, Vec<CiteItem>)>,
+    terms: Vec<(String, Vec<CiteItem>)>,
+}
+
+pub(crate) struct PickupItem {
+    place: String,
+    first: Option<CiteItem>,
+    at: String,
+    after: String,
+    articles: usize,
+    undated: usize,
+}
+
+#[derive(Default)]
+pub(crate) struct TimelineItem {
+    broke: Option<String>,
+    dated: usize,
+    undated: usize,
+    regions: Vec<PickupItem>,
+    countries: Vec<PickupItem>,
+    days: Vec<(String, usize, usize)>,
+}
+
+pub(crate) struct EntityItem {
+    name: String,
+    href: String,
+    kind: &'static str,
+    variants: Option<String>,
+    articles: usize,
+}
+
+/// Turns article ids into citations of the numbered article list.
+struct Citer<'a> {
+    numbers: HashMap<&'a str, usize>,
+    titles: Vec<String>,
+    sources: Vec<String>,
+    /// Titles of the excerpts quoted on the pages, by their id (`ARTICLE#excerpt-N`).
+    excerpts: HashMap<String, String>,
+}
+
+impl Citer<'_> {
+    fn cite(&self, id: &ArticleId) -> CiteItem {
+        if let Some(&n) = self.numbers.get(id.as_str()) {
+            return CiteItem {
+                label: n.to_string(),
+                anchor: Some(format!("#a-{n}")),
+                title: self.titles[n - 1].clone(),
+            };
+        }
+        if let Some((host, k)) = parallax_intel::excerpt_host(id)
+            && let Some(&n) = self.numbers.get(host.as_str())
+        {
+            let quoted = self.excerpts.get(id.as_str()).cloned().unwrap_or_default();
+            return CiteItem {
+                label: format!("{n}, excerpt {k}"),
+                anchor: Some(format!("#a-{n}")),
+                title: format!("“{quoted}”, another article quoted on the page of [{n}]"),
+            };
+        }
+        CiteItem {
+            label: "?".to_string(),
+            anchor: None,
+            title: format!("article {id} (no longer in this story)"),
+        }
+    }
+
+    fn source_name(&self, id: &ArticleId) -> String {
+        if let Some(&n) = self.numbers.get(id.as_str()) {
+            return self.sources[n - 1].clone();
+        }
+        match parallax_intel::excerpt_host(id) {
+            Some((host, _)) => match self.numbers.get(host.as_str()) {
+                Some(&n) => format!(
+                    "an outlet not named, quoted on the page of [{n}] ({})",
+                    self.sources[n - 1]
+                ),
+                None => "an outlet not named".to_string(),
+            },
+            None => String::new(),
+        }
+    }
+
+    fn cites<'b>(&self, ids: impl IntoIterator<Item = &'b ArticleId>) -> Vec<CiteItem> {
+        let mut seen = std::collections::HashSet::new();
+        ids.into_iter()
+            .filter(|id| seen.insert(id.as_str().to_string()))
+            .map(|id| self.cite(id))
+            .collect()
+    }
+}
+
+fn form_label(f: ClaimForm) -> &'static str {
+    match f {
+        ClaimForm::Figure => "figure",
+        ClaimForm::Quote => "quote",
+        ClaimForm::Statement => "statement",
+        ClaimForm::Event => "event",
+    }
+}
+
+fn claim_item(c: &parallax_intel::claims::Claim, citer: &Citer<'_>) -> ClaimItem {
+    let (kind, kind_class) = match c.kind {
+        ClaimKind::Agreed => ("agreed", "agreed"),
+        ClaimKind::Disputed => ("disputed", "disputed"),
+        ClaimKind::SingleSource => ("single source", "single"),
+    };
+    ClaimItem {
+        kind,
+        kind_class,
+        form: form_label(c.form),
+        text: c.text.clone(),
+        slot: c.slot.clone(),
+        speaker: c.speaker.clone(),
+        independent: c.independent_sources,
+        sources: c
+            .sources
+            .iter()
+            .map(|s| SourceSentence {
+                cite: citer.cite(&s.article),
+                source_name: citer.source_name(&s.article),
+                sentence: s.sentence.clone(),
+                value: s.value.clone(),
+            })
+            .collect(),
+        sides: c
+            .sides
+            .iter()
+            .map(|side| SideItem {
+                range: side.range.clone(),
+                values: side.values.join(" / "),
+                cites: citer.cites(&side.articles),
+                independent: side.independent_sources,
+            })
+            .collect(),
+        quote: c.quote_check.as_ref().map(|q| QuoteItem {
+            verbatim: q.verbatim,
+            speaker: q.speaker.clone(),
+            also_in: citer.cites(&q.also_in),
+            altered: q
+                .altered
+                .iter()
+                .map(|v| (citer.cite(&v.article), v.quote.clone()))
+                .collect(),
+        }),
+    }
+}
+
+fn hours(h: Option<f64>) -> String {
+    match h {
+        None => "undated".to_string(),
+        Some(h) if !h.is_finite() => "–".to_string(),
+        Some(h) if h < 0.05 => "first".to_string(),
+        Some(h) if h < 48.0 => format!("+{h:.1} h"),
+        Some(h) => format!("+{:.1} days", h / 24.0),
+    }
+}
+
+fn timeline_item(t: &parallax_intel::timeline::Timeline, citer: &Citer<'_>) -> TimelineItem {
+    TimelineItem {
+        broke: t.first.as_ref().map(|p| {
+            format!(
+                "{} in {} ({})",
+                show_time(&p.at),
+                if p.country == "unknown" {
+                    "an unknown country"
+                } else {
+                    &p.country
+                },
+                p.region
+            )
+        }),
+        dated: t.dated_articles,
+        undated: t.undated.len(),
+        regions: t
+            .regions
+            .iter()
+            .map(|r| PickupItem {
+                place: format!(
+                    "{} ({} countr{})",
+                    r.region,
+                    r.countries,
+                    if r.countries == 1 { "y" } else { "ies" }
+                ),
+                first: r.first.as_ref().map(|a| citer.cite(a)),
+                at: r
+                    .first_at
+                    .as_ref()
+                    .map_or_else(|| "undated".to_string(), show_time),
+                after: hours(r.hours_after_break),
+                articles: r.articles,
+                undated: r.undated,
+            })
+            .collect(),
+        countries: t
+            .countries
+            .iter()
+            .map(|c| PickupItem {
+                place: format!("{} ({})", c.country, c.region),
+                first: c.first.as_ref().map(|a| citer.cite(a)),
+                at: c
+                    .first_at
+                    .as_ref()
+                    .map_or_else(|| "undated".to_string(), show_time),
+                after: hours(c.hours_after_break),
+                articles: c.articles,
+                undated: c.undated,
+            })
+            .collect(),
+        days: t
+            .daily
+            .iter()
+            .map(|b| {
+                (
+                    b.start.format("%Y-%m-%d").to_string(),
+                    b.articles,
+                    b.cumulative,
+                )
+            })
+            .collect(),
+    }
+}
+
+fn intel_items(view: &StoryView, citer: &Citer<'_>) -> IntelItems {
+    let intel = &view.intel;
+    let reports = intel
+        .independence
+        .reports
+        .iter()
+        .map(|r| {
+            let date = r
+                .first_published
+                .as_ref()
+                .map_or_else(|| "undated".to_string(), show_time);
+            ReportItem {
+                original: citer.cite(&r.original),
+                source_name: citer.source_name(&r.original),
+                date,
+                agency: r.agency.clone(),
+                copies: r
+                    .copies
+                    .iter()
+                    .map(|e| CopyItem {
+                        copy: citer.cite(&e.copy),
+                        source_name: citer.source_name(&e.copy),
+                        of: citer.cite(&e.source),
+                        evidence: if e.evidence.contains("shingles") {
+                            format!(
+                                "{} ({:.0}% of its text found in the earlier article)",
+                                e.evidence,
+                                f64::from(e.containment) * 100.0
+                            )
+                        } else {
+                            e.evidence.clone()
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut items = IntelItems {
+        independence: intel.independence.describe(),
+        reports,
+        ..IntelItems::default()
+    };
+    for c in &intel.claims {
+        match c.kind {
+            ClaimKind::Disputed => items.disputed.push(claim_item(c, citer)),
+            ClaimKind::Agreed => items.agreed.push(claim_item(c, citer)),
+            ClaimKind::SingleSource => {
+                if items.single.len() < SINGLE_SOURCE_SHOWN {
+                    items.single.push(claim_item(c, citer));
+                } else {
+                    items.single_hidden += 1;
+                }
+            }
+        }
+    }
+    items.current_take = intel
+        .current_take
+        .iter()
+        .map(|t| TakeItem {
+            text: t.text.clone(),
+            independent: t.independent_sources,
+            groups: t.groups.join(", "),
+            cites: citer.cites(t.sources.iter().map(|s| &s.article)),
+        })
+        .collect();
+    items.perspectives = intel
+        .perspectives
+        .iter()
+        .filter(|p| !p.claims.is_empty() || !p.terms.is_empty())
+        .take(PERSPECTIVES_SHOWN)
+        .map(|p| PerspectiveItem {
+            label: match p.dimension.as_str() {
+                "bias" => format!("Outlets rated {}", p.label),
+                "region" => format!("Outlets in {}", p.label),
+                _ => format!("Outlets of {}", p.label),
+            },
+            articles: p.articles,
+            independent: p.independent_sources,
+            claims: p
+                .claims
+                .iter()
+                .take(5)
+                .map(|c| {
+                    (
+                        c.text.clone(),
+                        citer.cites(c.sources.iter().map(|s| &s.article)),
+                    )
+                })
+                .collect(),
+            terms: p
+                .terms
+                .iter()
+                .take(8)
+                .map(|t| {
+                    (
+                        t.term.clone(),
+                        citer.cites(t.citations.iter().map(|s| &s.article)),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    items.timeline = timeline_item(&intel.timeline, citer);
+    items.entities = intel
+        .entities
+        .iter()
+        .filter(|e| !e.key.is_empty())
+        .take(ENTITIES_SHOWN)
+        .map(|e| EntityItem {
+            name: e.name.clone(),
+            href: format!("/entity/{}", path_segment(&e.key)),
+            kind: e.kind.label(),
+            variants: (e.variants.len() > 1).then(|| e.variants.join(" / ")),
+            articles: e.articles.len(),
+        })
+        .collect();
+    items
+}
+
+#[derive(Default)]
+struct IntelItems {
+    independence: String,
+    reports: Vec<ReportItem>,
+    disputed: Vec<ClaimItem>,
+    agreed: Vec<ClaimItem>,
+    single: Vec<ClaimItem>,
+    single_hidden: usize,
+    current_take: Vec<TakeItem>,
+    perspectives: Vec<PerspectiveItem>,
+    timeline: TimelineItem,
+    entities: Vec<EntityItem>,
 }
 
 fn article_item(number: usize, a: &ArticleRow, reader: &str) -> ArticleItem {
@@ -300,12 +750,12 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
                 .iter()
                 .map(|id| match numbers.get(id.as_str()) {
                     Some(&n) => CiteItem {
-                        number: n,
+                        label: n.to_string(),
                         anchor: Some(format!("#a-{n}")),
                         title: articles[n - 1].title.clone(),
                     },
                     None => CiteItem {
-                        number: 0,
+                        label: "?".to_string(),
                         anchor: None,
                         title: format!("article {id} (no longer in this story)"),
                     },
@@ -313,6 +763,18 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
                 .collect(),
         })
         .collect();
+    let citer = Citer {
+        numbers: numbers.clone(),
+        titles: articles.iter().map(|a| a.title.clone()).collect(),
+        sources: articles.iter().map(|a| a.source_name.clone()).collect(),
+        excerpts: view
+            .intel
+            .excerpts
+            .iter()
+            .map(|e| (e.id.as_str().to_string(), e.title.clone()))
+            .collect(),
+    };
+    let intel = intel_items(view, &citer);
     let c = &view.coverage;
     let page = StoryPage {
         title: view.title.clone(),
@@ -339,8 +801,174 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         first_seen: show_time(&view.first_seen),
         last_updated: show_time(&view.last_updated),
         articles,
+        independence: intel.independence,
+        reports: intel.reports,
+        disputed: intel.disputed,
+        agreed: intel.agreed,
+        single: intel.single,
+        single_hidden: intel.single_hidden,
+        current_take: intel.current_take,
+        perspectives: intel.perspectives,
+        timeline: intel.timeline,
+        entities: intel.entities,
     };
     render(StatusCode::OK, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entities, blindspots
+// ---------------------------------------------------------------------------------------------
+
+pub(crate) struct EntityStoryItem {
+    href: String,
+    title: String,
+    name: String,
+    articles: usize,
+    last_updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "entity.html")]
+struct EntityPageT {
+    name: String,
+    kind: String,
+    key: String,
+    variants: String,
+    stories: Vec<EntityStoryItem>,
+}
+
+pub(crate) fn entity_page(view: &EntityView) -> Response {
+    let stories = view
+        .stories
+        .iter()
+        .map(|s| EntityStoryItem {
+            href: format!("/story/{}", path_segment(s.id.as_str())),
+            title: s.title.clone(),
+            name: s.name.clone(),
+            articles: s.articles,
+            last_updated: show_time(&s.last_updated),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &EntityPageT {
+            name: view.name.clone(),
+            kind: view.kind.clone(),
+            key: view.key.clone(),
+            variants: view.variants.join(" / "),
+            stories,
+        },
+    )
+}
+
+pub(crate) struct EntityListItem {
+    href: String,
+    name: String,
+    kind: String,
+    stories: usize,
+    articles: usize,
+}
+
+#[derive(Template)]
+#[template(path = "entities.html")]
+struct EntitiesPage {
+    entities: Vec<EntityListItem>,
+}
+
+pub(crate) fn entities_page(rows: &[EntityRow]) -> Response {
+    let entities = rows
+        .iter()
+        .map(|e| EntityListItem {
+            href: format!("/entity/{}", path_segment(&e.key)),
+            name: e.name.clone(),
+            kind: e.kind.clone(),
+            stories: e.stories,
+            articles: e.articles,
+        })
+        .collect();
+    render(StatusCode::OK, &EntitiesPage { entities })
+}
+
+pub(crate) struct CountryBlindspotItem {
+    href: String,
+    title: String,
+    abroad_sources: usize,
+    abroad_countries: usize,
+    home_sources: usize,
+    last_updated: String,
+}
+
+pub(crate) struct SideBlindspotItem {
+    href: String,
+    title: String,
+    covered_by: &'static str,
+    missing: &'static str,
+    left: usize,
+    center: usize,
+    right: usize,
+    unrated: usize,
+    share: String,
+    last_updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "blindspots.html")]
+struct BlindspotsPage {
+    country: String,
+    countries: Vec<CountryBlindspotItem>,
+    sides: Vec<SideBlindspotItem>,
+    considered: usize,
+    stale: usize,
+    rated_sources: usize,
+}
+
+pub(crate) fn blindspots_page(view: &BlindspotsView) -> Response {
+    use parallax_intel::blindspots::Side;
+    let countries = view
+        .country_blindspots
+        .iter()
+        .map(|b| CountryBlindspotItem {
+            href: format!("/story/{}", path_segment(b.story.as_str())),
+            title: b.title.clone(),
+            abroad_sources: b.abroad_sources,
+            abroad_countries: b.abroad_countries,
+            home_sources: b.home_sources,
+            last_updated: show_time(&b.last_updated),
+        })
+        .collect();
+    let sides = view
+        .one_sided
+        .iter()
+        .map(|b| SideBlindspotItem {
+            href: format!("/story/{}", path_segment(b.story.as_str())),
+            title: b.title.clone(),
+            covered_by: match b.covered_by {
+                Side::Left => "left",
+                Side::Right => "right",
+            },
+            missing: match b.covered_by {
+                Side::Left => "right",
+                Side::Right => "left",
+            },
+            left: b.left,
+            center: b.center,
+            right: b.right,
+            unrated: b.unrated,
+            share: percent(b.share),
+            last_updated: show_time(&b.last_updated),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &BlindspotsPage {
+            country: view.country.clone(),
+            countries,
+            sides,
+            considered: view.stories_considered,
+            stale: view.stale_digests,
+            rated_sources: view.rated_sources,
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
 use parallax_core::{
-    Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, FeedState, OwnershipType,
-    PublishedTime, Rating, Result, Source, SourceId, Store, Story, StoryId, StoryRecord, Tally,
-    Translation,
+    Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, DigestedStory, EntityStory,
+    FeedState, OwnershipType, PublishedTime, Rating, Result, Source, SourceId, Store, Story,
+    StoryDigest, StoryId, StoryRecord, Tally, Translation,
 };
 use parallax_web::{
     CONTENT_SECURITY_POLICY, router, source_health, source_health_at, source_health_summary,
@@ -30,6 +30,7 @@ struct MemStore {
     problems: Mutex<Vec<(DateTime<Utc>, String, String)>>,
     feeds: Mutex<BTreeMap<String, FeedState>>,
     translations: Mutex<Vec<Translation>>,
+    digests: Mutex<Vec<StoryDigest>>,
 }
 
 impl Store for MemStore {
@@ -192,6 +193,71 @@ impl Store for MemStore {
             .cloned()
             .collect())
     }
+    fn stale_digests(&self, limit: usize) -> Result<Vec<StoryId>> {
+        let digests = self.digests.lock().unwrap();
+        Ok(self
+            .stories
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| {
+                !digests
+                    .iter()
+                    .any(|d| d.story == s.id && d.story_updated >= s.last_updated)
+            })
+            .take(limit)
+            .map(|s| s.id.clone())
+            .collect())
+    }
+    fn save_digest(&self, digest: &StoryDigest) -> Result<()> {
+        let mut d = self.digests.lock().unwrap();
+        d.retain(|x| x.story != digest.story);
+        d.push(digest.clone());
+        Ok(())
+    }
+    fn digest(&self, story: &StoryId) -> Result<Option<StoryDigest>> {
+        Ok(self
+            .digests
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|d| &d.story == story)
+            .cloned())
+    }
+    fn digested_stories(&self, limit: usize, offset: usize) -> Result<Vec<DigestedStory>> {
+        let digests = self.digests.lock().unwrap();
+        Ok(self
+            .stories(usize::MAX, 0)?
+            .into_iter()
+            .filter_map(|s| {
+                let d = digests.iter().find(|d| d.story == s.id)?.clone();
+                Some(DigestedStory {
+                    story: s.id,
+                    title: s.title,
+                    last_updated: s.last_updated,
+                    digest: d,
+                })
+            })
+            .skip(offset)
+            .take(limit)
+            .collect())
+    }
+    fn entity_stories(&self, key: &str, limit: usize) -> Result<Vec<EntityStory>> {
+        Ok(self
+            .digested_stories(usize::MAX, 0)?
+            .into_iter()
+            .filter_map(|d| {
+                let entity = d.digest.entities.into_iter().find(|e| e.key == key)?;
+                Some(EntityStory {
+                    story: d.story,
+                    title: d.title,
+                    last_updated: d.last_updated,
+                    entity,
+                })
+            })
+            .take(limit)
+            .collect())
+    }
     fn save_translations(&self, translations: &[Translation]) -> Result<()> {
         let mut all = self.translations.lock().unwrap();
         for t in translations {
@@ -247,6 +313,7 @@ fn article(
         fetched_at: t(4, 0),
         origin: key.to_string(),
         warnings: Vec::new(),
+        excerpts: Vec::new(),
     }
 }
 
@@ -1192,4 +1259,103 @@ async fn the_operators_language_is_the_default() {
         v["title_translation"]["text"],
         "Fährstreik in Marseille (de)"
     );
+}
+
+/// Digests of every story of the fixture, as the digest pass makes them.
+fn digest_all(store: &MemStore) {
+    for id in store.stale_digests(100).unwrap() {
+        let story = store.story(&id).unwrap().unwrap();
+        let articles = store.story_articles(&id).unwrap();
+        let sources = store.sources().unwrap();
+        store
+            .save_digest(&parallax_intel::digest::digest(
+                &id,
+                story.last_updated,
+                &articles,
+                &sources,
+            ))
+            .unwrap();
+    }
+    assert!(store.stale_digests(100).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn story_intelligence_entity_pages_and_blindspots_are_served_escaped() {
+    let f = fixture();
+    digest_all(&f.store);
+    // The story page shows the ledger, reports, perspectives, timeline and entities.
+    let r = get(f.store.clone(), &format!("/story/{}", f.story)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_safe("/story", &r);
+    for section in [
+        "What the sources dispute",
+        "What the sources agree on",
+        "Independent reports",
+        "Alternative takes",
+        "Timeline",
+        "People, places and organisations",
+    ] {
+        assert!(r.body.contains(section), "missing {section}:\n{}", r.body);
+    }
+    assert!(r.body.contains("href=\"/entity/milbrok\""), "{}", r.body);
+    // The API carries the same, with the ledger as `claims`.
+    let r = get(f.store.clone(), &format!("/api/stories/{}", f.story)).await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    for key in [
+        "claims",
+        "independence",
+        "entities",
+        "perspectives",
+        "timeline",
+    ] {
+        assert!(v.get(key).is_some(), "no {key} in {v}");
+    }
+    assert!(v["independence"]["reports"].as_array().unwrap().len() >= 2);
+    // The story list says how many independent reports.
+    let r = get(f.store.clone(), "/").await;
+    assert!(r.body.contains("independent report"), "{}", r.body);
+    let v: Value = serde_json::from_str(&get(f.store.clone(), "/api/stories").await.body).unwrap();
+    assert!(v[0]["independent_reports"].as_u64().unwrap() >= 2, "{v}");
+
+    // Entity pages: any spelling of the name or the key.
+    for uri in [
+        "/entities",
+        "/entity/milbrok",
+        "/entity/Millbrook",
+        "/blindspots",
+        "/blindspots?country=de",
+    ] {
+        let r = get(f.store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+        assert_safe(uri, &r);
+    }
+    let r = get(f.store.clone(), "/entity/milbrok").await;
+    assert!(
+        r.body.contains(&format!("href=\"/story/{}\"", f.story)),
+        "{}",
+        r.body
+    );
+    let r = get(f.store.clone(), "/api/entities/Millbrook").await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["name"], "Millbrook", "{v}");
+    assert_eq!(v["stories"][0]["id"], f.story.as_str());
+    let r = get(f.store.clone(), "/api/entities").await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert!(
+        v.as_array().unwrap().iter().any(|e| e["key"] == "milbrok"),
+        "{v}"
+    );
+    let r = get(f.store.clone(), "/entity/nobody-at-all").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Blindspots: the fixture has one rated outlet, so no side can be one-sided.
+    let r = get(f.store.clone(), "/api/blindspots?country=us").await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["country"], "US");
+    assert_eq!(v["stories_considered"], 1);
+    assert_eq!(v["one_sided"].as_array().unwrap().len(), 0);
+    let r = get(f.store.clone(), "/api/blindspots?country=%3Cscript%3E").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = get(f.store.clone(), "/blindspots?country=%3Cscript%3E").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_safe("/blindspots bad", &r);
 }

@@ -37,10 +37,34 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Show one story: summary with citations, coverage, articles.
+    /// Show one story: summary with citations, coverage, independent reports, the claim ledger
+    /// (agreed, disputed, single-source; quotes checked word for word), perspectives, timeline,
+    /// entities and articles.
     Story {
         /// The story id (as `parallax stories` prints it).
         id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// One person, place or organisation across stories: give its name in any spelling
+    /// ("Zelensky", "Zelenskyy") or its key; without a name, the entities of the most stories.
+    Entity {
+        /// The name or key; omit it for the list.
+        name: Option<String>,
+        /// How many entities the list shows.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Blindspots: stories covered widely abroad but little or not at all in one country, and
+    /// stories covered mostly by one side.
+    Blindspots {
+        /// The country (ISO 3166-1 alpha-2 code).
+        #[arg(long, default_value = "US")]
+        country: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,

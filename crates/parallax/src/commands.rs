@@ -50,6 +50,14 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
             story(store.as_ref(), &id, format, &config.reader_language())
         }
         Command::Problems { limit, format } => problems(store.as_ref(), limit, format),
+        Command::Entity {
+            name,
+            limit,
+            format,
+        } => crate::intel::entity(store.as_ref(), name.as_deref(), limit, format),
+        Command::Blindspots { country, format } => {
+            crate::intel::blindspots(store.as_ref(), &country, format)
+        }
         Command::Translate { limit, format } => {
             crate::translate::translate_once(store, config, limit, format)
         }
@@ -112,11 +120,28 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
     }
 }
 
+/// Brings the digests of changed stories up to date (entity pages, blindspot feeds, the story
+/// list's independent-report counts). A store failure is logged, never fatal: the pages then show
+/// the older digests, and the next pass tries again.
+pub(crate) fn digest_stories(store: &dyn Store) {
+    match parallax_ingest::refresh_digests(store, usize::MAX) {
+        Ok(p) if p.digested > 0 => tracing::debug!(stories = p.digested, "stories digested"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not bring the story digests up to date"),
+    }
+}
+
 fn serve(
     store: Arc<SqliteStore>,
     addr: std::net::SocketAddr,
     options: parallax_web::WebOptions,
 ) -> Result<()> {
+    // A database written by an older Parallax, or an import killed before its digest pass: bring
+    // the digests up to date beside the server.
+    {
+        let store = store.clone();
+        std::thread::spawn(move || digest_stories(store.as_ref()));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -220,6 +245,7 @@ fn import(
     if let Some(e) = store_error {
         return Err(e.into());
     }
+    digest_stories(store);
     let summary = summary.into_inner();
     bar.finish_and_clear();
     println!(
@@ -375,6 +401,7 @@ fn story(store: &dyn Store, id: &str, format: Format, language: &str) -> Result<
         day(c.last_published),
         c.undated_articles
     );
+    crate::intel::print_story_intel(&view);
     println!("\nArticles");
     for (i, a) in view.articles.iter().enumerate() {
         let date = a.published.as_ref().map_or_else(

@@ -78,6 +78,7 @@ pub fn crawl_once(
     rt.shutdown_timeout(Duration::from_secs(5));
     worker.shutdown();
     bar.finish_and_clear();
+    crate::commands::digest_stories(store.as_ref());
     let Some(summary) = summary else {
         println!("Interrupted: what was stored so far is kept; run it again to continue.");
         return Ok(ExitCode::from(130));
@@ -138,6 +139,15 @@ pub fn run(
                         failing_passes += 1;
                     } else {
                         failing_passes = 0;
+                    }
+                    // Stories that changed: their digests (entity pages, blindspots, report
+                    // counts), off the async threads.
+                    if s.new_articles > 0 {
+                        let store = store.clone();
+                        let _ = tokio::task::spawn_blocking(move || {
+                            crate::commands::digest_stories(store.as_ref());
+                        })
+                        .await;
                     }
                     // New stories: translate them soon, on the translation thread.
                     if s.new_articles > 0

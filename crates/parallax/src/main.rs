@@ -7,6 +7,7 @@ mod config;
 mod crawl;
 mod doctor;
 mod embedding;
+mod intel;
 mod sources;
 mod translate;
 

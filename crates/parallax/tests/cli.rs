@@ -159,6 +159,180 @@ fn seeds_make_one_cited_story_without_boilerplate() {
     assert!(all.contains("Ushakov"));
 }
 
+/// Issue 6 on the seeds, through `parallax import` and the story's JSON as `parallax story` and
+/// the API give it: the call's duration disputed with the sources on each side, "sixth" agreed by
+/// three or more independent reports, Ushakov's quoted words checked word for word against the
+/// page they come from, spelling variants merged into one entity; then the entity and blindspot
+/// commands and pages.
+#[test]
+fn seed_story_has_its_claim_ledger_quotes_and_entities() {
+    let Some(seeds) = shared("seeds") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let out = run(parallax(&db).arg("import").arg(&seeds));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let out = run(parallax(&db).args(["stories", "--format", "json"]));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = rows[0]["id"].as_str().unwrap().to_string();
+    // Digested after the import: five articles from five independent reports.
+    assert_eq!(rows[0]["independent_reports"], 5, "{rows}");
+    let out = run(parallax(&db).args(["story", &id, "--format", "json"]));
+    assert!(out.status.success());
+    let story: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let claims = story["claims"].as_array().unwrap();
+    let texts = |c: &serde_json::Value| -> Vec<String> {
+        c["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["sentence"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // Disputed: "almost an hour" and its variants against "several minutes", each side sourced.
+    let duration = claims
+        .iter()
+        .find(|c| {
+            c["kind"] == "disputed"
+                && c["values"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|v| v == "several minutes")
+        })
+        .unwrap_or_else(|| panic!("no disputed duration in {claims:#?}"));
+    let sides = duration["sides"].as_array().unwrap();
+    assert!(sides.len() >= 2, "{duration}");
+    let side_with = |value: &str| {
+        sides
+            .iter()
+            .find(|s| {
+                s["values"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|v| v.as_str().unwrap().contains(value))
+            })
+            .unwrap_or_else(|| panic!("no side with {value}: {duration}"))
+    };
+    let hour = side_with("an hour");
+    let minutes = side_with("several minutes");
+    assert!(hour["independent_sources"].as_u64().unwrap() >= 3, "{hour}");
+    assert!(!minutes["articles"].as_array().unwrap().is_empty());
+    // "several minutes" comes from another outlet's article quoted on the aggregator page: cited
+    // as an excerpt of that page, with its exact sentence.
+    let minutes_source = minutes["articles"][0].as_str().unwrap();
+    assert!(minutes_source.contains("#excerpt-"), "{minutes_source}");
+    assert!(
+        duration["sources"].as_array().unwrap().iter().any(|s| {
+            s["article"] == minutes_source
+                && s["sentence"]
+                    .as_str()
+                    .unwrap()
+                    .contains("lasted for several minutes")
+        }),
+        "{duration}"
+    );
+    assert!(
+        texts(duration)
+            .iter()
+            .any(|t| t.contains("lasted almost an hour")),
+        "{duration}"
+    );
+    assert_eq!(
+        story["excerpts"].as_array().unwrap().len(),
+        4,
+        "the aggregator page quotes four articles: {}",
+        story["excerpts"]
+    );
+
+    // Agreed: the sixth conversation, by three or more independent reports.
+    let sixth = claims
+        .iter()
+        .find(|c| {
+            c["kind"] == "agreed"
+                && c["values"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|v| v.as_str().unwrap().eq_ignore_ascii_case("sixth"))
+        })
+        .unwrap_or_else(|| panic!("no agreed 'sixth' in {claims:#?}"));
+    assert!(
+        sixth["independent_sources"].as_u64().unwrap() >= 3,
+        "{sixth}"
+    );
+
+    // Ushakov's quoted words, checked word for word against the stored page they come from.
+    let store = SqliteStore::open(&db).unwrap();
+    let ushakov: Vec<&serde_json::Value> = claims
+        .iter()
+        .filter(|c| {
+            c["form"] == "quote" && c["speaker"].as_str().is_some_and(|s| s.contains("Ushakov"))
+        })
+        .collect();
+    assert!(!ushakov.is_empty(), "no Ushakov quote in {claims:#?}");
+    for q in &ushakov {
+        assert_eq!(q["quote_check"]["verbatim"], true, "{q}");
+        let words = q["text"].as_str().unwrap();
+        for s in q["sources"].as_array().unwrap() {
+            let article = parallax_core::ArticleId(s["article"].as_str().unwrap().to_string());
+            let page = store.article(&article).unwrap().unwrap().full_text();
+            assert!(
+                parallax_intel::claims::quote_is_verbatim(words, &page),
+                "{words:?} is not in {}",
+                article
+            );
+        }
+    }
+
+    // Entities: spelling variants merged (Kiev / Kyiv, Yuri / Yury Ushakov).
+    let entities = story["entities"].as_array().unwrap();
+    let entity = |name: &str| {
+        entities
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("no entity {name}: {entities:#?}"))
+    };
+    let variants = |e: &serde_json::Value| -> Vec<String> {
+        e["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let kyiv = variants(entity("Kyiv"));
+    assert!(kyiv.contains(&"Kiev".to_string()), "{kyiv:?}");
+    let ushakov = variants(entity("Yuri Ushakov"));
+    assert!(ushakov.contains(&"Yury Ushakov".to_string()), "{ushakov:?}");
+
+    // The terminal shows the ledger; entity and blindspot commands read the digests.
+    let out = run(parallax(&db).args(["story", &id]));
+    let text = stdout(&out);
+    assert!(text.contains("DISPUTED"), "{text}");
+    assert!(text.contains("several minutes"), "{text}");
+    let out = run(parallax(&db).args(["entity", "Kiev", "--format", "json"]));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["name"], "Kyiv");
+    assert_eq!(e["stories"][0]["id"], id.as_str());
+    // A surname alone finds the full name.
+    let out = run(parallax(&db).args(["entity", "Zelensky", "--format", "json"]));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["name"], "Volodymyr Zelenskyy", "{e}");
+    let out = run(parallax(&db).args(["entity", "Nobody Whatsoever"]));
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(parallax(&db).args(["blindspots", "--format", "json"]));
+    assert!(out.status.success());
+    let b: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(b["stories_considered"], 1, "{b}");
+    assert_eq!(b["rated_sources"], 0, "{b}");
+    let out = run(parallax(&db).args(["blindspots", "--country", "USA"]));
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn reimport_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -344,10 +518,31 @@ fn bad_files_get_clear_messages_and_the_rest_goes_on() {
         "/".to_string(),
         "/problems".to_string(),
         "/api/stories".to_string(),
+        "/entities".to_string(),
+        "/api/entities".to_string(),
+        "/blindspots".to_string(),
+        "/api/blindspots".to_string(),
     ];
     for s in store.stories(100, 0).unwrap() {
         pages.push(format!("/story/{}", s.id));
         pages.push(format!("/api/stories/{}", s.id));
+    }
+    // Every entity page of every story (the import digested them).
+    for d in store.digested_stories(100, 0).unwrap() {
+        for e in d.digest.entities {
+            let segment: String = e
+                .key
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            pages.push(format!("/entity/{segment}"));
+        }
     }
     for page in pages {
         let (status, body) = rt.block_on(get(store.clone(), &page));

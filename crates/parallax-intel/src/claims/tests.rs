@@ -16,6 +16,7 @@ fn article(key: &str, title: &str, paragraphs: &[&str]) -> Article {
         fetched_at: chrono::DateTime::UNIX_EPOCH,
         origin: key.to_string(),
         warnings: Vec::new(),
+        excerpts: Vec::new(),
     }
 }
 

@@ -284,6 +284,7 @@ fn article(
         fetched_at: DateTime::UNIX_EPOCH,
         origin: format!("wire fixture {id}"),
         warnings: Vec::new(),
+        excerpts: Vec::new(),
     }
 }
 
