@@ -505,3 +505,228 @@ fn embedding_candidates_find_a_story_without_shared_words() {
     let feats = cl.pair_features(&d);
     assert_eq!(feats.first().map(|x| &x.0), Some(&c[3].0.id), "{feats:?}");
 }
+
+// ----- consolidate ------------------------------------------------------------------------------
+
+/// Whether two labelings put the same items together (the same partition, up to numbering).
+fn same_partition(a: &[usize], b: &[usize]) -> bool {
+    a.len() == b.len()
+        && (0..a.len()).all(|i| (0..a.len()).all(|j| (a[i] == a[j]) == (b[i] == b[j])))
+}
+
+/// Groups numbered in order of first appearance: 0, then each new group the next number.
+fn numbered_by_first_member(groups: &[usize]) -> bool {
+    let mut next = 0;
+    groups.iter().all(|&g| {
+        if g == next {
+            next += 1;
+        }
+        g < next
+    })
+}
+
+/// The corpus with outlets and dates, in a fixed shuffled order (stories not contiguous).
+fn mixed_corpus() -> Vec<(ClusterDoc, usize)> {
+    let c = corpus();
+    [7, 2, 10, 0, 5, 11, 3, 8, 1, 6, 9, 4]
+        .iter()
+        .map(|&i| {
+            let (mut d, g) = c[i].clone();
+            d.source = Some(format!("outlet{}", i % 5));
+            if i % 3 != 0 {
+                d = dated(d, 10 + (i % 4) as u32);
+            }
+            (d, g)
+        })
+        .collect()
+}
+
+#[test]
+fn consolidate_empty_and_single() {
+    let config = ClusterConfig::default();
+    assert!(consolidate(&[], &config).is_empty());
+    let c = corpus();
+    assert_eq!(consolidate(&[c[0].0.clone()], &config), [0]);
+    // A document with nothing to index.
+    assert_eq!(consolidate(&[doc("e", "", "")], &config), [0]);
+}
+
+#[test]
+fn consolidate_groups_identical_and_splits_unrelated() {
+    let config = ClusterConfig::default();
+    let c = corpus();
+    let mut twin = c[0].0.clone();
+    twin.id = ArticleId::from("twin");
+    assert_eq!(consolidate(&[c[0].0.clone(), twin], &config), [0, 0]);
+    // The very same document twice (same id too).
+    assert_eq!(
+        consolidate(&[c[0].0.clone(), c[0].0.clone()], &config),
+        [0, 0]
+    );
+    // A war and a wildfire.
+    assert_eq!(
+        consolidate(&[c[0].0.clone(), c[3].0.clone()], &config),
+        [0, 1]
+    );
+}
+
+#[test]
+fn consolidate_finds_the_stories_numbered_by_first_member() {
+    let c = mixed_corpus();
+    let docs: Vec<ClusterDoc> = c.iter().map(|(d, _)| d.clone()).collect();
+    let gold: Vec<usize> = c.iter().map(|(_, g)| *g).collect();
+    let groups = consolidate(&docs, &ClusterConfig::default());
+    assert_eq!(groups.len(), docs.len());
+    assert!(same_partition(&groups, &gold), "{groups:?} vs {gold:?}");
+    assert!(numbered_by_first_member(&groups), "{groups:?}");
+}
+
+#[test]
+fn consolidate_does_not_depend_on_the_order() {
+    let c = mixed_corpus();
+    let docs: Vec<ClusterDoc> = c.iter().map(|(d, _)| d.clone()).collect();
+    let config = ClusterConfig::default();
+    // A low cut, so that weak links (and their ties and sums) decide too.
+    let loose = ClusterConfig {
+        consolidate_cut: 0.02,
+        ..ClusterConfig::default()
+    };
+    for config in [config, loose] {
+        let base = consolidate(&docs, &config);
+        let orders: [Vec<usize>; 4] = [
+            (0..docs.len()).rev().collect(),
+            vec![0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11],
+            vec![11, 5, 2, 8, 0, 9, 3, 6, 1, 10, 4, 7],
+            vec![6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 4, 5],
+        ];
+        for order in orders {
+            let permuted: Vec<ClusterDoc> = order.iter().map(|&i| docs[i].clone()).collect();
+            let groups = consolidate(&permuted, &config);
+            assert!(numbered_by_first_member(&groups), "{groups:?}");
+            // Back in the original order.
+            let mut back = vec![0; docs.len()];
+            for (k, &i) in order.iter().enumerate() {
+                back[i] = groups[k];
+            }
+            assert!(
+                same_partition(&back, &base),
+                "order {order:?}: {back:?} vs {base:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn consolidate_is_deterministic() {
+    let c = mixed_corpus();
+    let docs: Vec<ClusterDoc> = c.iter().map(|(d, _)| d.clone()).collect();
+    let config = ClusterConfig::default();
+    let first = consolidate(&docs, &config);
+    for _ in 0..3 {
+        assert_eq!(consolidate(&docs, &config), first);
+    }
+}
+
+#[test]
+fn consolidate_regroups_what_the_online_pass_split() {
+    // An online pass that never joins (join cut above any probability) leaves every document
+    // alone; consolidation still finds the stories.
+    let c = corpus();
+    let docs: Vec<ClusterDoc> = c.iter().map(|(d, _)| d.clone()).collect();
+    let gold: Vec<usize> = c.iter().map(|(_, g)| *g).collect();
+    let config = ClusterConfig {
+        join_probability: 2.0,
+        ..ClusterConfig::default()
+    };
+    let mut cl = Clusterer::new(config.clone());
+    let seeds: Vec<ArticleId> = docs.iter().map(|d| cl.assign(d)).collect();
+    assert!(seeds.iter().zip(&docs).all(|(s, d)| *s == d.id));
+    assert!(same_partition(&consolidate(&docs, &config), &gold));
+}
+
+#[test]
+fn consolidate_cut_and_pair_weights_settings() {
+    let c = corpus();
+    let docs: Vec<ClusterDoc> = c.iter().map(|(d, _)| d.clone()).collect();
+    let alone: Vec<usize> = (0..docs.len()).collect();
+    // Nothing reaches a cut above 1, nor a NaN cut; no pair model, no pairs.
+    for config in [
+        ClusterConfig {
+            consolidate_cut: 1.5,
+            ..ClusterConfig::default()
+        },
+        ClusterConfig {
+            consolidate_cut: f32::NAN,
+            ..ClusterConfig::default()
+        },
+        ClusterConfig {
+            pair_weights: Vec::new(),
+            ..ClusterConfig::default()
+        },
+    ] {
+        assert_eq!(consolidate(&docs, &config), alone);
+    }
+    // A cut of 0 merges every group linked at all, at least the stories.
+    let all = ClusterConfig {
+        consolidate_cut: 0.0,
+        ..ClusterConfig::default()
+    };
+    let groups = consolidate(&docs, &all);
+    let gold: Vec<usize> = c.iter().map(|(_, g)| *g).collect();
+    for i in 0..docs.len() {
+        for j in 0..docs.len() {
+            assert!(gold[i] != gold[j] || groups[i] == groups[j], "{groups:?}");
+        }
+    }
+}
+
+#[test]
+fn consolidate_with_embeddings_mixed_and_in_any_order() {
+    let c = embedded_corpus();
+    let mut docs: Vec<ClusterDoc> = c.iter().map(|(d, _)| d.clone()).collect();
+    docs[4].embedding = None;
+    // A document sharing no word with any other (a candidate by embedding only), and one whose
+    // embedding has another dimension.
+    let mut far = doc("far", "Zzyzx qqq", "Vvv www uuu.");
+    let mut v = vec![0.05f32; 16];
+    v[1] = 1.0;
+    far.embedding = Some(v);
+    docs.push(far);
+    docs[7].embedding = Some(vec![1.0, 0.0]);
+    let gold: Vec<usize> = c.iter().map(|(_, g)| *g).collect();
+    let config = ClusterConfig::default();
+    let groups = consolidate(&docs, &config);
+    assert!(same_partition(&groups[..12], &gold), "{groups:?}");
+    let mut reversed = docs.clone();
+    reversed.reverse();
+    let mut back = consolidate(&reversed, &config);
+    back.reverse();
+    assert!(same_partition(&back, &groups), "{back:?} vs {groups:?}");
+    // The online pass's embedding settings do not break it either.
+    let wide = ClusterConfig {
+        embed_candidates: 5,
+        embed_window: 1,
+        ..ClusterConfig::default()
+    };
+    assert_eq!(consolidate(&docs, &wide).len(), docs.len());
+}
+
+#[test]
+fn consolidate_survives_odd_input() {
+    let mut docs = vec![
+        doc("a", "", ""),
+        doc("a", "   ", "\u{0}\u{0}"),
+        doc("b", "ÄÖÜ ß 日本語 テスト", "العربية русский текст ελληνικά"),
+        doc("c", &"word ".repeat(5000), &"longword ".repeat(20000)),
+        doc("d", "1 2 3 4 5", "6 7 8 9 10 11 12"),
+    ];
+    docs[1].language = Some(String::new());
+    docs[2].language = None;
+    docs[3].embedding = Some(vec![f32::NAN; 4]);
+    docs[4].embedding = Some(Vec::new());
+    docs[4].published = Some(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap());
+    docs[0].published = Some(Utc.with_ymd_and_hms(9999, 1, 1, 0, 0, 0).unwrap());
+    let groups = consolidate(&docs, &ClusterConfig::default());
+    assert_eq!(groups.len(), docs.len());
+    assert!(numbered_by_first_member(&groups));
+}

@@ -45,6 +45,14 @@ pub trait Store: Send + Sync {
     /// article is a duplicate (see [`Store::find_duplicate`]) nothing is written.
     fn commit_article(&self, article: &Article, story: &Story) -> Result<ArticleInsert>;
 
+    /// Writes a regrouping of stories in one transaction: each story in `stories` is written
+    /// with its full member list (every article it lists moves to it from the story that held
+    /// it), and a story that is left with no article is deleted. A story written must list every
+    /// article it keeps. Refused with [`crate::Error::Invalid`], changing nothing: an article
+    /// whose story is written without it and that no story in `stories` lists, a story that loses
+    /// articles and keeps others without being written, an article listed twice or not stored.
+    fn regroup(&self, stories: &[Story]) -> Result<()>;
+
     /// The article with this id.
     fn article(&self, id: &ArticleId) -> Result<Option<Article>>;
 

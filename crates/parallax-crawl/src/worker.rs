@@ -4,15 +4,25 @@
 //! ([`Pipeline::ingest_stream`]).
 
 use parallax_core::{Embedder, Store};
-use parallax_ingest::{Document, Next, Outcome, Pipeline, PipelineError};
+use parallax_ingest::{ConsolidationPass, Document, Next, Outcome, Pipeline, PipelineError};
+use std::cell::RefCell;
 use std::sync::Arc;
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
 
-type Job = (
-    Document,
-    oneshot::Sender<Result<Outcome, parallax_core::Error>>,
-);
+type Reply = oneshot::Sender<Result<Outcome, parallax_core::Error>>;
+type ConsolidationReply = oneshot::Sender<Result<ConsolidationPass, parallax_core::Error>>;
+
+/// What the ingestion thread is asked to do.
+// A short-lived value, moved once through the channel: boxing the document would only add an
+// allocation per document.
+#[allow(clippy::large_enum_variant)]
+enum Job {
+    /// Ingest a document.
+    Doc(Document, Reply),
+    /// Regroup the recent window once the documents sent before are committed.
+    Consolidate(ConsolidationReply),
+}
 
 /// Sends documents to the ingestion thread. Cheap to clone.
 #[derive(Clone)]
@@ -26,7 +36,23 @@ impl IngestHandle {
         let (tx, rx) = oneshot::channel();
         let closed =
             || parallax_core::Error::Backend("the ingestion thread has stopped".to_string());
-        self.tx.send((doc, tx)).await.map_err(|_| closed())?;
+        self.tx
+            .send(Job::Doc(doc, tx))
+            .await
+            .map_err(|_| closed())?;
+        rx.await.map_err(|_| closed())?
+    }
+
+    /// Regroups the recent window (`Pipeline::consolidate`) once every document sent before is
+    /// committed, and waits for it; the thread's clustering window follows the new stories.
+    pub async fn consolidate(&self) -> Result<ConsolidationPass, parallax_core::Error> {
+        let (tx, rx) = oneshot::channel();
+        let closed =
+            || parallax_core::Error::Backend("the ingestion thread has stopped".to_string());
+        self.tx
+            .send(Job::Consolidate(tx))
+            .await
+            .map_err(|_| closed())?;
         rx.await.map_err(|_| closed())?
     }
 
@@ -41,7 +67,7 @@ impl IngestHandle {
         let mut replies = Vec::with_capacity(docs.len());
         for doc in docs {
             let (tx, rx) = oneshot::channel();
-            replies.push(match self.tx.send((doc, tx)).await {
+            replies.push(match self.tx.send(Job::Doc(doc, tx)).await {
                 Ok(()) => Some(rx),
                 Err(_) => None,
             });
@@ -89,24 +115,50 @@ impl IngestWorker {
                         return;
                     }
                 };
-                let next = |wait: bool| -> Next<oneshot::Sender<_>> {
-                    let job = if wait {
-                        rx.blocking_recv().ok_or(TryRecvError::Disconnected)
-                    } else {
-                        rx.try_recv()
+                // A consolidation request ends the current stream (which commits what it holds);
+                // the thread consolidates, answers, and starts streaming again.
+                let pending: RefCell<Option<ConsolidationReply>> = RefCell::new(None);
+                loop {
+                    let mut closed = false;
+                    let next = |wait: bool| -> Next<Reply> {
+                        let job = if wait {
+                            rx.blocking_recv().ok_or(TryRecvError::Disconnected)
+                        } else {
+                            rx.try_recv()
+                        };
+                        match job {
+                            Ok(Job::Doc(doc, reply)) => Next::Doc(doc, reply),
+                            Ok(Job::Consolidate(reply)) => {
+                                *pending.borrow_mut() = Some(reply);
+                                Next::End
+                            }
+                            Err(TryRecvError::Empty) => Next::Idle,
+                            Err(TryRecvError::Disconnected) => {
+                                closed = true;
+                                Next::End
+                            }
+                        }
                     };
-                    match job {
-                        Ok((doc, reply)) => Next::Doc(doc, reply),
-                        Err(TryRecvError::Empty) => Next::Idle,
-                        Err(TryRecvError::Disconnected) => Next::End,
+                    // A store failure goes to the document's sender; the thread carries on.
+                    let done = |reply: Reply, outcome: Result<Outcome, PipelineError>| {
+                        let _ = reply.send(outcome.map_err(|e| e.0));
+                        Ok(())
+                    };
+                    let streamed = pipeline.ingest_stream(next, done);
+                    let request = pending.borrow_mut().take();
+                    match request {
+                        Some(reply) => {
+                            let _ = reply.send(pipeline.consolidate().map_err(|e| e.0));
+                        }
+                        // The stream ended without a request: the channel closed, or the
+                        // pipeline failed (as before, the thread stops then).
+                        None if closed || streamed.is_err() => break,
+                        None => {}
                     }
-                };
-                // A store failure goes to the document's sender; the thread carries on.
-                let done = |reply: oneshot::Sender<_>, outcome: Result<Outcome, PipelineError>| {
-                    let _ = reply.send(outcome.map_err(|e| e.0));
-                    Ok(())
-                };
-                let _ = pipeline.ingest_stream(next, done);
+                    if closed {
+                        break;
+                    }
+                }
             })
             .map_err(|e| {
                 parallax_core::Error::Backend(format!("cannot start the ingestion thread: {e}"))

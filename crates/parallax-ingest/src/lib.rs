@@ -22,10 +22,12 @@
 //!   stops the rest of the import.
 #![warn(missing_docs)]
 
+mod consolidation;
 mod digests;
 mod document;
 mod pipeline;
 
+pub use consolidation::{ConsolidationPass, consolidate_window};
 pub use digests::{DigestPass, refresh_digests};
 pub use document::{
     Crawled, Document, FetchedPage, LoadError, MAX_PAGE_BYTES, Record, collect_files, load_file,

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 /// How far back the clusterer looks for stories an article may join.
-const WINDOW_DAYS: i64 = 30;
+pub(crate) const WINDOW_DAYS: i64 = 30;
 
 /// Words of the body embedded after the title: the lead carries the story. The clusterer's
 /// embedding weights were fitted on title + first 100 words; title + 50 words (80 tokens with e5)
@@ -456,27 +456,52 @@ impl<'s> Pipeline<'s> {
         previous: Option<&Story>,
         members: &[Article],
     ) -> Result<Story, PipelineError> {
-        let mut sources = Vec::new();
-        let mut seen = HashSet::new();
-        for a in members {
-            if seen.insert(a.source.clone())
-                && let Some(s) = self.store.source(&a.source)?
-            {
-                sources.push(s);
-            }
-        }
-        let analysis = parallax_analysis::analyze(members, &sources);
-        let now = Utc::now();
-        Ok(Story {
-            id: id.clone(),
-            title: analysis.title,
-            summary: analysis.summary,
-            coverage: analysis.coverage,
-            articles: members.iter().map(|a| a.id.clone()).collect(),
-            first_seen: previous.map_or(now, |p| p.first_seen),
-            last_updated: now,
-        })
+        let first_seen = previous.map_or_else(Utc::now, |p| p.first_seen);
+        analyze_members(self.store, id, first_seen, members)
     }
+
+    /// Regroups the recent window ([`crate::consolidate_window`], with this pipeline's embedding
+    /// model) and, when stories changed, rebuilds the clustering window from the store so that the
+    /// next article is clustered against the regrouped stories.
+    pub fn consolidate(&mut self) -> Result<crate::ConsolidationPass, PipelineError> {
+        let model = self.embedder.as_ref().map(|e| e.model().to_string());
+        let pass = crate::consolidate_window(self.store, model.as_deref())?;
+        if pass.stories_written > 0 {
+            let rebuilt = Pipeline::with_embedder(self.store, self.embedder.clone())?;
+            self.clusterer = rebuilt.clusterer;
+            self.story_of_seed = rebuilt.story_of_seed;
+        }
+        Ok(pass)
+    }
+}
+
+/// The story `id` made of `members`: its analysis (title, cited summary, coverage) with the
+/// members' sources as stored, first seen at `first_seen`, updated now.
+pub(crate) fn analyze_members(
+    store: &dyn Store,
+    id: &StoryId,
+    first_seen: DateTime<Utc>,
+    members: &[Article],
+) -> Result<Story, PipelineError> {
+    let mut sources = Vec::new();
+    let mut seen = HashSet::new();
+    for a in members {
+        if seen.insert(a.source.clone())
+            && let Some(s) = store.source(&a.source)?
+        {
+            sources.push(s);
+        }
+    }
+    let analysis = parallax_analysis::analyze(members, &sources);
+    Ok(Story {
+        id: id.clone(),
+        title: analysis.title,
+        summary: analysis.summary,
+        coverage: analysis.coverage,
+        articles: members.iter().map(|a| a.id.clone()).collect(),
+        first_seen,
+        last_updated: Utc::now(),
+    })
 }
 
 /// Embeds `texts`; `None` for every text when the embedder fails (logged) and for any vector that
@@ -515,7 +540,7 @@ fn embed_texts(embedder: &dyn Embedder, texts: &[String]) -> Vec<Option<Vec<f32>
     }
 }
 
-fn cluster_doc(a: &Article, embedding: Option<Vec<f32>>) -> ClusterDoc {
+pub(crate) fn cluster_doc(a: &Article, embedding: Option<Vec<f32>>) -> ClusterDoc {
     ClusterDoc {
         id: a.id.clone(),
         title: a.title.clone(),

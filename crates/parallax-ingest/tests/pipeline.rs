@@ -310,3 +310,70 @@ fn a_failing_model_never_stops_ingestion() {
         assert_eq!(store.counts().unwrap().1, 12, "{mode}");
     }
 }
+
+/// After the consolidation pass the stories depend only on the set of articles, not on the order
+/// they came in; a second pass changes nothing; a story's id is that of its earliest article; and
+/// the pipeline goes on clustering new articles against the regrouped stories.
+#[test]
+fn consolidation_depends_on_the_set_not_the_order() {
+    let docs = docs();
+    let run = |order: &[Document]| {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let mut p = Pipeline::new(&store).unwrap();
+        p.ingest_batch(order).unwrap();
+        let first = p.consolidate().unwrap();
+        assert_eq!(first.articles, 12);
+        let again = p.consolidate().unwrap();
+        assert_eq!((again.moved, again.stories_written), (0, 0), "{again:?}");
+        for s in store.stories(100, 0).unwrap() {
+            assert_eq!(
+                s.id,
+                parallax_core::StoryId::from_seed(&s.articles[0]),
+                "a story's id is that of its earliest article"
+            );
+            let members = store.story_articles(&s.id).unwrap();
+            assert_eq!(
+                members.iter().map(|a| a.id.clone()).collect::<Vec<_>>(),
+                s.articles
+            );
+            assert_eq!(s.coverage.articles, s.articles.len());
+        }
+        partition(&store)
+    };
+    let forward = run(&docs);
+    let mut reversed = docs[..12].to_vec();
+    reversed.reverse();
+    let mut interleaved: Vec<Document> = docs[..12].iter().step_by(2).cloned().collect();
+    interleaved.extend(docs[..12].iter().skip(1).step_by(2).cloned());
+    assert_eq!(run(&reversed), forward);
+    assert_eq!(run(&interleaved), forward);
+    // The four events, three outlets each.
+    assert_eq!(forward.len(), 4, "{forward:?}");
+    assert!(forward.iter().all(|s| s.len() == 3), "{forward:?}");
+
+    // A new article after the pass joins its event's story.
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut p = Pipeline::new(&store).unwrap();
+    p.ingest_batch(&docs).unwrap();
+    p.consolidate().unwrap();
+    let late = Document::Record(Record {
+        id: Some("late".into()),
+        source: Some("Night Owl".into()),
+        title: Some("Earthquake shakes coastal city, buildings collapse (Night Owl)".into()),
+        url: Some("https://night-owl.example/quake".into()),
+        text: "A magnitude 7.1 earthquake struck near the coastal city early on Monday, collapsing several buildings and cutting power to thousands of homes, officials said.".into(),
+        published: Some("2025-07-02".into()),
+        language: Some("en".into()),
+        origin: "late.jsonl:1".into(),
+        ..Record::default()
+    });
+    let outcome = p.ingest(&late).unwrap();
+    let Outcome::Imported {
+        story, new_story, ..
+    } = outcome
+    else {
+        panic!("{outcome:?}")
+    };
+    assert!(!new_story);
+    assert_eq!(store.story(&story).unwrap().unwrap().articles.len(), 4);
+}

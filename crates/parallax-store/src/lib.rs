@@ -690,6 +690,66 @@ impl Store for SqliteStore {
         })
     }
 
+    fn regroup(&self, stories: &[Story]) -> Result<()> {
+        self.write(|conn| {
+            let mut listed = HashSet::new();
+            let mut written = HashSet::new();
+            for story in stories {
+                if !written.insert(story.id.as_str()) {
+                    return Err(Error::Invalid(format!(
+                        "story {} is written twice in one regrouping",
+                        story.id
+                    )));
+                }
+                for a in &story.articles {
+                    if !listed.insert(a.as_str()) {
+                        return Err(Error::Invalid(format!(
+                            "article {a} is listed twice in one regrouping"
+                        )));
+                    }
+                }
+            }
+            // Every listed article leaves the story that held it; those stories are looked at
+            // after the writes (kept when something still lists them, deleted when empty).
+            let mut left = BTreeSet::new();
+            for a in &listed {
+                if let Some(old) = query_opt(
+                    conn,
+                    "SELECT story_id FROM story_articles WHERE article_id = ?1",
+                    &[a],
+                    |r| text(r, 0),
+                )? {
+                    left.insert(old);
+                }
+                exec(
+                    conn,
+                    "DELETE FROM story_articles WHERE article_id = ?1",
+                    &[a],
+                )?;
+            }
+            for story in stories {
+                upsert_story(conn, story)?;
+            }
+            for old in left.iter().filter(|o| !written.contains(o.as_str())) {
+                // A story that lost some articles and keeps others must be written too (its
+                // title, summary and coverage would describe articles it no longer has).
+                if let Some(kept) = query_opt(
+                    conn,
+                    "SELECT article_id FROM story_articles WHERE story_id = ?1 LIMIT 1",
+                    &[old],
+                    |r| text(r, 0),
+                )? {
+                    return Err(Error::Invalid(format!(
+                        "story {old} loses articles in a regrouping but is not written \
+                         (it keeps article {kept})"
+                    )));
+                }
+                exec(conn, "DELETE FROM stories WHERE id = ?1", &[old])?;
+            }
+            Ok(())
+        })
+    }
+
     fn article(&self, id: &ArticleId) -> Result<Option<Article>> {
         self.read(|conn| {
             query_opt(
@@ -1442,6 +1502,65 @@ mod tests {
         assert!(store.story(&s2.id).unwrap().is_none());
         assert!(store.digest(&s2.id).unwrap().is_none());
         assert!(store.entity_stories("ivan-petrov", 10).unwrap().is_empty());
+    }
+
+    /// A regrouping moves articles between stories in one transaction, deletes the stories left
+    /// empty (with their digests), and refuses one that leaves a story it does not write with
+    /// fewer articles.
+    #[test]
+    fn regroup_moves_articles_and_drops_empty_stories() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let a = article("a", "one.example");
+        let b = article("b", "two.example");
+        let c = article("c", "three.example");
+        let s1 = story("sto-1", &[&a]);
+        store.commit_article(&a, &s1).unwrap();
+        let mut s2 = story("sto-2", &[&b]);
+        store.commit_article(&b, &s2).unwrap();
+        s2.articles.push(c.id.clone());
+        store.commit_article(&c, &s2).unwrap();
+        store
+            .save_digest(&digest_of(&s2, "ivan-petrov", 2))
+            .unwrap();
+
+        // Taking c from story 2 without writing story 2 (which keeps b) is refused, and nothing
+        // changes.
+        let bad = story("sto-1", &[&a, &c]);
+        assert!(matches!(
+            store.regroup(std::slice::from_ref(&bad)),
+            Err(Error::Invalid(_))
+        ));
+        assert_eq!(store.story(&s2.id).unwrap().unwrap().articles.len(), 2);
+        // Listing an article twice is refused.
+        assert!(
+            store
+                .regroup(&[story("sto-1", &[&a, &b]), story("sto-3", &[&b, &c])])
+                .is_err()
+        );
+
+        // Story 1 takes b and c: story 2 is gone, with its digest.
+        store.regroup(&[story("sto-1", &[&a, &b, &c])]).unwrap();
+        let s1 = store.story(&s1.id).unwrap().unwrap();
+        assert_eq!(s1.articles, vec![a.id.clone(), b.id.clone(), c.id.clone()]);
+        assert!(store.story(&s2.id).unwrap().is_none());
+        assert!(store.digest(&s2.id).unwrap().is_none());
+        assert_eq!(store.counts().unwrap().2, 1);
+        let members: Vec<ArticleId> = store
+            .story_articles(&s1.id)
+            .unwrap()
+            .into_iter()
+            .map(|x| x.id)
+            .collect();
+        assert_eq!(members, s1.articles);
+
+        // A split: c goes to a new story, the rest stays.
+        store
+            .regroup(&[story("sto-1", &[&a, &b]), story("sto-4", &[&c])])
+            .unwrap();
+        assert_eq!(store.counts().unwrap().2, 2);
+        let recent = store.recent_articles(t0()).unwrap();
+        let of_c = recent.iter().find(|r| r.article.id == c.id).unwrap();
+        assert_eq!(of_c.story, StoryId::from("sto-4"));
     }
 
     /// The cache lookup goes through the primary key, not a scan of every translation.

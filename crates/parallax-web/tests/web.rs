@@ -193,6 +193,28 @@ impl Store for MemStore {
             .cloned()
             .collect())
     }
+    fn regroup(&self, stories: &[Story]) -> Result<()> {
+        let mut all = self.stories.lock().unwrap();
+        let mut articles = self.articles.lock().unwrap();
+        for s in stories {
+            for a in &s.articles {
+                for other in all.iter_mut() {
+                    other.articles.retain(|x| x != a);
+                }
+                for (art, story) in articles.iter_mut() {
+                    if &art.id == a {
+                        *story = s.id.clone();
+                    }
+                }
+            }
+        }
+        for s in stories {
+            all.retain(|x| x.id != s.id);
+            all.push(s.clone());
+        }
+        all.retain(|x| !x.articles.is_empty());
+        Ok(())
+    }
     fn stale_digests(&self, limit: usize) -> Result<Vec<StoryId>> {
         let digests = self.digests.lock().unwrap();
         Ok(self

@@ -245,6 +245,13 @@ fn import(
     if let Some(e) = store_error {
         return Err(e.into());
     }
+    // The whole recent window regrouped at once (repairs the one-pass decisions), then the
+    // digests of the stories that changed.
+    let regrouped = if summary.borrow().imported > 0 {
+        pipeline.consolidate()?
+    } else {
+        parallax_ingest::ConsolidationPass::default()
+    };
     digest_stories(store);
     let summary = summary.into_inner();
     bar.finish_and_clear();
@@ -276,6 +283,20 @@ fn import(
             } else {
                 ""
             }
+        );
+    }
+    if regrouped.moved > 0 {
+        println!(
+            "Regrouping the recent stories moved {} article{} ({} stor{} written, {} merged away).",
+            regrouped.moved,
+            plural(regrouped.moved),
+            regrouped.stories_written,
+            if regrouped.stories_written == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            regrouped.stories_removed
         );
     }
     for (origin, reason) in &summary.failed {
@@ -598,7 +619,12 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
                     r.pairwise_recall,
                     r.pairwise_f1,
                     rate(r.articles_per_second)
-                )
+                ) + &r.online.as_ref().map_or_else(String::new, |o| {
+                    format!(
+                        "\n  (stories after the consolidation pass; the online pass alone: {} stories, BCubed F1 {:.3}, pairwise F1 {:.3})",
+                        o.stories, o.bcubed_f1, o.pairwise_f1
+                    )
+                })
             })
         }
         EvalCommand::Crosslingual {

@@ -70,7 +70,16 @@ pub fn crawl_once(
     let handle = worker.handle();
     let summary = rt.block_on(async {
         tokio::select! {
-            s = crawler.crawl_once(&sources, &handle, &progress) => Some(s),
+            s = async {
+                let s = crawler.crawl_once(&sources, &handle, &progress).await;
+                // New articles: regroup the recent window once they are all committed.
+                if s.as_ref().is_ok_and(|s| s.new_articles > 0)
+                    && let Err(e) = handle.consolidate().await
+                {
+                    tracing::warn!(error = %e, "could not regroup the recent stories");
+                }
+                s
+            } => Some(s),
             _ = tokio::signal::ctrl_c() => None,
         }
     });
@@ -140,9 +149,13 @@ pub fn run(
                     } else {
                         failing_passes = 0;
                     }
-                    // Stories that changed: their digests (entity pages, blindspots, report
+                    // New articles: regroup the recent window once they are committed, then
+                    // the digests of the stories that changed (entity pages, blindspots, report
                     // counts), off the async threads.
                     if s.new_articles > 0 {
+                        if let Err(e) = handle.consolidate().await {
+                            tracing::warn!(error = %e, "could not regroup the recent stories");
+                        }
                         let store = store.clone();
                         let _ = tokio::task::spawn_blocking(move || {
                             crate::commands::digest_stories(store.as_ref());
