@@ -23,48 +23,6 @@ use std::time::Instant;
 mod common;
 use common::*;
 
-fn bcubed(pred: &[usize], gold: &[usize]) -> (f64, f64, f64) {
-    let mut pc: HashMap<usize, usize> = HashMap::new();
-    let mut gc: HashMap<usize, usize> = HashMap::new();
-    let mut both: HashMap<(usize, usize), usize> = HashMap::new();
-    for (&p, &g) in pred.iter().zip(gold) {
-        *pc.entry(p).or_default() += 1;
-        *gc.entry(g).or_default() += 1;
-        *both.entry((p, g)).or_default() += 1;
-    }
-    let n = pred.len() as f64;
-    let (mut p, mut r) = (0.0, 0.0);
-    for (&pp, &g) in pred.iter().zip(gold) {
-        let b = both[&(pp, g)] as f64;
-        p += b / pc[&pp] as f64;
-        r += b / gc[&g] as f64;
-    }
-    let (p, r) = (p / n, r / n);
-    (p, r, 2.0 * p * r / (p + r))
-}
-
-fn pairwise(pred: &[usize], gold: &[usize]) -> f64 {
-    let mut pc: HashMap<usize, u64> = HashMap::new();
-    let mut gc: HashMap<usize, u64> = HashMap::new();
-    let mut both: HashMap<(usize, usize), u64> = HashMap::new();
-    for (&p, &g) in pred.iter().zip(gold) {
-        *pc.entry(p).or_default() += 1;
-        *gc.entry(g).or_default() += 1;
-        *both.entry((p, g)).or_default() += 1;
-    }
-    let pairs =
-        |m: &mut dyn Iterator<Item = u64>| m.map(|n| n * n.saturating_sub(1) / 2).sum::<u64>();
-    let tp = pairs(&mut both.values().copied()) as f64;
-    let pp = pairs(&mut pc.values().copied()) as f64;
-    let gp = pairs(&mut gc.values().copied()) as f64;
-    let (p, r) = (tp / pp.max(1.0), tp / gp.max(1.0));
-    if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    }
-}
-
 /// Online pass in file order: the story index of each document, numbered by first appearance.
 fn online(docs: &[Doc], cfg: &ClusterConfig) -> Vec<usize> {
     let mut c = Clusterer::new(cfg.clone());

@@ -177,6 +177,14 @@ pub trait Store: Send + Sync {
         Ok(())
     }
 
+    /// The story that took over the articles of story `id` when a regrouping merged it away
+    /// (following merges of merges to a story that exists); `None` for a story that exists or
+    /// was never merged. Default: none.
+    fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>> {
+        let _ = id;
+        Ok(None)
+    }
+
     /// The digest of one story, current or stale; `None` when it has none. Default: none.
     fn digest(&self, story: &StoryId) -> Result<Option<StoryDigest>> {
         let _ = story;

@@ -79,7 +79,7 @@ use parallax_core::{
 };
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, ErrorCode, Row, TransactionBehavior, params};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -712,6 +712,7 @@ impl Store for SqliteStore {
             // Every listed article leaves the story that held it; those stories are looked at
             // after the writes (kept when something still lists them, deleted when empty).
             let mut left = BTreeSet::new();
+            let mut came_from: HashMap<&str, String> = HashMap::new();
             for a in &listed {
                 if let Some(old) = query_opt(
                     conn,
@@ -719,6 +720,7 @@ impl Store for SqliteStore {
                     &[a],
                     |r| text(r, 0),
                 )? {
+                    came_from.insert(a, old.clone());
                     left.insert(old);
                 }
                 exec(
@@ -745,6 +747,36 @@ impl Store for SqliteStore {
                     )));
                 }
                 exec(conn, "DELETE FROM stories WHERE id = ?1", &[old])?;
+                // Its address now leads to the story that took most of its articles (ties: the
+                // first written).
+                let mut best: Option<(&StoryId, usize)> = None;
+                for story in stories {
+                    let n = story
+                        .articles
+                        .iter()
+                        .filter(|a| came_from.get(a.as_str()) == Some(old))
+                        .count();
+                    if n > best.map_or(0, |b| b.1) {
+                        best = Some((&story.id, n));
+                    }
+                }
+                if let Some((to, _)) = best {
+                    exec(
+                        conn,
+                        "INSERT INTO story_aliases (old_id, new_id, merged_at) VALUES (?1, ?2, ?3) \
+                         ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id, \
+                         merged_at = excluded.merged_at",
+                        params![old, to.0, fmt_time(&Utc::now())],
+                    )?;
+                }
+            }
+            // A story written under an id that was an alias is a story again.
+            for story in stories {
+                exec(
+                    conn,
+                    "DELETE FROM story_aliases WHERE old_id = ?1",
+                    &[&story.id.0],
+                )?;
             }
             Ok(())
         })
@@ -1129,6 +1161,36 @@ impl Store for SqliteStore {
                 )?;
             }
             Ok(())
+        })
+    }
+
+    fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>> {
+        self.read(|conn| {
+            // Follow merges of merges, a few steps at most, to a story that exists.
+            let mut at = id.0.clone();
+            for _ in 0..8 {
+                let Some(next) = query_opt(
+                    conn,
+                    "SELECT new_id FROM story_aliases WHERE old_id = ?1",
+                    &[&at],
+                    |r| text(r, 0),
+                )?
+                else {
+                    return Ok(None);
+                };
+                let exists = query_opt(
+                    conn,
+                    "SELECT 1 FROM stories WHERE id = ?1",
+                    &[&next],
+                    |_| Ok(()),
+                )?
+                .is_some();
+                if exists {
+                    return Ok(Some(StoryId(next)));
+                }
+                at = next;
+            }
+            Ok(None)
         })
     }
 
@@ -1545,6 +1607,9 @@ mod tests {
         assert!(store.story(&s2.id).unwrap().is_none());
         assert!(store.digest(&s2.id).unwrap().is_none());
         assert_eq!(store.counts().unwrap().2, 1);
+        // Its address leads to the story that took its articles.
+        assert_eq!(store.story_alias(&s2.id).unwrap(), Some(s1.id.clone()));
+        assert_eq!(store.story_alias(&s1.id).unwrap(), None);
         let members: Vec<ArticleId> = store
             .story_articles(&s1.id)
             .unwrap()

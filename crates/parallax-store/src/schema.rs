@@ -157,7 +157,8 @@ CREATE TABLE embeddings (
     CHECK (dim > 0 AND length(vector) = 4 * dim)
 ) WITHOUT ROWID;
 "#,
-    // 5: excerpts of other articles quoted on a page; story digests and the entity index.
+    // 5: excerpts of other articles quoted on a page; story digests and the entity index; aliases
+    // of stories merged away.
     r#"
 -- Other articles a page quotes (Article::excerpts): JSON array of {title, text}; NULL for none.
 ALTER TABLE articles ADD COLUMN excerpts TEXT;
@@ -180,6 +181,14 @@ CREATE TABLE story_entities (
     PRIMARY KEY (entity_key, story_id)
 ) WITHOUT ROWID;
 CREATE INDEX story_entities_by_story ON story_entities (story_id);
+
+-- Stories merged away by a regrouping (Store::regroup): the story that took most of their
+-- articles, so that old addresses lead somewhere.
+CREATE TABLE story_aliases (
+    old_id    TEXT PRIMARY KEY NOT NULL,
+    new_id    TEXT NOT NULL,
+    merged_at TEXT NOT NULL                       -- RFC 3339, UTC, fixed width
+) WITHOUT ROWID;
 "#,
 ];
 

@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod escape;
+mod feeds;
 mod health;
 mod pages;
 mod translations;
@@ -665,6 +666,8 @@ pub fn router_with_options(store: Arc<dyn Store>, options: WebOptions) -> Router
         .route("/entities", get(entities_page))
         .route("/entity/{key}", get(entity_page))
         .route("/blindspots", get(blindspots_page))
+        .route("/blindspots/country.atom", get(country_atom))
+        .route("/blindspots/one-sided.atom", get(one_sided_atom))
         .route("/api/entities", get(api_entities))
         .route("/api/entities/{key}", get(api_entity))
         .route("/api/blindspots", get(api_blindspots))
@@ -840,14 +843,32 @@ async fn story_page(
 ) -> Response {
     let id = StoryId(id);
     let language = reader_language(&state, &query).unwrap_or_else(|_| state.language.to_string());
+    let wanted = id.clone();
     match blocking(&state, move |s| story_view_in(s, &id, &language)).await {
         Ok(Some(view)) => pages::story_page(&view),
-        Ok(None) => pages::error_page(
-            StatusCode::NOT_FOUND,
-            "Story not found",
-            "There is no story with this id. It may have been merged into another story.",
-        ),
+        Ok(None) => match blocking(&state, move |s| s.story_alias(&wanted)).await {
+            Ok(Some(to)) => moved_to(&format!("/story/{}", pages::path_segment(to.as_str()))),
+            Ok(None) => pages::error_page(
+                StatusCode::NOT_FOUND,
+                "Story not found",
+                "There is no story with this id.",
+            ),
+            Err(f) => html_failure(f),
+        },
         Err(f) => html_failure(f),
+    }
+}
+
+/// A permanent redirect to a local path: the story was merged into another one.
+fn moved_to(path: &str) -> Response {
+    match HeaderValue::from_str(path) {
+        Ok(location) => (
+            StatusCode::PERMANENT_REDIRECT,
+            [(header::LOCATION, location)],
+            "this story was merged into another one\n",
+        )
+            .into_response(),
+        Err(_) => json_error(StatusCode::NOT_FOUND, "story not found"),
     }
 }
 
@@ -919,9 +940,17 @@ async fn api_story(
         Ok(l) => l,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
     };
+    let wanted = id.clone();
     match blocking(&state, move |s| story_view_in(s, &id, &language)).await {
         Ok(Some(view)) => Json(view).into_response(),
-        Ok(None) => json_error(StatusCode::NOT_FOUND, "story not found"),
+        Ok(None) => match blocking(&state, move |s| s.story_alias(&wanted)).await {
+            Ok(Some(to)) => moved_to(&format!(
+                "/api/stories/{}",
+                pages::path_segment(to.as_str())
+            )),
+            Ok(None) => json_error(StatusCode::NOT_FOUND, "story not found"),
+            Err(f) => json_failure(f),
+        },
         Err(f) => json_failure(f),
     }
 }
@@ -999,6 +1028,42 @@ async fn blindspots_page(
         Ok(view) => pages::blindspots_page(&view),
         Err(f) => html_failure(f),
     }
+}
+
+async fn blindspot_feed(
+    state: AppState,
+    query: HashMap<String, String>,
+    render: fn(&BlindspotsView) -> String,
+) -> Response {
+    let country = match blindspot_country(&query) {
+        Ok(c) => c,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    match blocking(&state, move |s| blindspots_view(s, &country)).await {
+        Ok(view) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+            )],
+            render(&view),
+        )
+            .into_response(),
+        Err(f) => json_failure(f),
+    }
+}
+
+async fn country_atom(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    blindspot_feed(state, query, feeds::country_feed).await
+}
+
+async fn one_sided_atom(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    blindspot_feed(state, query, feeds::one_sided_feed).await
 }
 
 async fn api_blindspots(

@@ -63,7 +63,7 @@ pub(crate) fn safe_link(url: &str) -> Option<String> {
 }
 
 /// Percent-encodes an id for use as one path segment.
-fn path_segment(s: &str) -> String {
+pub(crate) fn path_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -737,34 +737,8 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         .enumerate()
         .map(|(i, a)| (a.id.as_str(), i + 1))
         .collect();
-    let bullets = view
-        .summary
-        .iter()
-        .map(|b| BulletItem {
-            text: b.text.clone(),
-            lang: lang_attr(b.language.as_deref()),
-            language_label: foreign_label(b.language.as_deref(), &view.language),
-            translation: translation_item(&b.translation),
-            cites: b
-                .citations
-                .iter()
-                .map(|id| match numbers.get(id.as_str()) {
-                    Some(&n) => CiteItem {
-                        label: n.to_string(),
-                        anchor: Some(format!("#a-{n}")),
-                        title: articles[n - 1].title.clone(),
-                    },
-                    None => CiteItem {
-                        label: "?".to_string(),
-                        anchor: None,
-                        title: format!("article {id} (no longer in this story)"),
-                    },
-                })
-                .collect(),
-        })
-        .collect();
     let citer = Citer {
-        numbers: numbers.clone(),
+        numbers,
         titles: articles.iter().map(|a| a.title.clone()).collect(),
         sources: articles.iter().map(|a| a.source_name.clone()).collect(),
         excerpts: view
@@ -774,6 +748,17 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
             .map(|e| (e.id.as_str().to_string(), e.title.clone()))
             .collect(),
     };
+    let bullets = view
+        .summary
+        .iter()
+        .map(|b| BulletItem {
+            text: b.text.clone(),
+            lang: lang_attr(b.language.as_deref()),
+            language_label: foreign_label(b.language.as_deref(), &view.language),
+            translation: translation_item(&b.translation),
+            cites: b.citations.iter().map(|id| citer.cite(id)).collect(),
+        })
+        .collect();
     let intel = intel_items(view, &citer);
     let c = &view.coverage;
     let page = StoryPage {

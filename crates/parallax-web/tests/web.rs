@@ -31,6 +31,7 @@ struct MemStore {
     feeds: Mutex<BTreeMap<String, FeedState>>,
     translations: Mutex<Vec<Translation>>,
     digests: Mutex<Vec<StoryDigest>>,
+    aliases: Mutex<Vec<(StoryId, StoryId)>>,
 }
 
 impl Store for MemStore {
@@ -192,6 +193,15 @@ impl Store for MemStore {
             .filter(|t| t.target_language == target && text_hashes.contains(&t.text_hash))
             .cloned()
             .collect())
+    }
+    fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>> {
+        Ok(self
+            .aliases
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(old, _)| old == id)
+            .map(|(_, new)| new.clone()))
     }
     fn regroup(&self, stories: &[Story]) -> Result<()> {
         let mut all = self.stories.lock().unwrap();
@@ -1375,9 +1385,60 @@ async fn story_intelligence_entity_pages_and_blindspots_are_served_escaped() {
     assert_eq!(v["country"], "US");
     assert_eq!(v["stories_considered"], 1);
     assert_eq!(v["one_sided"].as_array().unwrap().len(), 0);
+    // The feeds: well-formed Atom, escaped.
+    for uri in [
+        "/blindspots/country.atom?country=de",
+        "/blindspots/one-sided.atom",
+    ] {
+        let r = get(f.store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert!(
+            r.headers
+                .get(header::CONTENT_TYPE)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("application/atom+xml"),
+            "{uri}"
+        );
+        assert!(r.body.starts_with("<?xml"), "{}", r.body);
+        assert!(
+            r.body
+                .contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+        );
+        assert!(r.body.trim_end().ends_with("</feed>"));
+        assert_safe(uri, &r);
+    }
     let r = get(f.store.clone(), "/api/blindspots?country=%3Cscript%3E").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = get(f.store.clone(), "/blindspots?country=%3Cscript%3E").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_safe("/blindspots bad", &r);
+}
+
+/// A story merged away by a regrouping: its page and its API address redirect to the story that
+/// took its articles.
+#[tokio::test]
+async fn a_merged_story_redirects_to_the_story_that_took_it_over() {
+    let f = fixture();
+    f.store
+        .aliases
+        .lock()
+        .unwrap()
+        .push((StoryId::from("sto-merged"), f.story.clone()));
+    let r = get(f.store.clone(), "/story/sto-merged").await;
+    assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        &format!("/story/{}", f.story)
+    );
+    assert_security_headers("/story/sto-merged", &r);
+    let r = get(f.store.clone(), "/api/stories/sto-merged").await;
+    assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        &format!("/api/stories/{}", f.story)
+    );
+    let r = get(f.store.clone(), "/story/sto-never").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }

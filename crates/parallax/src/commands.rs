@@ -338,7 +338,14 @@ fn stories(store: &dyn Store, limit: usize, format: Format) -> Result<ExitCode> 
 }
 
 fn story(store: &dyn Store, id: &str, format: Format, language: &str) -> Result<ExitCode> {
-    let Some(view) = parallax_web::story_view_in(store, &StoryId(id.to_string()), language)? else {
+    let mut view = parallax_web::story_view_in(store, &StoryId(id.to_string()), language)?;
+    if view.is_none()
+        && let Some(to) = store.story_alias(&StoryId(id.to_string()))?
+    {
+        eprintln!("story {id} was merged into story {to}");
+        view = parallax_web::story_view_in(store, &to, language)?;
+    }
+    let Some(view) = view else {
         eprintln!("error: no story with id {id:?} (see `parallax stories`)");
         return Ok(ExitCode::from(1));
     };
