@@ -211,11 +211,17 @@ fn main() {
         }))
         .unwrap();
     let secs = start.elapsed().as_secs_f64();
+    let (_, articles, online_stories) = store.counts().unwrap();
+    // The consolidation pass `parallax crawl` runs after a pass that stored articles.
+    let start = Instant::now();
+    let regrouped = rt.block_on(handle.consolidate()).unwrap();
+    let consolidation_secs = start.elapsed().as_secs_f64();
     drop(handle);
     worker.shutdown();
-    let (_, articles, stories) = store.counts().unwrap();
+    let (_, _, stories) = store.counts().unwrap();
     println!(
-        "{{\"outlets\": {outlets}, \"articles\": {articles}, \"stories\": {stories}, \"new_articles\": {}, \"failed_feeds\": {}, \"seconds\": {secs:.1}, \"articles_per_second\": {:.1}, \"peak_rss_mib\": {:.0}}}",
+        "{{\"outlets\": {outlets}, \"articles\": {articles}, \"online_stories\": {online_stories}, \"stories\": {stories}, \"moved\": {}, \"new_articles\": {}, \"failed_feeds\": {}, \"seconds\": {secs:.1}, \"articles_per_second\": {:.1}, \"consolidation_seconds\": {consolidation_secs:.1}, \"peak_rss_mib\": {:.0}}}",
+        regrouped.moved,
         summary.new_articles,
         summary.feeds_failed,
         articles as f64 / secs,

@@ -27,7 +27,7 @@ mod digests;
 mod document;
 mod pipeline;
 
-pub use consolidation::{ConsolidationPass, consolidate_window};
+pub use consolidation::{ConsolidationPass, MAX_CONSOLIDATION_ARTICLES, consolidate_window};
 pub use digests::{DigestPass, refresh_digests};
 pub use document::{
     Crawled, Document, FetchedPage, LoadError, MAX_PAGE_BYTES, Record, collect_files, load_file,

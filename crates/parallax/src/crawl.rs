@@ -115,6 +115,11 @@ fn print_summary(s: &CrawlSummary) {
     }
 }
 
+/// `parallax run` and `parallax crawl` regroup the recent stories after this many new articles...
+const CONSOLIDATE_AFTER_ARTICLES: usize = 200;
+/// ... or, when fewer came, after this long.
+const CONSOLIDATE_EVERY: Duration = Duration::from_secs(600);
+
 /// `parallax run` and `parallax crawl`: crawl continuously, and serve the pages (with these
 /// status-page lines) when `serve` is given, until Ctrl-C.
 pub fn run(
@@ -140,6 +145,10 @@ pub fn run(
     let crawl_loop = async {
         let mut pass: u64 = 0;
         let mut failing_passes: u32 = 0;
+        // Regrouping costs about two online passes over the window: after enough new articles,
+        // or a while after the last one.
+        let mut unconsolidated: usize = 0;
+        let mut last_consolidation = std::time::Instant::now();
         loop {
             pass += 1;
             match crawler.crawl_once(&sources, &handle, &|_| {}).await {
@@ -152,10 +161,22 @@ pub fn run(
                     // New articles: regroup the recent window once they are committed, then
                     // the digests of the stories that changed (entity pages, blindspots, report
                     // counts), off the async threads.
-                    if s.new_articles > 0 {
-                        if let Err(e) = handle.consolidate().await {
-                            tracing::warn!(error = %e, "could not regroup the recent stories");
+                    unconsolidated += s.new_articles;
+                    if unconsolidated > 0
+                        && (unconsolidated >= CONSOLIDATE_AFTER_ARTICLES
+                            || last_consolidation.elapsed() >= CONSOLIDATE_EVERY)
+                    {
+                        match handle.consolidate().await {
+                            Ok(_) => {
+                                unconsolidated = 0;
+                                last_consolidation = std::time::Instant::now();
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "could not regroup the recent stories")
+                            }
                         }
+                    }
+                    if s.new_articles > 0 {
                         let store = store.clone();
                         let _ = tokio::task::spawn_blocking(move || {
                             crate::commands::digest_stories(store.as_ref());
