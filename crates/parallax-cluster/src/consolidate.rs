@@ -55,9 +55,12 @@ use std::collections::{BTreeMap, BinaryHeap};
 ///   count through the time penalty of the hand-weighted score (a pair model channel).
 /// - **Embeddings** are used as by [`Clusterer::assign`] to find candidates (the nearest document
 ///   by embedding among the [`ClusterConfig::embed_window`] latest published joins each document's
-///   candidates, and ranks them), but every pair is scored by the lexical pair model: the
-///   embedding pair model ([`ClusterConfig::embed_pair_weights`]) and the cut were not fitted for
-///   this pass. Documents with and without embeddings may be mixed.
+///   candidates, and ranks them), and a pair of two embedded documents is scored by the embedding
+///   pair model ([`ClusterConfig::embed_pair_weights`]), its logit shifted by
+///   [`ClusterConfig::consolidate_embed_shift`] onto the lexical scale the cut was set on; other
+///   pairs by the lexical pair model. Documents with and without embeddings may be mixed. This is
+///   what keeps a story told in several languages together: lexically, a Russian and a French
+///   article share little but numbers and names.
 /// - Without pair weights ([`ClusterConfig::pair_weights`] empty) there is no pair model: every
 ///   document is its own group. A cut of NaN merges nothing. Never panics; 0 documents give an
 ///   empty vector, 1 gives `[0]`.
@@ -162,6 +165,7 @@ fn pair_links(
         }
     }
     let weights = &config.pair_weights;
+    let embed_shift = f64::from(config.consolidate_embed_shift);
     let mut directed: Vec<(u32, u32, f32)> = Vec::new();
     for (k, &i) in order.iter().enumerate() {
         let doc = &docs[i];
@@ -186,15 +190,31 @@ fn pair_links(
             if j == u32::MAX || j as usize == k {
                 continue;
             }
-            // The lexical pair model over the first channels (the same for a vector that also
-            // carries the embedding channels).
-            let z: f64 = x
-                .iter()
-                .zip(weights)
-                .map(|(&a, &w)| a as f64 * w as f64)
-                .sum();
+            // Both documents embedded: the embedding pair model, its logit shifted onto the
+            // lexical model's scale ([`ClusterConfig::consolidate_embed_shift`]). Otherwise the
+            // lexical pair model over the first channels.
+            let embed = x.len() == crate::PAIR_EMBED_N && !config.embed_pair_weights.is_empty();
+            let z: f64 = if embed {
+                x.iter()
+                    .zip(&config.embed_pair_weights)
+                    .map(|(&a, &w)| a as f64 * w as f64)
+                    .sum::<f64>()
+                    + embed_shift
+            } else {
+                x.iter()
+                    .zip(weights)
+                    .map(|(&a, &w)| a as f64 * w as f64)
+                    .sum()
+            };
             let p = (1.0 / (1.0 + (-z).exp())) as f32;
             let p = if p.is_finite() { p } else { 0.0 };
+            // Across languages the lexical channels say little (names and numbers at best) and
+            // the pair models were fitted on one language: the embedding cosine alone, calibrated
+            // on cross-lingual story pairs, stands for the pair when it says more.
+            let p = match crosslingual_probability(doc, &docs[order[j as usize]], config) {
+                Some(q) if q > p => q,
+                _ => p,
+            };
             let k = k as u32;
             directed.push((k.min(j), k.max(j), p));
         }
@@ -215,6 +235,34 @@ fn pair_links(
         at = end;
     }
     links
+}
+
+/// The probability that two documents in different languages, both embedded, report the same
+/// story, from their embeddings' cosine alone ([`ClusterConfig::crosslingual_cosine`]); `None`
+/// for documents of one language (or an unknown one), without embeddings, or without the
+/// calibration.
+pub(crate) fn crosslingual_probability(
+    a: &ClusterDoc,
+    b: &ClusterDoc,
+    config: &ClusterConfig,
+) -> Option<f32> {
+    let (la, lb) = (a.language.as_deref()?, b.language.as_deref()?);
+    if la.eq_ignore_ascii_case(lb) {
+        return None;
+    }
+    let [slope, intercept] = config.crosslingual_cosine?;
+    let (x, y) = (a.embedding.as_ref()?, b.embedding.as_ref()?);
+    if x.len() != y.len() || x.is_empty() {
+        return None;
+    }
+    let dot: f32 = x.iter().zip(y).map(|(p, q)| p * q).sum();
+    let norm = (x.iter().map(|v| v * v).sum::<f32>() * y.iter().map(|v| v * v).sum::<f32>()).sqrt();
+    if norm.is_nan() || norm <= 0.0 {
+        return None;
+    }
+    let cos = dot / norm;
+    let p = 1.0 / (1.0 + (-(slope * cos + intercept)).exp());
+    p.is_finite().then_some(p)
 }
 
 /// A queued link between two groups: its value when queued, and the groups (`a < b`).

@@ -173,6 +173,20 @@ pub struct ClusterConfig {
     /// take another cut (0.11: 0.875 / 0.789; 0.15: 0.863 / 0.798), the mean of both is flat
     /// from 0.12 to 0.13 (0.834) and within 0.004 of it from 0.11 to 0.15.
     pub consolidate_cut: f32,
+    /// [`consolidate`]: added to the embedding pair model's logit when both documents of a pair
+    /// carry embeddings, so that its probabilities sit on the lexical model's scale, which the
+    /// cut was set on. −0.15 is the join cuts' difference (logit 0.45 − logit 0.55 = −0.40) and
+    /// 0.25 back, set on the development sets with multilingual-e5-small vectors of title + 50
+    /// words (BCubed F1 0.877 / 0.809 on allsides-dev / neus-train, against 0.870 / 0.797
+    /// without vectors; with the join cuts' difference alone 0.867 / 0.812, with 0.5 back 0.887
+    /// / 0.798).
+    pub consolidate_embed_shift: f32,
+    /// [`consolidate`]: for two embedded documents in different languages, the probability that
+    /// they report the same story from their embeddings' cosine alone, `1 / (1 + e^-(a·cos + b))`
+    /// with `[a, b]` here, used when it is higher than the pair model's (fitted on one language,
+    /// the pair model reads the lexical channels that translation empties as evidence against).
+    /// Fitted on the SemEval-2022 task 8 pairs (see BENCHMARKS.md); `None` turns it off.
+    pub crosslingual_cosine: Option<[f32; 2]>,
 }
 
 /// Number of the pair model's channels.
@@ -194,6 +208,13 @@ pub const PAIR_CHANNELS: [&str; PAIR_N] = [
     "same source",
     "best other base score",
 ];
+
+/// The default [`ClusterConfig::crosslingual_cosine`] calibration, for multilingual-e5-small
+/// vectors of "passage: " + title + the first 50 words: a logistic regression of "the same story"
+/// (SemEval-2022 task 8 `Overall` ≤ 1.5, i.e. rated very similar) on the cosine, over the 383
+/// cross-language pairs of `../shared/eval/crosslingual` (21 % of them the same story). It gives
+/// 0.02 at cosine 0.75, 0.13 at 0.80, 0.46 at 0.85 and 0.83 at 0.90. See BENCHMARKS.md.
+pub const CROSSLINGUAL_COSINE: [f32; 2] = [35.23, -30.11];
 
 /// Number of the embedding pair model's channels.
 pub const PAIR_EMBED_N: usize = PAIR_N + 9;
@@ -291,6 +312,8 @@ impl Default for ClusterConfig {
             embed_window: 2000,
             embed_rank_weight: 2.0,
             consolidate_cut: 0.13,
+            consolidate_embed_shift: -0.15,
+            crosslingual_cosine: Some(CROSSLINGUAL_COSINE),
         }
     }
 }

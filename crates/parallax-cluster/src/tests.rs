@@ -730,3 +730,80 @@ fn consolidate_survives_odd_input() {
     assert_eq!(groups.len(), docs.len());
     assert!(numbered_by_first_member(&groups));
 }
+
+/// Across languages, two embedded accounts of one event are grouped although they share no
+/// word, and an unrelated article stays apart; the cross-lingual calibration applies only to
+/// embedded documents in two known, different languages.
+#[test]
+fn consolidate_groups_accounts_in_two_languages_by_their_embeddings() {
+    let mut near = vec![0.0f32; 16];
+    near[3] = 1.0;
+    near[4] = 0.3;
+    let mut also_near = vec![0.0f32; 16];
+    also_near[3] = 1.0;
+    also_near[5] = 0.3;
+    let mut far = vec![0.0f32; 16];
+    far[9] = 1.0;
+    let with = |mut d: ClusterDoc, lang: &str, v: &Vec<f32>| {
+        d.language = Some(lang.to_string());
+        d.embedding = Some(v.clone());
+        d
+    };
+    let docs = vec![
+        with(
+            doc(
+                "en",
+                "Ferry strike halts island crossings",
+                "Crews walked out on Monday morning.",
+            ),
+            "en",
+            &near,
+        ),
+        with(
+            doc(
+                "ru",
+                "Забастовка паромщиков остановила переправы",
+                "Экипажи бастуют с понедельника.",
+            ),
+            "ru",
+            &also_near,
+        ),
+        with(
+            doc(
+                "fr",
+                "Un nouveau musée ouvre ses portes",
+                "Les visiteurs sont attendus samedi.",
+            ),
+            "fr",
+            &far,
+        ),
+    ];
+    let groups = consolidate(&docs, &ClusterConfig::default());
+    assert_eq!(groups[0], groups[1], "{groups:?}");
+    assert_ne!(groups[0], groups[2], "{groups:?}");
+
+    let config = ClusterConfig::default();
+    let p = |a: &ClusterDoc, b: &ClusterDoc| consolidate::crosslingual_probability(a, b, &config);
+    // cos(near, also_near) = 1 / 1.09: the calibration's value there.
+    let cos = 1.0f32 / 1.09;
+    let [a, b] = CROSSLINGUAL_COSINE;
+    let want = 1.0 / (1.0 + (-(a * cos + b)).exp());
+    assert!((p(&docs[0], &docs[1]).unwrap() - want).abs() < 1e-4);
+    assert!(p(&docs[0], &docs[2]).unwrap() < 0.01);
+    let mut same = docs[1].clone();
+    same.language = Some("EN".into());
+    assert_eq!(p(&docs[0], &same), None, "one language");
+    same.language = None;
+    assert_eq!(p(&docs[0], &same), None, "unknown language");
+    let mut bare = docs[1].clone();
+    bare.embedding = None;
+    assert_eq!(p(&docs[0], &bare), None, "no embedding");
+    let off = ClusterConfig {
+        crosslingual_cosine: None,
+        ..ClusterConfig::default()
+    };
+    assert_eq!(
+        consolidate::crosslingual_probability(&docs[0], &docs[1], &off),
+        None
+    );
+}

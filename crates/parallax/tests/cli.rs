@@ -1367,3 +1367,82 @@ fn a_model_that_does_not_load_is_a_warning_not_a_crash() {
     assert!(text.contains("installed, NOT verified"), "{text}");
     assert!(text.contains("embeddings:  off (the model in"), "{text}");
 }
+
+/// Issue 5: one event told in English, German, Russian and French (fixtures written for the
+/// project, `tests/data/multilingual`), plus an unrelated English article. Each article's language
+/// is identified and shown; with the embedding model installed, the four accounts are one story
+/// (after the consolidation pass too) and the unrelated article is not in it.
+#[test]
+fn a_story_in_four_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = data("multilingual");
+    // Languages, with or without the model.
+    let db = dir.path().join("lexical.db");
+    let out = run(parallax(&db).args(["import", "-q"]).arg(&fixtures));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let store = SqliteStore::open(&db).unwrap();
+    let mut languages: Vec<(String, String)> = Vec::new();
+    for s in store.stories(100, 0).unwrap() {
+        for a in store.story_articles(&s.id).unwrap() {
+            let file = a.origin.rsplit('/').next().unwrap().to_string();
+            languages.push((file, a.language.clone().unwrap_or_default()));
+        }
+    }
+    languages.sort();
+    assert_eq!(
+        languages,
+        [
+            ("budget-en.txt", "en"),
+            ("quake-de.txt", "de"),
+            ("quake-en.txt", "en"),
+            ("quake-fr.txt", "fr"),
+            ("quake-ru.txt", "ru"),
+        ]
+        .map(|(f, l)| (f.to_string(), l.to_string()))
+    );
+
+    let models = parallax_embed::default_models_root();
+    let e5 = models.join(parallax_embed::MODEL_DIR_NAME);
+    if !parallax_embed::status(&e5).installed {
+        eprintln!(
+            "skipping the cross-lingual part: multilingual-e5-small is not installed in {} (`parallax models install`)",
+            e5.display()
+        );
+        return;
+    }
+    let db = dir.path().join("e5.db");
+    let out = run(parallax(&db)
+        .env("PARALLAX_MODELS", &models)
+        .args(["import", "-q"])
+        .arg(&fixtures));
+    assert!(out.status.success(), "{}", stdout(&out));
+    let out = run(parallax(&db).args(["stories", "--format", "json"]));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let quake = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["article_count"] == 4)
+        .unwrap_or_else(|| panic!("no story of the four accounts: {rows:#}"));
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows:#}");
+    let mut langs: Vec<&str> = quake["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    langs.sort();
+    assert_eq!(langs, ["de", "en", "fr", "ru"]);
+    // The story page labels each foreign article with its language.
+    let id = quake["id"].as_str().unwrap();
+    let out = run(parallax(&db).args(["story", id, "--format", "json"]));
+    let story: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut shown: Vec<&str> = story["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["language"].as_str().unwrap())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, ["de", "en", "fr", "ru"]);
+}
