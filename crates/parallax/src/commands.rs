@@ -246,12 +246,10 @@ fn import(
         return Err(e.into());
     }
     // The whole recent window regrouped at once (repairs the one-pass decisions), then the
-    // digests of the stories that changed.
-    let regrouped = if summary.borrow().imported > 0 {
-        pipeline.consolidate()?
-    } else {
-        parallax_ingest::ConsolidationPass::default()
-    };
+    // digests of the stories that changed. Also when nothing new came: an import killed during
+    // its consolidation and run again still ends as one clean import would (a pass over a
+    // consolidated window changes nothing).
+    let regrouped = pipeline.consolidate()?;
     digest_stories(store);
     let summary = summary.into_inner();
     bar.finish_and_clear();

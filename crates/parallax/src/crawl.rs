@@ -162,21 +162,23 @@ pub fn run(
                     // the digests of the stories that changed (entity pages, blindspots, report
                     // counts), off the async threads.
                     unconsolidated += s.new_articles;
+                    let mut regrouped = false;
                     if unconsolidated > 0
                         && (unconsolidated >= CONSOLIDATE_AFTER_ARTICLES
                             || last_consolidation.elapsed() >= CONSOLIDATE_EVERY)
                     {
                         match handle.consolidate().await {
-                            Ok(_) => {
+                            Ok(p) => {
                                 unconsolidated = 0;
                                 last_consolidation = std::time::Instant::now();
+                                regrouped = p.stories_written > 0;
                             }
                             Err(e) => {
                                 tracing::warn!(error = %e, "could not regroup the recent stories")
                             }
                         }
                     }
-                    if s.new_articles > 0 {
+                    if s.new_articles > 0 || regrouped {
                         let store = store.clone();
                         let _ = tokio::task::spawn_blocking(move || {
                             crate::commands::digest_stories(store.as_ref());
