@@ -256,18 +256,8 @@ struct StoryPage {
     undated_articles: usize,
     first_seen: String,
     last_updated: String,
-    /// "5 articles from 4 independent reports".
-    independence: String,
-    reports: Vec<ReportItem>,
-    disputed: Vec<ClaimItem>,
-    agreed: Vec<ClaimItem>,
-    single: Vec<ClaimItem>,
-    /// Single-source claims not shown (the list is cut at [`SINGLE_SOURCE_SHOWN`]).
-    single_hidden: usize,
-    current_take: Vec<TakeItem>,
-    perspectives: Vec<PerspectiveItem>,
-    timeline: TimelineItem,
-    entities: Vec<EntityItem>,
+    /// Independent reports, the claim ledger, perspectives, timeline and entities.
+    intel: IntelItems,
 }
 
 /// Single-source claims listed on a story page at most.
@@ -684,12 +674,14 @@ fn intel_items(view: &StoryView, citer: &Citer<'_>) -> IntelItems {
 }
 
 #[derive(Default)]
-struct IntelItems {
+pub(crate) struct IntelItems {
+    /// "5 articles from 4 independent reports".
     independence: String,
     reports: Vec<ReportItem>,
     disputed: Vec<ClaimItem>,
     agreed: Vec<ClaimItem>,
     single: Vec<ClaimItem>,
+    /// Single-source claims not shown (the list is cut at [`SINGLE_SOURCE_SHOWN`]).
     single_hidden: usize,
     current_take: Vec<TakeItem>,
     perspectives: Vec<PerspectiveItem>,
@@ -786,16 +778,7 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         first_seen: show_time(&view.first_seen),
         last_updated: show_time(&view.last_updated),
         articles,
-        independence: intel.independence,
-        reports: intel.reports,
-        disputed: intel.disputed,
-        agreed: intel.agreed,
-        single: intel.single,
-        single_hidden: intel.single_hidden,
-        current_take: intel.current_take,
-        perspectives: intel.perspectives,
-        timeline: intel.timeline,
-        entities: intel.entities,
+        intel,
     };
     render(StatusCode::OK, &page)
 }
