@@ -8,7 +8,7 @@
 //! reports. A digest records the story's `last_updated` it was made from; a story updated since
 //! has a stale digest until the next pass rebuilds it ([`crate::Store::stale_digests`]).
 
-use crate::StoryId;
+use crate::{ArticleId, StoryId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,49 @@ pub struct StoryDigest {
     pub countries: Vec<CountrySources>,
     /// Distinct outlets per bias rating as rated (lower case), unrated outlets under "unrated".
     pub bias: Vec<BiasSources>,
+    /// For articles in another language than the readers': which of their sentences say what the
+    /// readers'-language articles also say, and which are their own (made only when an embedding
+    /// model is at hand).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gists: Vec<ArticleGist>,
+}
+
+/// What one article in another language adds to its story, without a translator: each of its
+/// first sentences, aligned by embedding similarity with the most similar sentence of the
+/// articles in the readers' language, or marked as its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArticleGist {
+    /// The article.
+    pub article: ArticleId,
+    /// Its language.
+    pub language: String,
+    /// The readers' language it was compared with.
+    pub reader_language: String,
+    /// The embedding model that aligned it.
+    pub model: String,
+    /// Its sentences, in order.
+    pub sentences: Vec<GistSentence>,
+}
+
+/// One sentence of an [`ArticleGist`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GistSentence {
+    /// The sentence as written.
+    pub text: String,
+    /// The readers'-language sentence saying the same, when one is similar enough; `None`: the
+    /// sentence is the article's own.
+    pub also_in: Option<GistMatch>,
+}
+
+/// A readers'-language sentence aligned with a sentence in another language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GistMatch {
+    /// The article it is in.
+    pub article: ArticleId,
+    /// The sentence.
+    pub sentence: String,
+    /// Cosine similarity of the two sentences' embeddings.
+    pub similarity: f32,
 }
 
 /// One entity of a story, as entity pages list it.

@@ -17,7 +17,10 @@ mod story;
 mod translation;
 
 pub use article::{Article, DateFound, Excerpt, PublishedTime};
-pub use digest::{BiasSources, CountrySources, DigestedStory, EntityRef, EntityStory, StoryDigest};
+pub use digest::{
+    ArticleGist, BiasSources, CountrySources, DigestedStory, EntityRef, EntityStory, GistMatch,
+    GistSentence, StoryDigest,
+};
 pub use embedding::{ArticleEmbedding, Embedder};
 pub use error::{Error, Result};
 pub use feed::FeedState;

@@ -709,9 +709,13 @@ async fn requests_to_one_host_are_spaced() {
     }
     let mut starts = s.seen.starts.lock().unwrap().clone();
     starts.sort();
+    // Without spacing the four requests would arrive together (gaps of a few ms); with 100 ms
+    // spacing they arrive about 100 ms apart. The server sees the arrivals, so scheduling jitter
+    // on a loaded machine (a whole test suite running beside it) can shorten one gap by tens of
+    // ms: half the interval separates the two cases with room to spare.
     for pair in starts.windows(2) {
         let gap = pair[1] - pair[0];
-        assert!(gap >= Duration::from_millis(90), "{gap:?}");
+        assert!(gap >= Duration::from_millis(50), "{gap:?}");
     }
 }
 

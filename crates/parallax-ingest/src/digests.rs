@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use parallax_core::{Result, Store};
+use parallax_core::{Embedder, Result, Store};
 
 /// Stories asked for at a time.
 const BATCH: usize = 64;
@@ -25,8 +25,19 @@ pub struct DigestPass {
 }
 
 /// Makes the digests of up to `max` stories whose digest is missing or stale, most recently
-/// updated first.
+/// updated first (without gists: see [`refresh_digests_with`]).
 pub fn refresh_digests(store: &dyn Store, max: usize) -> Result<DigestPass> {
+    refresh_digests_with(store, max, None)
+}
+
+/// [`refresh_digests`], and with `gist` (an embedding model and the readers' language) the
+/// cross-lingual gists of the stories told in more than one language
+/// ([`parallax_intel::gist::gists`]). A model that fails leaves the digest without gists.
+pub fn refresh_digests_with(
+    store: &dyn Store,
+    max: usize,
+    gist: Option<(&dyn Embedder, &str)>,
+) -> Result<DigestPass> {
     let mut pass = DigestPass::default();
     let mut seen = HashSet::new();
     let mut sources = None;
@@ -54,8 +65,22 @@ pub fn refresh_digests(store: &dyn Store, max: usize) -> Result<DigestPass> {
                 continue;
             };
             let articles = store.story_articles(&id)?;
-            let digest =
+            let mut digest =
                 parallax_intel::digest::digest(&id, story.last_updated, &articles, sources);
+            if let Some((embedder, reader)) = gist {
+                digest.gists = parallax_intel::gist::gists(
+                    &articles,
+                    reader,
+                    embedder.model(),
+                    &mut |texts| match embedder.embed_documents(texts) {
+                        Ok(v) => Some(v),
+                        Err(e) => {
+                            tracing::warn!(error = %e, story = %id, "no cross-lingual gist");
+                            None
+                        }
+                    },
+                );
+            }
             store.save_digest(&digest)?;
             pass.digested += 1;
         }

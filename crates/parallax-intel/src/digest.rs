@@ -45,6 +45,7 @@ pub fn digest(
                 sources: b.sources,
             })
             .collect(),
+        gists: Vec::new(),
     }
 }
 

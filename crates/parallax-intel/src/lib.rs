@@ -22,6 +22,7 @@ pub mod claims;
 pub mod digest;
 pub mod entities;
 mod geo;
+pub mod gist;
 pub mod perspectives;
 pub mod timeline;
 pub mod wire;

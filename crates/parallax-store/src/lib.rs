@@ -1492,6 +1492,7 @@ mod tests {
             }],
             countries: vec![],
             bias: vec![],
+            gists: Vec::new(),
         }
     }
 

@@ -118,6 +118,10 @@ pub struct StoryView {
     /// sentence}], values, ...}`), `entities`, `perspectives`, `current_take` and `timeline`.
     #[serde(flatten)]
     pub intel: StoryIntel,
+    /// For articles in another language than the readers': which of their sentences say what the
+    /// readers'-language articles say and which are their own (from the story's digest, made
+    /// when an embedding model is installed; empty otherwise).
+    pub gists: Vec<parallax_core::ArticleGist>,
 }
 
 /// An article as listed on a story page.
@@ -239,6 +243,15 @@ pub fn story_view_in(
     }
     let known: Vec<Source> = sources.values().flatten().cloned().collect();
     let intel = parallax_intel::analyze_story(&articles, &known);
+    // Gists of the story's articles as they are now (a digest made before an article left the
+    // story may name it: such gists are dropped).
+    let gists: Vec<parallax_core::ArticleGist> = store
+        .digest(id)?
+        .map(|d| d.gists)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|g| articles.iter().any(|a| a.id == g.article))
+        .collect();
     let mut rows = Vec::with_capacity(articles.len());
     for article in articles {
         let source = sources.get(&article.source).and_then(Option::as_ref);
@@ -304,6 +317,7 @@ pub fn story_view_in(
         last_updated: story.last_updated,
         language: language.to_string(),
         intel,
+        gists,
     }))
 }
 

@@ -258,6 +258,19 @@ struct StoryPage {
     last_updated: String,
     /// Independent reports, the claim ledger, perspectives, timeline and entities.
     intel: IntelItems,
+    /// What each article in another language adds.
+    gists: Vec<GistItem>,
+    /// Articles in another language than the reader's (shown when there is no gist for them).
+    foreign_articles: usize,
+}
+
+pub(crate) struct GistItem {
+    cite: CiteItem,
+    language: String,
+    /// Sentences: text, and the reader's-language sentence saying the same with its citation.
+    sentences: Vec<(String, Option<(CiteItem, String)>)>,
+    own: usize,
+    shared: usize,
 }
 
 /// Single-source claims listed on a story page at most.
@@ -752,6 +765,37 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         })
         .collect();
     let intel = intel_items(view, &citer);
+    let gists: Vec<GistItem> = view
+        .gists
+        .iter()
+        .map(|g| {
+            let sentences: Vec<(String, Option<(CiteItem, String)>)> = g
+                .sentences
+                .iter()
+                .map(|s| {
+                    (
+                        s.text.clone(),
+                        s.also_in
+                            .as_ref()
+                            .map(|m| (citer.cite(&m.article), m.sentence.clone())),
+                    )
+                })
+                .collect();
+            let shared = sentences.iter().filter(|s| s.1.is_some()).count();
+            GistItem {
+                cite: citer.cite(&g.article),
+                language: lang_attr(Some(&g.language)).unwrap_or_else(|| "und".to_string()),
+                own: sentences.len() - shared,
+                shared,
+                sentences,
+            }
+        })
+        .collect();
+    let foreign_articles = view
+        .articles
+        .iter()
+        .filter(|a| crate::translations::is_foreign(a.language.as_deref(), &view.language))
+        .count();
     let c = &view.coverage;
     let page = StoryPage {
         title: view.title.clone(),
@@ -779,6 +823,8 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         last_updated: show_time(&view.last_updated),
         articles,
         intel,
+        gists,
+        foreign_articles,
     };
     render(StatusCode::OK, &page)
 }

@@ -1343,6 +1343,49 @@ async fn story_intelligence_entity_pages_and_blindspots_are_served_escaped() {
         assert!(v.get(key).is_some(), "no {key} in {v}");
     }
     assert!(v["independence"]["reports"].as_array().unwrap().len() >= 2);
+    // A gist (as a digest pass with a model makes it) is shown escaped.
+    let mut d = f.store.digest(&f.story).unwrap().unwrap();
+    d.gists = vec![parallax_core::ArticleGist {
+        article: f.articles[1].clone(),
+        language: XSS_SCRIPT.into(),
+        reader_language: "en".into(),
+        model: "test".into(),
+        sentences: vec![
+            parallax_core::GistSentence {
+                text: format!("Eleven rescued {XSS_IMG}"),
+                also_in: Some(parallax_core::GistMatch {
+                    article: f.articles[0].clone(),
+                    sentence: format!("Four cars fell {XSS_SCRIPT}"),
+                    similarity: 0.93,
+                }),
+            },
+            parallax_core::GistSentence {
+                text: "A sentence of its own.".into(),
+                also_in: None,
+            },
+        ],
+    }];
+    f.store.save_digest(&d).unwrap();
+    let r = get(f.store.clone(), &format!("/story/{}", f.story)).await;
+    assert_safe("/story with a gist", &r);
+    assert!(
+        r.body.contains("What the articles in other languages add"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("Four cars fell &lt;script&gt;"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("its own"), "{}", r.body);
+    let v: Value = serde_json::from_str(
+        &get(f.store.clone(), &format!("/api/stories/{}", f.story))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(v["gists"][0]["sentences"][1]["also_in"], Value::Null, "{v}");
     // The story list says how many independent reports.
     let r = get(f.store.clone(), "/").await;
     assert!(r.body.contains("independent report"), "{}", r.body);

@@ -2,7 +2,7 @@ use crate::cli::{Cli, Command, EvalCommand, Format, ImportArgs, ModelsCommand, S
 use crate::config::Config;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use parallax_core::{Store, StoryId};
+use parallax_core::{Embedder, Store, StoryId};
 use parallax_ingest::{Document, Next, Outcome, Pipeline, collect_files, load_file};
 use parallax_store::SqliteStore;
 use std::cell::RefCell;
@@ -43,7 +43,12 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
     match command {
         Command::Import(args) => {
             let model = ingest_model(config, args.quiet);
-            import(store.as_ref(), &args, model.embedder)
+            import(
+                store.as_ref(),
+                &args,
+                model.embedder,
+                &config.reader_language(),
+            )
         }
         Command::Stories { limit, format } => stories(store.as_ref(), limit, format),
         Command::Story { id, format } => {
@@ -86,7 +91,12 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
                     source: None,
                     quiet: false,
                 };
-                code = import(store.as_ref(), &import_args, embedder.clone())?;
+                code = import(
+                    store.as_ref(),
+                    &import_args,
+                    embedder.clone(),
+                    &config.reader_language(),
+                )?;
             }
             if no_crawl {
                 serve(store, args.addr, config.web_options(status))?;
@@ -124,7 +134,13 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
 /// list's independent-report counts). A store failure is logged, never fatal: the pages then show
 /// the older digests, and the next pass tries again.
 pub(crate) fn digest_stories(store: &dyn Store) {
-    match parallax_ingest::refresh_digests(store, usize::MAX) {
+    digest_stories_with(store, None);
+}
+
+/// [`digest_stories`], with the cross-lingual gists of multilingual stories when an embedding
+/// model (and the readers' language) is given.
+pub(crate) fn digest_stories_with(store: &dyn Store, gist: Option<(&dyn Embedder, &str)>) {
+    match parallax_ingest::refresh_digests_with(store, usize::MAX, gist) {
         Ok(p) if p.digested > 0 => tracing::debug!(stories = p.digested, "stories digested"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not bring the story digests up to date"),
@@ -164,6 +180,7 @@ fn import(
     store: &dyn Store,
     args: &ImportArgs,
     embedder: Option<Arc<dyn parallax_core::Embedder>>,
+    reader_language: &str,
 ) -> Result<ExitCode> {
     let (files, missing) = collect_files(&args.paths);
     let embedding_model = embedder.as_ref().map(|e| e.model().to_string());
@@ -250,7 +267,13 @@ fn import(
     // its consolidation and run again still ends as one clean import would (a pass over a
     // consolidated window changes nothing).
     let regrouped = pipeline.consolidate()?;
-    digest_stories(store);
+    let gister = pipeline.embedder().cloned();
+    digest_stories_with(
+        store,
+        gister
+            .as_deref()
+            .map(|e| (e as &dyn Embedder, reader_language)),
+    );
     let summary = summary.into_inner();
     bar.finish_and_clear();
     println!(

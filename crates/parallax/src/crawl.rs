@@ -52,6 +52,7 @@ pub fn crawl_once(
     let sources = enabled_sources(config)?;
     let rt = runtime()?;
     let crawler = crawler(config, allow_private, store.clone())?;
+    let gister = embedder.clone();
     let worker = IngestWorker::spawn_with(store.clone(), embedder)?;
     let bar = if quiet {
         ProgressBar::hidden()
@@ -87,7 +88,11 @@ pub fn crawl_once(
     rt.shutdown_timeout(Duration::from_secs(5));
     worker.shutdown();
     bar.finish_and_clear();
-    crate::commands::digest_stories(store.as_ref());
+    let reader = config.reader_language();
+    crate::commands::digest_stories_with(
+        store.as_ref(),
+        gister.as_deref().map(|e| (e, reader.as_str())),
+    );
     let Some(summary) = summary else {
         println!("Interrupted: what was stored so far is kept; run it again to continue.");
         return Ok(ExitCode::from(130));
@@ -132,6 +137,8 @@ pub fn run(
     let sources = enabled_sources(config)?;
     let rt = runtime()?;
     let crawler = crawler(config, allow_private, store.clone())?;
+    let gister = embedder.clone();
+    let reader = config.reader_language();
     let worker = IngestWorker::spawn_with(store.clone(), embedder)?;
     let handle = worker.handle();
     // Translation runs on its own thread: a slow or failing backend never holds up crawling.
@@ -180,8 +187,12 @@ pub fn run(
                     }
                     if s.new_articles > 0 || regrouped {
                         let store = store.clone();
+                        let (gister, reader) = (gister.clone(), reader.clone());
                         let _ = tokio::task::spawn_blocking(move || {
-                            crate::commands::digest_stories(store.as_ref());
+                            crate::commands::digest_stories_with(
+                                store.as_ref(),
+                                gister.as_deref().map(|e| (e, reader.as_str())),
+                            );
                         })
                         .await;
                     }

@@ -204,6 +204,23 @@ pub(crate) fn print_story_intel(view: &StoryView) {
             }
         );
     }
+    if !view.gists.is_empty() {
+        println!("\nWhat the articles in other languages add (aligned by meaning, no translation)");
+        for g in &view.gists {
+            println!("  [{}] ({})", cite(&g.article), g.language);
+            for s in &g.sentences {
+                match &s.also_in {
+                    Some(m) => println!(
+                        "    = {}  (also in [{}]: “{}”)",
+                        s.text,
+                        cite(&m.article),
+                        m.sentence
+                    ),
+                    None => println!("    + {}  (its own)", s.text),
+                }
+            }
+        }
+    }
     if !intel.excerpts.is_empty() {
         println!(
             "\nOther articles quoted on these pages (outlets not named; reports of their own)"

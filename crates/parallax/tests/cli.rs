@@ -1400,6 +1400,27 @@ fn a_story_in_four_languages() {
         ]
         .map(|(f, l)| (f.to_string(), l.to_string()))
     );
+    // Without the model a story with an article in another language says what the gist needs.
+    let mixed = store
+        .stories(100, 0)
+        .unwrap()
+        .into_iter()
+        .find(|s| {
+            store
+                .story_articles(&s.id)
+                .unwrap()
+                .iter()
+                .any(|a| a.language.as_deref() != Some("en"))
+        })
+        .unwrap();
+    let shared: std::sync::Arc<dyn Store> = std::sync::Arc::new(SqliteStore::open(&db).unwrap());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (status, page) = rt.block_on(get(shared, &format!("/story/{}", mixed.id)));
+    assert_eq!(status, 200);
+    assert!(page.contains("parallax models install"), "{page}");
 
     let models = parallax_embed::default_models_root();
     let e5 = models.join(parallax_embed::MODEL_DIR_NAME);
@@ -1445,4 +1466,57 @@ fn a_story_in_four_languages() {
         .collect();
     shown.sort();
     assert_eq!(shown, ["de", "en", "fr", "ru"]);
+
+    // Gist alignment: each foreign article's sentences aligned with the English article's, the
+    // Russian article's extra sentence marked as its own.
+    let en_id = story["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["language"] == "en")
+        .unwrap()["id"]
+        .clone();
+    let gists = story["gists"].as_array().unwrap();
+    let mut gist_langs: Vec<&str> = gists
+        .iter()
+        .map(|g| g["language"].as_str().unwrap())
+        .collect();
+    gist_langs.sort();
+    assert_eq!(gist_langs, ["de", "fr", "ru"], "{gists:#?}");
+    for g in gists {
+        let sentences = g["sentences"].as_array().unwrap();
+        assert!(sentences.len() >= 5, "{g:#}");
+        let mayor = sentences
+            .iter()
+            .find(|s| s["text"].as_str().unwrap().contains("40"))
+            .unwrap_or_else(|| panic!("{g:#}"));
+        assert_eq!(mayor["also_in"]["article"], en_id, "{mayor:#}");
+        assert!(
+            mayor["also_in"]["sentence"]
+                .as_str()
+                .unwrap()
+                .starts_with("Mayor Nikos Andreou said 40 houses"),
+            "{mayor:#}"
+        );
+        let own: Vec<&str> = sentences
+            .iter()
+            .filter(|s| s["also_in"].is_null())
+            .map(|s| s["text"].as_str().unwrap())
+            .collect();
+        if g["language"] == "ru" {
+            assert_eq!(own.len(), 1, "{own:?}");
+            assert!(own[0].contains("футбольный клуб"), "{own:?}");
+        } else {
+            assert!(own.is_empty(), "{own:?}");
+        }
+    }
+    // The story page shows it.
+    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(SqliteStore::open(&db).unwrap());
+    let (status, page) = rt.block_on(get(store, &format!("/story/{id}")));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("What the articles in other languages add"),
+        "{page}"
+    );
+    assert!(page.contains("its own"), "{page}");
 }
