@@ -72,11 +72,18 @@ pub fn refresh_digests_with(
                     &articles,
                     reader,
                     embedder.model(),
-                    &mut |texts| match embedder.embed_documents(texts) {
-                        Ok(v) => Some(v),
-                        Err(e) => {
-                            tracing::warn!(error = %e, story = %id, "no cross-lingual gist");
-                            None
+                    &mut |texts| {
+                        // A model that fails or panics gives no gist, never a failed pass.
+                        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            embedder.embed_documents(texts)
+                        }))
+                        .unwrap_or_else(|_| Err("the embedding model panicked".to_string()));
+                        match result {
+                            Ok(v) => Some(v),
+                            Err(e) => {
+                                tracing::warn!(error = %e, story = %id, "no cross-lingual gist");
+                                None
+                            }
                         }
                     },
                 );

@@ -377,3 +377,80 @@ fn consolidation_depends_on_the_set_not_the_order() {
     assert!(!new_story);
     assert_eq!(store.story(&story).unwrap().unwrap().articles.len(), 4);
 }
+
+/// The digest pass with a model makes the gists of a story told in two languages; a model that
+/// fails or panics leaves the digests without gists and the pass goes on.
+#[test]
+fn the_digest_pass_makes_gists_with_a_model_and_survives_a_broken_one() {
+    let record = |id: &str, lang: &str, title: &str, text: &str| {
+        Document::Record(Record {
+            id: Some(id.into()),
+            source: Some(format!("Outlet {id}")),
+            title: Some(title.into()),
+            url: Some(format!("https://{id}.example/quake")),
+            text: text.into(),
+            published: Some("2025-07-01".into()),
+            language: Some(lang.into()),
+            origin: format!("{id}.jsonl:1"),
+            ..Record::default()
+        })
+    };
+    let docs = [
+        record(
+            "en",
+            "en",
+            "Harbour quake damages Argostoli port",
+            "A strong quake damaged the Argostoli harbour on Tuesday, Mayor Nikos Andreou said.",
+        ),
+        record(
+            "de",
+            "de",
+            "Harbour quake damages Argostoli port",
+            "A strong quake damaged the Argostoli harbour on Tuesday, Mayor Nikos Andreou said. Ein Fußballspiel wurde verschoben.",
+        ),
+    ];
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut p = Pipeline::new(&store).unwrap();
+    for d in &docs {
+        p.ingest(d).unwrap();
+    }
+    assert_eq!(store.stories(10, 0).unwrap().len(), 1);
+    let story = store.stories(10, 0).unwrap().remove(0);
+
+    let fake = FakeEmbedder::new();
+    let pass =
+        parallax_ingest::refresh_digests_with(&store, usize::MAX, Some((fake.as_ref(), "en")))
+            .unwrap();
+    assert_eq!(pass.digested, 1);
+    let digest = store.digest(&story.id).unwrap().unwrap();
+    assert_eq!(digest.gists.len(), 1, "{digest:?}");
+    let gist = &digest.gists[0];
+    assert_eq!(gist.language, "de");
+    assert_eq!(gist.model, "fake-bag-32");
+    // The sentences the English article also has are aligned with it; the German one is its own.
+    assert!(
+        gist.sentences.iter().any(|s| s.also_in.is_some()),
+        "{gist:?}"
+    );
+    assert!(
+        gist.sentences
+            .iter()
+            .any(|s| s.also_in.is_none() && s.text.contains("Fußballspiel")),
+        "{gist:?}"
+    );
+
+    // The story changes; a broken model gives a digest without gists, and no failure.
+    for mode in ["error", "panic"] {
+        let mut s = store.story(&story.id).unwrap().unwrap();
+        s.last_updated += chrono::Duration::seconds(1);
+        store.regroup(std::slice::from_ref(&s)).unwrap();
+        let broken = BrokenEmbedder(mode);
+        let pass = parallax_ingest::refresh_digests_with(&store, usize::MAX, Some((&broken, "en")))
+            .unwrap();
+        assert_eq!(pass.digested, 1, "{mode}");
+        assert!(
+            store.digest(&story.id).unwrap().unwrap().gists.is_empty(),
+            "{mode}"
+        );
+    }
+}
