@@ -576,6 +576,13 @@ impl Clusterer {
             entities.extend(named_entities(&doc.title).into_iter().map(|e| (e, true)));
         }
         entities.extend(named_entities(body).into_iter().map(|e| (e, false)));
+        // A name in Cyrillic also counts in its Latin transliteration, so that it can match the
+        // same name in a Latin-script article ("Аргостоли" and "Argostoli").
+        let transliterated: Vec<(String, bool)> = entities
+            .iter()
+            .filter_map(|(e, title)| parallax_text::transliterate(e).map(|l| (l, *title)))
+            .collect();
+        entities.extend(transliterated);
         let mut name_words: std::collections::HashSet<String> = std::collections::HashSet::new();
         if self.config.name_word_weight != 1.0 {
             for (e, _) in &entities {

@@ -807,3 +807,34 @@ fn consolidate_groups_accounts_in_two_languages_by_their_embeddings() {
         None
     );
 }
+
+/// A name written in Cyrillic matches the same name in Latin script (through its
+/// transliteration): the lexical fallback without a model still sees shared entities across
+/// scripts.
+#[test]
+fn names_match_across_scripts() {
+    let channel = PAIR_CHANNELS
+        .iter()
+        .position(|c| *c == "entity cosine")
+        .unwrap();
+    let mut en = doc(
+        "en",
+        "Storm floods Argostoli harbour",
+        "Water covered the quay of Argostoli on Monday, Mayor Nikos Andreou said.",
+    );
+    en.language = Some("en".into());
+    let mut ru = doc(
+        "ru",
+        "Шторм затопил гавань",
+        "В понедельник вода залила набережную Аргостоли, сообщил мэр Никос Андреу.",
+    );
+    ru.language = Some("ru".into());
+    let mut cl = Clusterer::new(ClusterConfig::default());
+    cl.assign(&en);
+    let feats = cl.pair_features(&ru);
+    let (_, x) = feats
+        .iter()
+        .find(|(seed, _)| seed == &en.id)
+        .unwrap_or_else(|| panic!("the English story is not a candidate: {feats:?}"));
+    assert!(x[channel] > 0.0, "entity cosine {}: {x:?}", x[channel]);
+}

@@ -577,6 +577,11 @@ const EXONYMS: &[(&str, &str)] = &[
 
 /// Latin letters with diacritics, folded to ASCII.
 fn fold_char(c: char, out: &mut String) {
+    // Cyrillic (Russian and Ukrainian letters), as English-language news transliterates.
+    if let Some(latin) = parallax_text::cyrillic_to_latin(c) {
+        out.push_str(latin);
+        return;
+    }
     let s = match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
         'æ' => "ae",
@@ -598,40 +603,6 @@ fn fold_char(c: char, out: &mut String) {
         'ý' | 'ÿ' => "y",
         'ź' | 'ż' | 'ž' => "z",
         'þ' => "th",
-        // Cyrillic (Russian and Ukrainian letters), as English-language news transliterates.
-        'а' => "a",
-        'б' => "b",
-        'в' => "v",
-        'г' => "g",
-        'ґ' => "g",
-        'д' => "d",
-        'е' | 'ё' | 'э' => "e",
-        'є' => "ye",
-        'ж' => "zh",
-        'з' => "z",
-        'и' | 'і' => "i",
-        'ї' => "yi",
-        'й' => "y",
-        'к' => "k",
-        'л' => "l",
-        'м' => "m",
-        'н' => "n",
-        'о' => "o",
-        'п' => "p",
-        'р' => "r",
-        'с' => "s",
-        'т' => "t",
-        'у' => "u",
-        'ф' => "f",
-        'х' => "kh",
-        'ц' => "ts",
-        'ч' => "ch",
-        'ш' => "sh",
-        'щ' => "shch",
-        'ъ' | 'ь' => "",
-        'ы' => "y",
-        'ю' => "yu",
-        'я' => "ya",
         '’' | '\'' | '`' => "'",
         _ => {
             out.push(c);

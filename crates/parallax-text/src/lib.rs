@@ -8,8 +8,10 @@ mod entities;
 mod lang;
 mod segment;
 mod terms;
+mod translit;
 
 pub use entities::{is_title_case, named_entities, numbers};
 pub use lang::detect_language;
 pub use segment::{sentences, words};
 pub use terms::{Analyzer, is_stop_word};
+pub use translit::{cyrillic_to_latin, transliterate};
