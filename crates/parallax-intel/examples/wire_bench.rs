@@ -132,6 +132,31 @@ fn main() {
         t.elapsed().as_secs_f64() * 1000.0,
         ind.describe()
     );
+    // The whole story page's analysis (reports, ledger, entities, perspectives, timeline) of
+    // that large story, as `parallax story` and the story page compute it on every view.
+    let t = Instant::now();
+    let intel = parallax_intel::analyze_story(&all, &[]);
+    println!(
+        "analyze_story over all {} articles: {:.0} ms ({} claims)",
+        all.len(),
+        t.elapsed().as_secs_f64() * 1000.0,
+        intel.claims.len()
+    );
+    // Twice as many (each article again under another id): how the analysis scales.
+    let mut twice = all.clone();
+    twice.extend(all.iter().map(|a| {
+        let mut b = a.clone();
+        b.id = parallax_core::ArticleId(format!("{}-again", a.id));
+        b
+    }));
+    let t = Instant::now();
+    let intel = parallax_intel::analyze_story(&twice, &[]);
+    println!(
+        "analyze_story over {} articles: {:.0} ms ({} claims)",
+        twice.len(),
+        t.elapsed().as_secs_f64() * 1000.0,
+        intel.claims.len()
+    );
 }
 
 /// With `PX_ERRORS=1`: the reports mixing families and the articles missing from theirs.
