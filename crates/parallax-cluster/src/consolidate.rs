@@ -255,12 +255,7 @@ pub(crate) fn crosslingual_probability(
     if x.len() != y.len() || x.is_empty() {
         return None;
     }
-    let dot: f32 = x.iter().zip(y).map(|(p, q)| p * q).sum();
-    let norm = (x.iter().map(|v| v * v).sum::<f32>() * y.iter().map(|v| v * v).sum::<f32>()).sqrt();
-    if norm.is_nan() || norm <= 0.0 {
-        return None;
-    }
-    let cos = dot / norm;
+    let cos = parallax_core::cosine(x, y);
     let p = 1.0 / (1.0 + (-(slope * cos + intercept)).exp());
     p.is_finite().then_some(p)
 }

@@ -32,3 +32,19 @@ pub trait Embedder: Send + Sync {
     /// batches. An error is a message for a person (the caller carries on without vectors).
     fn embed_documents(&self, texts: &[&str]) -> std::result::Result<Vec<Vec<f32>>, String>;
 }
+
+/// Cosine similarity of two vectors (0 when either is zero; extra elements of the longer one are
+/// ignored). For the unit vectors an [`Embedder`] returns this equals the dot product.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let (mut dot, mut na, mut nb) = (0f32, 0f32, 0f32);
+    for (x, y) in a.iter().zip(b) {
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na.sqrt() * nb.sqrt())
+    }
+}

@@ -21,7 +21,7 @@ pub use digest::{
     ArticleGist, BiasSources, CountrySources, DigestedStory, EntityRef, EntityStory, GistMatch,
     GistSentence, StoryDigest,
 };
-pub use embedding::{ArticleEmbedding, Embedder};
+pub use embedding::{ArticleEmbedding, Embedder, cosine};
 pub use error::{Error, Result};
 pub use feed::FeedState;
 pub use id::{ArticleId, SourceId, StoryId, content_hash, short_hash, site_key};

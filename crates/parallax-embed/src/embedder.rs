@@ -1,6 +1,7 @@
 //! The embedding model: candle's BERT over the dequantised E5S1 weights, the XLM-R tokenizer,
 //! mean pooling and L2 normalisation.
 
+pub use parallax_core::cosine;
 use std::path::Path;
 
 use candle_core::{DType, Device, Module, Tensor};
@@ -264,21 +265,5 @@ impl Embedder {
             }
         }
         Ok(out)
-    }
-}
-
-/// Cosine similarity of two vectors (0 when either is zero; extra elements of the longer one are
-/// ignored). For the unit vectors [`Embedder`] returns this equals the dot product.
-pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let (mut dot, mut na, mut nb) = (0f32, 0f32, 0f32);
-    for (x, y) in a.iter().zip(b) {
-        dot += x * y;
-        na += x * x;
-        nb += y * y;
-    }
-    if na == 0.0 || nb == 0.0 {
-        0.0
-    } else {
-        dot / (na.sqrt() * nb.sqrt())
     }
 }

@@ -6,7 +6,9 @@
 //! [`GIST_ARTICLES`] articles on each side (the earliest), their first [`GIST_SENTENCES`]
 //! sentences of at least [`MIN_WORDS`] words, all embedded in one call.
 
-use parallax_core::{Article, ArticleGist, ArticleId, GistMatch, GistSentence, same_language};
+use parallax_core::{
+    Article, ArticleGist, ArticleId, GistMatch, GistSentence, cosine, same_language,
+};
 
 /// Two sentences in different languages say the same when their embeddings' cosine reaches this.
 /// Measured with multilingual-e5-small on the project's four-language fixture
@@ -35,17 +37,6 @@ fn sentences_of(a: &Article) -> Vec<String> {
         .filter(|s| s.split_whitespace().count() >= MIN_WORDS)
         .take(GIST_SENTENCES)
         .collect()
-}
-
-fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    if a.len() != b.len() || a.is_empty() {
-        return 0.0;
-    }
-    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-    let na: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
-    let nb: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
-    let c = dot / (na * nb);
-    if c.is_finite() { c } else { 0.0 }
 }
 
 /// The gists of the story's articles in a known language other than `reader`, when the story

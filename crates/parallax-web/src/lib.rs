@@ -457,6 +457,47 @@ fn ranked(counts: HashMap<String, usize>) -> Vec<String> {
     v.into_iter().map(|(s, _)| s).collect()
 }
 
+/// One entity as several stories name it: the names, kinds and spellings they use.
+#[derive(Default)]
+struct EntityTally {
+    names: HashMap<String, usize>,
+    kinds: HashMap<String, usize>,
+    variants: HashMap<String, usize>,
+    stories: usize,
+    articles: usize,
+}
+
+impl EntityTally {
+    /// Adds one story's entity, its name counted `name_weight` times.
+    fn add(&mut self, e: &parallax_core::EntityRef, name_weight: usize) {
+        *self.names.entry(e.name.clone()).or_default() += name_weight;
+        if e.kind != "unknown" {
+            *self.kinds.entry(e.kind.clone()).or_default() += 1;
+        }
+        for v in &e.variants {
+            *self.variants.entry(v.clone()).or_default() += 1;
+        }
+        self.stories += 1;
+        self.articles += e.articles;
+    }
+
+    /// The most used name (`key` when there is none), the kind most stories give it, and every
+    /// spelling, most used first.
+    fn resolve(self, key: &str) -> (String, String, Vec<String>) {
+        (
+            ranked(self.names)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| key.to_string()),
+            ranked(self.kinds)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "unknown".to_string()),
+            ranked(self.variants),
+        )
+    }
+}
+
 /// The entity page of `name_or_key`: a key as entity pages use them ("zelenski"), or any
 /// spelling of the name ("Zelensky", "Зеленский"), which gives the same key. `None` when no
 /// digested story names it.
@@ -480,28 +521,15 @@ pub fn entity_view(
     if found.is_empty() {
         return Ok(None);
     }
-    let mut names: HashMap<String, usize> = HashMap::new();
-    let mut kinds: HashMap<String, usize> = HashMap::new();
-    let mut variants: HashMap<String, usize> = HashMap::new();
+    let mut tally = EntityTally::default();
     for f in &found {
-        *names.entry(f.entity.name.clone()).or_default() += f.entity.articles.max(1);
-        if f.entity.kind != "unknown" {
-            *kinds.entry(f.entity.kind.clone()).or_default() += 1;
-        }
-        for v in &f.entity.variants {
-            *variants.entry(v.clone()).or_default() += 1;
-        }
+        tally.add(&f.entity, f.entity.articles.max(1));
     }
+    let (name, kind, variants) = tally.resolve(&key);
     Ok(Some(EntityView {
-        name: ranked(names)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| key.clone()),
-        kind: ranked(kinds)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| "unknown".to_string()),
-        variants: ranked(variants),
+        name,
+        kind,
+        variants,
         stories: found
             .into_iter()
             .map(|f| EntityStoryRow {
@@ -520,44 +548,25 @@ pub fn entity_view(
 /// The entities named by the most stories among the [`DIGEST_WINDOW`] most recently updated
 /// digested stories, at most `limit`.
 pub fn entity_rows(store: &dyn Store, limit: usize) -> parallax_core::Result<Vec<EntityRow>> {
-    struct Acc {
-        names: HashMap<String, usize>,
-        kinds: HashMap<String, usize>,
-        stories: usize,
-        articles: usize,
-    }
-    let mut acc: HashMap<String, Acc> = HashMap::new();
+    let mut acc: HashMap<String, EntityTally> = HashMap::new();
     for d in store.digested_stories(DIGEST_WINDOW, 0)? {
-        for e in d.digest.entities {
-            let a = acc.entry(e.key.clone()).or_insert_with(|| Acc {
-                names: HashMap::new(),
-                kinds: HashMap::new(),
-                stories: 0,
-                articles: 0,
-            });
-            *a.names.entry(e.name).or_default() += 1;
-            if e.kind != "unknown" {
-                *a.kinds.entry(e.kind).or_default() += 1;
-            }
-            a.stories += 1;
-            a.articles += e.articles;
+        for e in &d.digest.entities {
+            acc.entry(e.key.clone()).or_default().add(e, 1);
         }
     }
     let mut rows: Vec<EntityRow> = acc
         .into_iter()
         .filter(|(k, _)| !k.is_empty())
-        .map(|(key, a)| EntityRow {
-            name: ranked(a.names)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| key.clone()),
-            kind: ranked(a.kinds)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| "unknown".to_string()),
-            stories: a.stories,
-            articles: a.articles,
-            key,
+        .map(|(key, a)| {
+            let (stories, articles) = (a.stories, a.articles);
+            let (name, kind, _) = a.resolve(&key);
+            EntityRow {
+                name,
+                kind,
+                stories,
+                articles,
+                key,
+            }
         })
         .collect();
     rows.sort_by(|a, b| {

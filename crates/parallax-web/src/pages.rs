@@ -502,6 +502,27 @@ fn hours(h: Option<f64>) -> String {
     }
 }
 
+/// One row of the timeline tables (a region or a country).
+fn pickup_item(
+    place: String,
+    first: Option<CiteItem>,
+    first_at: Option<DateTime<Utc>>,
+    hours_after_break: Option<f64>,
+    articles: usize,
+    undated: usize,
+) -> PickupItem {
+    PickupItem {
+        place,
+        first,
+        at: first_at
+            .as_ref()
+            .map_or_else(|| "undated".to_string(), show_time),
+        after: hours(hours_after_break),
+        articles,
+        undated,
+    }
+}
+
 fn timeline_item(t: &parallax_intel::timeline::Timeline, citer: &Citer<'_>) -> TimelineItem {
     TimelineItem {
         broke: t.first.as_ref().map(|p| {
@@ -521,36 +542,38 @@ fn timeline_item(t: &parallax_intel::timeline::Timeline, citer: &Citer<'_>) -> T
         regions: t
             .regions
             .iter()
-            .map(|r| PickupItem {
-                place: format!(
+            .map(|r| {
+                let place = format!(
                     "{} ({} countr{})",
                     r.region,
                     r.countries,
                     if r.countries == 1 { "y" } else { "ies" }
-                ),
-                first: r.first.as_ref().map(|a| citer.cite(a)),
-                at: r
-                    .first_at
-                    .as_ref()
-                    .map_or_else(|| "undated".to_string(), show_time),
-                after: hours(r.hours_after_break),
-                articles: r.articles,
-                undated: r.undated,
+                );
+                let first = r.first.as_ref().map(|a| citer.cite(a));
+                pickup_item(
+                    place,
+                    first,
+                    r.first_at,
+                    r.hours_after_break,
+                    r.articles,
+                    r.undated,
+                )
             })
             .collect(),
         countries: t
             .countries
             .iter()
-            .map(|c| PickupItem {
-                place: format!("{} ({})", c.country, c.region),
-                first: c.first.as_ref().map(|a| citer.cite(a)),
-                at: c
-                    .first_at
-                    .as_ref()
-                    .map_or_else(|| "undated".to_string(), show_time),
-                after: hours(c.hours_after_break),
-                articles: c.articles,
-                undated: c.undated,
+            .map(|c| {
+                let place = format!("{} ({})", c.country, c.region);
+                let first = c.first.as_ref().map(|a| citer.cite(a));
+                pickup_item(
+                    place,
+                    first,
+                    c.first_at,
+                    c.hours_after_break,
+                    c.articles,
+                    c.undated,
+                )
             })
             .collect(),
         days: t

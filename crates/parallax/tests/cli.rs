@@ -557,6 +557,18 @@ fn bad_files_get_clear_messages_and_the_rest_goes_on() {
     }
 }
 
+/// The first stored story with an article that `pred` accepts.
+fn story_with(
+    store: &dyn Store,
+    pred: impl Fn(&parallax_core::Article) -> bool,
+) -> Option<Story> {
+    store
+        .stories(100, 0)
+        .unwrap()
+        .into_iter()
+        .find(|s| store.story_articles(&s.id).unwrap().iter().any(&pred))
+}
+
 async fn get(store: std::sync::Arc<dyn Store>, path: &str) -> (u16, String) {
     use tower::ServiceExt;
     let app = parallax_web::router(store);
@@ -1028,17 +1040,7 @@ fn translate_caches_labelled_translations_that_story_pages_show() {
     );
     // A German story: its page shows the original with its language and the labelled
     // translation; the API carries the same.
-    let story = store
-        .stories(100, 0)
-        .unwrap()
-        .into_iter()
-        .find(|s| {
-            store
-                .story_articles(&s.id)
-                .unwrap()
-                .iter()
-                .any(|a| a.language.as_deref() == Some("de"))
-        })
+    let story = story_with(store.as_ref(), |a| a.language.as_deref() == Some("de"))
         .expect("a German story");
     let german = store
         .story_articles(&story.id)
@@ -1401,18 +1403,7 @@ fn a_story_in_four_languages() {
         .map(|(f, l)| (f.to_string(), l.to_string()))
     );
     // Without the model a story with an article in another language says what the gist needs.
-    let mixed = store
-        .stories(100, 0)
-        .unwrap()
-        .into_iter()
-        .find(|s| {
-            store
-                .story_articles(&s.id)
-                .unwrap()
-                .iter()
-                .any(|a| a.language.as_deref() != Some("en"))
-        })
-        .unwrap();
+    let mixed = story_with(&store, |a| a.language.as_deref() != Some("en")).unwrap();
     let shared: std::sync::Arc<dyn Store> = std::sync::Arc::new(SqliteStore::open(&db).unwrap());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
