@@ -558,10 +558,7 @@ fn bad_files_get_clear_messages_and_the_rest_goes_on() {
 }
 
 /// The first stored story with an article that `pred` accepts.
-fn story_with(
-    store: &dyn Store,
-    pred: impl Fn(&parallax_core::Article) -> bool,
-) -> Option<Story> {
+fn story_with(store: &dyn Store, pred: impl Fn(&parallax_core::Article) -> bool) -> Option<Story> {
     store
         .stories(100, 0)
         .unwrap()
