@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! cargo run --release -p parallax-extract --example measure -- \
-//!     /work/shared/eval/extraction/scrapinghub [parallax|smoothie|smoothie-raw]... [--dump DIR]
+//!     /work/shared/eval/extraction/scrapinghub [parallax|smoothie|smoothie-raw|decode|parse]... [--dump DIR]
 //! ```
 use std::collections::HashMap;
 use std::io::Read;
@@ -153,6 +153,15 @@ fn main() {
                     .join("\n"),
                 "smoothie" => smoothie(&texts[k], url, dom_smoothie::TextMode::Formatted),
                 "smoothie-raw" => smoothie(&texts[k], url, dom_smoothie::TextMode::Raw),
+                // Floors: what decoding, or one HTML parse alone, costs (no text comes out).
+                "decode" => {
+                    std::hint::black_box(parallax_extract::decode_html(html, None));
+                    String::new()
+                }
+                "parse" => {
+                    std::hint::black_box(dom_query::Document::from(texts[k].as_str()));
+                    String::new()
+                }
                 other => panic!("unknown extractor {other}"),
             };
             elapsed += start.elapsed();

@@ -59,8 +59,12 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
 
 /// Decodes `bytes` with `enc`, returning the text and the number of malformed sequences replaced.
 fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) {
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if !had_errors {
+        // Nothing was replaced: the counts below (two passes over the page) are not needed.
+        return (text.into_owned(), 0);
+    }
     let before = bytecount_replacement(bytes, enc);
-    let (text, _had_errors) = enc.decode_without_bom_handling(bytes);
     let replaced = text.matches('\u{FFFD}').count().saturating_sub(before);
     (text.into_owned(), replaced)
 }
@@ -72,6 +76,27 @@ fn bytecount_replacement(bytes: &[u8], enc: &'static Encoding) -> usize {
     } else {
         0
     }
+}
+
+/// Whether `bytes` (UTF-8) may hold a control character other than white space. C0 controls are
+/// single bytes; C1 controls (U+0080-U+009F) are 0xC2 0x80-0x9F. Scanned in blocks without
+/// branches, so that a clean page (almost every page) costs one fast pass.
+fn may_hold_controls(bytes: &[u8]) -> bool {
+    let suspect = |b: u8| {
+        ((b < 0x20) & (b != b'\n') & (b != b'\r') & (b != b'\t') & (b != 0x0C))
+            | (b == 0x7F)
+            | (b == 0xC2)
+    };
+    bytes.chunks(64).enumerate().any(|(k, block)| {
+        block.iter().fold(false, |acc, &b| acc | suspect(b))
+            && block.iter().enumerate().any(|(i, &b)| {
+                suspect(b)
+                    && (b != 0xC2
+                        || bytes
+                            .get(k * 64 + i + 1)
+                            .is_some_and(|n| (0x80..=0x9F).contains(n)))
+            })
+    })
 }
 
 /// Decodes page bytes to text. The charset comes from, in order: a byte-order mark, the HTTP
@@ -170,10 +195,14 @@ pub fn decode_html(bytes: &[u8], header_charset: Option<&str>) -> (String, Vec<S
     }
 
     // Control characters other than white space are never text: binary data or a broken page.
-    let controls = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}'))
-        .count();
+    let maybe_controls = may_hold_controls(text.as_bytes());
+    let controls = if !maybe_controls {
+        0
+    } else {
+        text.chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}'))
+            .count()
+    };
     if controls > 0 {
         let total = text.chars().count().max(1);
         if controls * 20 > total {
@@ -244,6 +273,21 @@ mod tests {
         let garbage: Vec<u8> = (0..10_000u32).map(|i| (i * 7919 % 256) as u8).collect();
         let (t, _) = decode_html(&garbage, Some("nonsense-charset"));
         assert!(!t.chars().any(|c| c == '\0'));
+    }
+
+    #[test]
+    fn control_scan_finds_c0_and_c1_but_not_white_space_or_latin() {
+        assert!(!may_hold_controls(
+            "a\tb\r\nc\u{0C} café £ \u{A0}".as_bytes()
+        ));
+        assert!(may_hold_controls("text\u{1}".as_bytes()));
+        assert!(may_hold_controls("x\u{7F}".as_bytes()));
+        let long = format!("{}\u{85}{}", "a".repeat(63), "b".repeat(100));
+        assert!(
+            may_hold_controls(long.as_bytes()),
+            "a C1 control across a block boundary"
+        );
+        assert!(!may_hold_controls(&[]));
     }
 
     #[test]

@@ -1,37 +1,38 @@
-//! HTML pages: main text through `dom_smoothie` (Readability), metadata through `scraper`.
+//! HTML pages: one parse with `dom_query`; metadata read from the tree first, then the same tree
+//! handed to `dom_smoothie` (Readability) for the main text.
 
 use crate::clean::{clean_paragraphs, normalize_space};
 use crate::dates::{find_dates, local_day_instant, parse_date_local, plausible, url_date};
 use crate::urls::clean_url;
 use crate::{Extracted, decode_html, detect_lang};
 use chrono::{DateTime, Duration, Timelike, Utc};
+use dom_query::{Document, Matcher, NodeRef};
 use parallax_core::{DateFound, PublishedTime};
-use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use std::sync::LazyLock;
 
-fn sel(s: &str) -> Selector {
+fn sel(s: &str) -> Matcher {
     // Every selector here is a literal that parses; a failure would be a bug caught by the tests.
-    Selector::parse(s).unwrap_or_else(|_| Selector::parse("*").expect("universal selector"))
+    Matcher::new(s).unwrap_or_else(|_| Matcher::new("*").expect("universal selector"))
 }
 
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
-static LINK: LazyLock<Selector> = LazyLock::new(|| sel("link[href]"));
-static A_AUTHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[rel~=author]"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-static HTML_EL: LazyLock<Selector> = LazyLock::new(|| sel("html"));
-static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
+static META: LazyLock<Matcher> = LazyLock::new(|| sel("meta"));
+static LINK: LazyLock<Matcher> = LazyLock::new(|| sel("link[href]"));
+static A_AUTHOR: LazyLock<Matcher> = LazyLock::new(|| sel("a[rel~=author]"));
+static TITLE: LazyLock<Matcher> = LazyLock::new(|| sel("title"));
+static H1: LazyLock<Matcher> = LazyLock::new(|| sel("h1"));
+static HTML_EL: LazyLock<Matcher> = LazyLock::new(|| sel("html"));
+static LD_JSON: LazyLock<Matcher> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
 static LD_DATE_PUBLISHED: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r#""datePublished"\s*:\s*"([^"]{6,40})""#).expect("static regex")
 });
-static TIME_EL: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
-static ITEMPROP_DATE: LazyLock<Selector> = LazyLock::new(|| sel(r#"[itemprop="datePublished"]"#));
-static ITEMPROP_AUTHOR: LazyLock<Selector> = LazyLock::new(|| sel(r#"[itemprop="author"]"#));
-static DATE_CLASS: LazyLock<Selector> = LazyLock::new(|| {
+static TIME_EL: LazyLock<Matcher> = LazyLock::new(|| sel("time[datetime]"));
+static ITEMPROP_DATE: LazyLock<Matcher> = LazyLock::new(|| sel(r#"[itemprop="datePublished"]"#));
+static ITEMPROP_AUTHOR: LazyLock<Matcher> = LazyLock::new(|| sel(r#"[itemprop="author"]"#));
+static DATE_CLASS: LazyLock<Matcher> = LazyLock::new(|| {
     sel(r#"[class*="date"], [class*="Date"], [class*="publish"], [class*="time"], [id*="date"]"#)
 });
-static PARA_FALLBACK: LazyLock<Selector> =
+static PARA_FALLBACK: LazyLock<Matcher> =
     LazyLock::new(|| sel("article p, main p, [role=main] p, body p, pre, blockquote"));
 
 /// The meta tags that state a publication time, most trusted first.
@@ -78,10 +79,9 @@ impl Metas {
     }
 }
 
-fn metas(doc: &Html) -> Metas {
+fn metas(doc: &Document) -> Metas {
     let mut out = Vec::new();
-    for m in doc.select(&META) {
-        let el = m.value();
+    for el in doc.select_matcher(&META).nodes() {
         let key = el
             .attr("property")
             .or_else(|| el.attr("name"))
@@ -167,12 +167,12 @@ fn str_field(v: &Value, key: &str) -> Option<String> {
     }
 }
 
-fn json_ld(doc: &Html) -> LdInfo {
+fn json_ld(doc: &Document) -> LdInfo {
     let mut info = LdInfo::default();
     let mut values = Vec::new();
     let mut fallback_date: Option<String> = None;
-    for s in doc.select(&LD_JSON) {
-        let raw: String = s.text().collect();
+    for s in doc.select_matcher(&LD_JSON).nodes() {
+        let raw = s.text();
         let raw = raw.trim();
         let raw = raw
             .trim_start_matches("//<![CDATA[")
@@ -245,8 +245,8 @@ fn json_ld(doc: &Html) -> LdInfo {
     info
 }
 
-fn element_text(e: ElementRef<'_>) -> String {
-    normalize_space(&e.text().collect::<String>())
+fn element_text(e: &NodeRef<'_>) -> String {
+    normalize_space(&e.text())
 }
 
 /// `<title>` without the site's name: "Headline | Site", "Headline - Site", "Site: Headline".
@@ -294,15 +294,15 @@ struct DateCandidate {
     confidence: f32,
 }
 
-fn pick_date(
-    doc: &Html,
+/// The date candidates the tree and the URL give, most trusted first, read before Readability
+/// changes the tree; the rejected ones (future, or before 1995) as quoted strings.
+fn date_candidates(
+    doc: &Document,
     metas: &Metas,
     ld: &LdInfo,
     url: Option<&str>,
-    body_head: &str,
-    warnings: &mut Vec<String>,
-) -> Option<PublishedTime> {
-    let now = Utc::now();
+    now: DateTime<Utc>,
+) -> (Vec<DateCandidate>, Vec<String>) {
     let mut candidates: Vec<DateCandidate> = Vec::new();
     let mut rejected: Vec<String> = Vec::new();
     let mut consider = |raw: &str, found: DateFound, confidence: f32| {
@@ -326,22 +326,16 @@ fn pick_date(
             consider(v, DateFound::Meta, 0.9);
         }
     }
-    for e in doc.select(&ITEMPROP_DATE) {
-        let v = e
-            .value()
-            .attr("content")
-            .or_else(|| e.value().attr("datetime"));
-        if let Some(v) = v {
-            consider(v, DateFound::Meta, 0.85);
+    for e in doc.select_matcher(&ITEMPROP_DATE).nodes() {
+        if let Some(v) = e.attr("content").or_else(|| e.attr("datetime")) {
+            consider(&v, DateFound::Meta, 0.85);
         }
     }
-    for e in doc.select(&TIME_EL).take(20) {
-        if let Some(v) = e.value().attr("datetime") {
-            let pub_hint = e.value().attr("pubdate").is_some()
-                || e.value()
-                    .attr("class")
-                    .is_some_and(|c| c.contains("publish"));
-            consider(v, DateFound::TimeElement, if pub_hint { 0.8 } else { 0.7 });
+    for e in doc.select_matcher(&TIME_EL).nodes().iter().take(20) {
+        if let Some(v) = e.attr("datetime") {
+            let pub_hint =
+                e.has_attr("pubdate") || e.attr("class").is_some_and(|c| c.contains("publish"));
+            consider(&v, DateFound::TimeElement, if pub_hint { 0.8 } else { 0.7 });
         }
     }
     if let Some(u) = url
@@ -356,7 +350,7 @@ fn pick_date(
     }
     // Visible text: elements whose class says "date", then the top of the article.
     if candidates.is_empty() {
-        for e in doc.select(&DATE_CLASS).take(30) {
+        for e in doc.select_matcher(&DATE_CLASS).nodes().iter().take(30) {
             let t = element_text(e);
             if t.len() > 200 {
                 continue;
@@ -371,6 +365,16 @@ fn pick_date(
             }
         }
     }
+    (candidates, rejected)
+}
+
+/// The publication time: the best of the tree's candidates, else a date at the top of the text.
+fn pick_date(
+    (mut candidates, rejected): (Vec<DateCandidate>, Vec<String>),
+    body_head: &str,
+    now: DateTime<Utc>,
+    warnings: &mut Vec<String>,
+) -> Option<PublishedTime> {
     if candidates.is_empty()
         && let Some(f) = find_dates(body_head)
             .into_iter()
@@ -434,20 +438,24 @@ fn pick_date(
 
 /// Page parts that are never article text, removed before Readability looks at the page.
 /// Each was measured on the scrapinghub set (see `MEASUREMENTS.md`); none lowers F1.
-const PRE_REMOVE: &str = "figure, figcaption, [class*=caption], [class*=credit], aside, nav, footer, time, \
+static PRE_REMOVE: LazyLock<Matcher> = LazyLock::new(|| {
+    sel(
+        "figure, figcaption, [class*=caption], [class*=credit], aside, nav, footer, time, \
     [class*=related], [class*=share], [class*=social], [class*=newsletter], [class*=byline], \
     [class*=timestamp], [class*=tags], [class*=comment], [id*=comment], [class*=recommend], \
-    [class*=popular], [class*=trending]";
+    [class*=popular], [class*=trending]",
+    )
+});
 
-/// Main text through Readability; `None` when it finds nothing.
-fn readability_text(html: &str, url: Option<&str>) -> Option<String> {
+/// Main text through Readability, which takes (and changes) the parsed page; `None` when it finds
+/// nothing.
+fn readability_text(doc: Document, html: &str, url: Option<&str>) -> Option<String> {
     let cfg = dom_smoothie::Config {
         text_mode: dom_smoothie::TextMode::Formatted,
         ..Default::default()
     };
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let doc = dom_query::Document::from(html);
-    doc.select(PRE_REMOVE).remove();
+    doc.select_matcher(&PRE_REMOVE).remove();
     let mut r = dom_smoothie::Readability::with_document(doc, url, Some(cfg.clone()))
         .or_else(|_| dom_smoothie::Readability::new(html, None, Some(cfg)))
         .ok()?;
@@ -456,13 +464,22 @@ fn readability_text(html: &str, url: Option<&str>) -> Option<String> {
 }
 
 /// Paragraph-level fallback: the text of `<p>` elements outside navigation and footers.
-fn fallback_paragraphs(doc: &Html) -> Vec<String> {
+fn fallback_paragraphs(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
-    for p in doc.select(&PARA_FALLBACK) {
-        let in_chrome = p.ancestors().filter_map(ElementRef::wrap).any(|a| {
+    for p in doc.select_matcher(&PARA_FALLBACK).nodes() {
+        let in_chrome = p.ancestors_it(None).any(|a| {
             matches!(
-                a.value().name(),
-                "nav" | "footer" | "header" | "aside" | "script" | "style" | "noscript" | "form"
+                a.node_name().as_deref(),
+                Some(
+                    "nav"
+                        | "footer"
+                        | "header"
+                        | "aside"
+                        | "script"
+                        | "style"
+                        | "noscript"
+                        | "form"
+                )
             )
         });
         if in_chrome {
@@ -486,26 +503,12 @@ fn split_paragraphs(text: &str) -> Vec<String> {
 /// Full extraction of an HTML page; see [`crate::extract_html`].
 pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) -> Extracted {
     let (html, mut warnings) = decode_html(bytes, header_charset);
-    let doc = Html::parse_document(&html);
+    // One parse. Everything read from the tree is read first: Readability then takes the tree and
+    // removes page parts (`time`, bylines) the metadata comes from.
+    let doc = Document::from(html.as_str());
+    let now = Utc::now();
     let metas = metas(&doc);
     let ld = json_ld(&doc);
-
-    // Main text.
-    let mut paragraphs = readability_text(&html, url)
-        .map(|t| split_paragraphs(&t))
-        .unwrap_or_default();
-    let main_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
-    if main_chars < 200 {
-        let fb = fallback_paragraphs(&doc);
-        let fb_chars: usize = fb.iter().map(|p| p.chars().count()).sum();
-        if fb_chars > main_chars * 2 {
-            paragraphs = fb;
-        }
-    }
-    let paragraphs = clean_paragraphs(paragraphs);
-    if paragraphs.is_empty() {
-        warnings.push("no main text found".to_string());
-    }
 
     // Site name, title, byline.
     let site_name = metas
@@ -514,10 +517,14 @@ pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) ->
         .or_else(|| ld.publisher.as_deref().map(normalize_space))
         .or_else(|| metas.get("application-name").map(normalize_space))
         .filter(|s| !s.is_empty());
-    let title_tag = doc
-        .select(&TITLE)
-        .next()
-        .map(|t| strip_site_suffix(&element_text(t), site_name.as_deref()))
+    let first_text = |m: &Matcher| {
+        doc.select_single_matcher(m)
+            .nodes()
+            .first()
+            .map(element_text)
+    };
+    let title_tag = first_text(&TITLE)
+        .map(|t| strip_site_suffix(&t, site_name.as_deref()))
         .filter(|t| !t.is_empty());
     let title = ld
         .headline
@@ -534,7 +541,7 @@ pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) ->
                 .map(|t| strip_site_suffix(t, site_name.as_deref()))
         })
         .or(title_tag)
-        .or_else(|| doc.select(&H1).next().map(element_text))
+        .or_else(|| first_text(&H1))
         .map(|t| crate::clean::strip_artifacts(&t))
         .filter(|t| !t.is_empty())
         .unwrap_or_default();
@@ -559,8 +566,12 @@ pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) ->
             .find(|a| !a.is_empty() && !a.contains("://") && a.len() < 200)
         })
         .or_else(|| {
-            doc.select(&ITEMPROP_AUTHOR)
-                .chain(doc.select(&A_AUTHOR))
+            let itemprop = doc.select_matcher(&ITEMPROP_AUTHOR);
+            let rel = doc.select_matcher(&A_AUTHOR);
+            itemprop
+                .nodes()
+                .iter()
+                .chain(rel.nodes())
                 .map(element_text)
                 .find(|a| !a.is_empty() && a.len() < 120)
         })
@@ -575,32 +586,52 @@ pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) ->
 
     // Canonical URL: rel=canonical, og:url, else the page URL itself; all cleaned.
     let canonical_href = doc
-        .select(&LINK)
+        .select_matcher(&LINK)
+        .nodes()
+        .iter()
         .find(|l| {
-            l.value().attr("rel").is_some_and(|r| {
+            l.attr("rel").is_some_and(|r| {
                 r.split_whitespace()
                     .any(|x| x.eq_ignore_ascii_case("canonical"))
             })
         })
-        .and_then(|l| l.value().attr("href"));
+        .and_then(|l| l.attr("href"));
     let canonical_url = canonical_href
-        .and_then(|h| clean_url(h, url))
+        .and_then(|h| clean_url(&h, url))
         .or_else(|| metas.get("og:url").and_then(|h| clean_url(h, url)))
         .or_else(|| url.and_then(|u| clean_url(u, None)));
 
-    // Language: declared, else detected from the body.
+    // Language as declared; detected from the body below when the page declares none.
     let declared_lang = doc
-        .select(&HTML_EL)
-        .next()
-        .and_then(|h| {
-            h.value()
-                .attr("lang")
-                .or_else(|| h.value().attr("xml:lang"))
-        })
-        .and_then(language_code)
+        .select_single_matcher(&HTML_EL)
+        .nodes()
+        .first()
+        .and_then(|h| h.attr("lang").or_else(|| h.attr("xml:lang")))
+        .and_then(|l| language_code(&l))
         .or_else(|| metas.get("content-language").and_then(language_code))
         .or_else(|| metas.get("og:locale").and_then(language_code))
         .or_else(|| metas.get("language").and_then(language_code));
+
+    let dates = date_candidates(&doc, &metas, &ld, url, now);
+
+    // Main text: Readability takes the tree.
+    let mut paragraphs = readability_text(doc, &html, url)
+        .map(|t| split_paragraphs(&t))
+        .unwrap_or_default();
+    let main_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
+    if main_chars < 200 {
+        // Rare: the page is parsed again, untouched, for its paragraphs.
+        let fb = fallback_paragraphs(&Document::from(html.as_str()));
+        let fb_chars: usize = fb.iter().map(|p| p.chars().count()).sum();
+        if fb_chars > main_chars * 2 {
+            paragraphs = fb;
+        }
+    }
+    let paragraphs = clean_paragraphs(paragraphs);
+    if paragraphs.is_empty() {
+        warnings.push("no main text found".to_string());
+    }
+
     let body_head: String = paragraphs
         .iter()
         .take(3)
@@ -608,8 +639,7 @@ pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) ->
         .collect::<Vec<_>>()
         .join("\n");
     let language = declared_lang.or_else(|| detect_lang(&paragraphs));
-
-    let published = pick_date(&doc, &metas, &ld, url, &body_head, &mut warnings);
+    let published = pick_date(dates, &body_head, now, &mut warnings);
 
     Extracted {
         title,

@@ -3,7 +3,8 @@
 //! - [`decode_html`]: bytes to text (HTTP charset, BOM, `<meta charset>`, detection).
 //! - [`extract_html`]: main text through `dom_smoothie` (a port of Readability.js, chosen by
 //!   measurement: see `MEASUREMENTS.md`), cleaned of page furniture; metadata (title, byline,
-//!   publication time with its provenance, canonical URL, site name, language) through `scraper`.
+//!   publication time with its provenance, canonical URL, site name, language) read from the same
+//!   `dom_query` tree before Readability takes it (one parse per page).
 //! - [`extract_text`]: plain-text pages with their navigation, promotions and related-link lists
 //!   removed by general line rules.
 //!
