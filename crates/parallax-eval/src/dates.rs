@@ -44,6 +44,19 @@ pub struct DatesReport {
     pub pages_per_second: Option<f64>,
     /// The system measured (`parallax`, or the name given with predictions).
     pub system: String,
+    /// Every page not given its right day (or given one where it has none), in page order.
+    pub misses: Vec<DateMiss>,
+}
+
+/// A page given the wrong day, no day, or a day where it has none.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DateMiss {
+    /// The page (its URL, the key of `truth.json`).
+    pub id: String,
+    /// The true day, `None` when the page has none.
+    pub truth: Option<String>,
+    /// The day given, `None` for none.
+    pub predicted: Option<String>,
 }
 
 /// The outcome of one page.
@@ -146,7 +159,9 @@ pub fn run(data_dir: &Path) -> Result<DatesReport> {
     }
     let truths: Vec<Option<&str>> = pages.iter().map(|p| p.date.as_deref()).collect();
     let predicted: Vec<Option<&str>> = days.iter().map(|d| d.as_deref()).collect();
+    let ids: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
     Ok(score(
+        &ids,
         &truths,
         &predicted,
         Some(pages.len() as f64 / elapsed.as_secs_f64().max(1e-9)),
@@ -154,20 +169,31 @@ pub fn run(data_dir: &Path) -> Result<DatesReport> {
     ))
 }
 
-/// The report of the predicted days `predicted` against the true days `truths` (same order).
+/// The report of the predicted days `predicted` against the true days `truths` of the pages
+/// `ids` (all three in the same order).
 pub fn score(
+    ids: &[&str],
     truths: &[Option<&str>],
     predicted: &[Option<&str>],
     pages_per_second: Option<f64>,
     system: &str,
 ) -> DatesReport {
     let (mut tp, mut fp, mut fn_, mut tn) = (0usize, 0usize, 0usize, 0usize);
-    for (truth, day) in truths.iter().zip(predicted) {
-        match outcome(*truth, *day) {
+    let mut misses = Vec::new();
+    for ((id, truth), day) in ids.iter().zip(truths).zip(predicted) {
+        let o = outcome(*truth, *day);
+        match o {
             Outcome::Right => tp += 1,
             Outcome::Wrong => fp += 1,
             Outcome::Missing => fn_ += 1,
             Outcome::RightlyNone => tn += 1,
+        }
+        if matches!(o, Outcome::Wrong | Outcome::Missing) {
+            misses.push(DateMiss {
+                id: id.to_string(),
+                truth: truth.map(str::to_string),
+                predicted: day.map(str::to_string),
+            });
         }
     }
     let (precision, recall, f1, accuracy) = metrics(tp, fp, fn_, tn);
@@ -183,6 +209,7 @@ pub fn score(
         tn,
         pages_per_second,
         system: system.to_string(),
+        misses,
     }
 }
 
@@ -219,7 +246,7 @@ pub fn run_predictions(data_dir: &Path, predictions: &Path, system: &str) -> Res
         .iter()
         .map(|p| preds.by_key.get(&p.url).and_then(|d| d.as_deref()))
         .collect();
-    Ok(score(&truths, &predicted, preds.items_per_second(), system))
+    Ok(score(&ids, &truths, &predicted, preds.items_per_second(), system))
 }
 
 #[cfg(test)]
@@ -285,6 +312,7 @@ mod tests {
             tn: 0,
             pages_per_second: Some(1.0),
             system: "parallax".to_string(),
+            misses: Vec::new(),
         };
         let v = serde_json::to_value(&r).expect("serializes");
         assert_eq!(v["fn"], 0);
@@ -314,8 +342,21 @@ mod tests {
                 .unwrap();
         let predicted: Vec<Option<&str>> =
             ids.iter().map(|id| preds.by_key[*id].as_deref()).collect();
-        let r = score(&truths, &predicted, preds.items_per_second(), "htmldate");
+        let r = score(&ids, &truths, &predicted, preds.items_per_second(), "htmldate");
         assert_eq!((r.tp, r.fp, r.fn_, r.tn), (1, 2, 1, 1));
+        let missed: Vec<(&str, Option<&str>, Option<&str>)> = r
+            .misses
+            .iter()
+            .map(|m| (m.id.as_str(), m.truth.as_deref(), m.predicted.as_deref()))
+            .collect();
+        assert_eq!(
+            missed,
+            [
+                ("u2", Some("2020-01-03"), Some("2020-01-04")),
+                ("u3", None, Some("2019-12-31")),
+                ("u4", Some("2020-01-05"), None)
+            ]
+        );
         assert!((r.precision - 1.0 / 3.0).abs() < 1e-12 && (r.recall - 0.5).abs() < 1e-12);
         assert!((r.f1 - 0.4).abs() < 1e-12 && (r.accuracy - 0.4).abs() < 1e-12);
         assert!((r.pages_per_second.unwrap() - 10.0).abs() < 1e-9);

@@ -35,9 +35,65 @@ static DMY_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
+/// Month names and abbreviations, lower case, with their numbers: English, Spanish, Portuguese,
+/// French, German, Dutch, Italian, Indonesian, Turkish, and Polish, Russian and Ukrainian in the
+/// genitive a date uses ("9 октября 2020").
+#[rustfmt::skip]
+const MONTH_NAMES: &[(&str, u32)] = &[
+    // English.
+    ("january", 1), ("jan", 1), ("february", 2), ("feb", 2), ("march", 3), ("mar", 3),
+    ("april", 4), ("apr", 4), ("may", 5), ("june", 6), ("jun", 6), ("july", 7), ("jul", 7),
+    ("august", 8), ("aug", 8), ("september", 9), ("sept", 9), ("sep", 9), ("october", 10),
+    ("oct", 10), ("november", 11), ("nov", 11), ("december", 12), ("dec", 12),
+    // Spanish.
+    ("enero", 1), ("febrero", 2), ("marzo", 3), ("abril", 4), ("mayo", 5), ("junio", 6),
+    ("julio", 7), ("agosto", 8), ("septiembre", 9), ("setiembre", 9), ("octubre", 10),
+    ("noviembre", 11), ("diciembre", 12),
+    // Portuguese.
+    ("janeiro", 1), ("fevereiro", 2), ("março", 3), ("maio", 5), ("junho", 6), ("julho", 7),
+    ("setembro", 9), ("outubro", 10), ("novembro", 11), ("dezembro", 12),
+    // French.
+    ("janvier", 1), ("février", 2), ("fevrier", 2), ("mars", 3), ("avril", 4), ("mai", 5),
+    ("juin", 6), ("juillet", 7), ("août", 8), ("aout", 8), ("septembre", 9), ("octobre", 10),
+    ("novembre", 11), ("décembre", 12), ("decembre", 12),
+    // German.
+    ("januar", 1), ("jänner", 1), ("februar", 2), ("märz", 3), ("juni", 6), ("juli", 7),
+    ("oktober", 10), ("dezember", 12),
+    // Dutch and Indonesian.
+    ("januari", 1), ("februari", 2), ("maart", 3), ("maret", 3), ("mei", 5), ("augustus", 8),
+    ("agustus", 8), ("desember", 12),
+    // Italian.
+    ("gennaio", 1), ("febbraio", 2), ("aprile", 4), ("maggio", 5), ("giugno", 6), ("luglio", 7),
+    ("settembre", 9), ("ottobre", 10), ("dicembre", 12),
+    // Turkish.
+    ("ocak", 1), ("şubat", 2), ("mart", 3), ("nisan", 4), ("mayıs", 5), ("haziran", 6),
+    ("temmuz", 7), ("ağustos", 8), ("eylül", 9), ("ekim", 10), ("kasım", 11), ("aralık", 12),
+    // Polish (genitive).
+    ("stycznia", 1), ("lutego", 2), ("marca", 3), ("kwietnia", 4), ("maja", 5), ("czerwca", 6),
+    ("lipca", 7), ("sierpnia", 8), ("września", 9), ("października", 10), ("listopada", 11),
+    ("grudnia", 12),
+    // Russian (genitive).
+    ("января", 1), ("февраля", 2), ("марта", 3), ("апреля", 4), ("мая", 5), ("июня", 6),
+    ("июля", 7), ("августа", 8), ("сентября", 9), ("октября", 10), ("ноября", 11),
+    ("декабря", 12),
+    // Ukrainian (genitive).
+    ("січня", 1), ("лютого", 2), ("березня", 3), ("квітня", 4), ("травня", 5), ("червня", 6),
+    ("липня", 7), ("серпня", 8), ("вересня", 9), ("жовтня", 10), ("грудня", 12),
+];
+
+/// Day, month name, year in any language of [`MONTH_NAMES`]: "3 July 2025", "3rd of July, 2025",
+/// "9. Oktober 2020", "15 de abril de 2020", "1er janvier 2020", "9 октября 2020".
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    let mut names: Vec<&str> = MONTH_NAMES.iter().map(|(n, _)| *n).collect();
+    // Longest first, so that "june" wins over "jun".
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    let names = names
+        .iter()
+        .map(|n| regex::escape(n))
+        .collect::<Vec<_>>()
+        .join("|");
     Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})\b\.?,?\s+(\d{{4}})\b{TIME}"
+        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?({names})\b\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b{TIME}"
     ))
     .expect("static regex")
 });
@@ -64,6 +120,9 @@ static URL_YEAR_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 
 fn month_number(name: &str) -> Option<u32> {
     let n = name.trim_end_matches('.').to_lowercase();
+    if let Some((_, m)) = MONTH_NAMES.iter().find(|(k, _)| *k == n) {
+        return Some(*m);
+    }
     let m = match n.get(..3)? {
         "jan" => 1,
         "feb" => 2,
@@ -402,6 +461,40 @@ mod tests {
         assert_eq!(f.len(), 2);
         assert_eq!(ymd(f[0].at), "2025-07-22 00:00");
         assert_eq!(ymd(f[1].at), "2024-01-02 12:17");
+    }
+
+    #[test]
+    fn finds_day_month_year_in_many_languages() {
+        let cases = [
+            ("Miércoles, 15 de Abril de 2020", "2020-04-15"),
+            (
+                "Ambulance | 9 oktober 2020 11:12 | Alarmeringen.nl",
+                "2020-10-09",
+            ),
+            ("Freitag, 9. Oktober 2020", "2020-10-09"),
+            ("publié le 1er janvier 2021", "2021-01-01"),
+            ("9 de outubro de 2020", "2020-10-09"),
+            ("9 октября 2020 г.", "2020-10-09"),
+            ("9 жовтня 2020", "2020-10-09"),
+            ("9 października 2020", "2020-10-09"),
+            ("9 Ekim 2020 Cuma", "2020-10-09"),
+            ("9 ottobre 2020", "2020-10-09"),
+            ("3rd of June, 2025", "2025-06-03"),
+            ("3 Jun. 2025", "2025-06-03"),
+        ];
+        for (text, want) in cases {
+            let f = find_dates(text);
+            assert_eq!(
+                f.first()
+                    .map(|f| f.at.format("%Y-%m-%d").to_string())
+                    .as_deref(),
+                Some(want),
+                "{text}"
+            );
+        }
+        // A number before a word that only starts like a month is no date.
+        assert!(find_dates("12 marzipan 2020").is_empty());
+        assert!(find_dates("5 mayors 2020").is_empty());
     }
 
     #[test]

@@ -570,7 +570,7 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
             .with_context(|| format!("evaluating dates on {}", data.display()))?;
             r.system = system;
             print_report(&r, format, |r| {
-                format!(
+                let mut out = format!(
                     "publication dates of {} pages by {} (exact day)\n  precision {:.3}  recall {:.3}  F1 {:.3}  accuracy {:.3}\n  {} pages/s",
                     r.docs,
                     r.system,
@@ -579,7 +579,19 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
                     r.f1,
                     r.accuracy,
                     rate(r.pages_per_second)
-                )
+                );
+                if !r.misses.is_empty() {
+                    out.push_str("\n  missed (true day / day given):");
+                    for m in &r.misses {
+                        out.push_str(&format!(
+                            "\n    {} / {}  {}",
+                            m.truth.as_deref().unwrap_or("none"),
+                            m.predicted.as_deref().unwrap_or("none"),
+                            m.id
+                        ));
+                    }
+                }
+                out
             })
         }
         EvalCommand::Summarize {
