@@ -246,7 +246,13 @@ pub fn run_predictions(data_dir: &Path, predictions: &Path, system: &str) -> Res
         .iter()
         .map(|p| preds.by_key.get(&p.url).and_then(|d| d.as_deref()))
         .collect();
-    Ok(score(&ids, &truths, &predicted, preds.items_per_second(), system))
+    Ok(score(
+        &ids,
+        &truths,
+        &predicted,
+        preds.items_per_second(),
+        system,
+    ))
 }
 
 #[cfg(test)]
@@ -342,7 +348,13 @@ mod tests {
                 .unwrap();
         let predicted: Vec<Option<&str>> =
             ids.iter().map(|id| preds.by_key[*id].as_deref()).collect();
-        let r = score(&ids, &truths, &predicted, preds.items_per_second(), "htmldate");
+        let r = score(
+            &ids,
+            &truths,
+            &predicted,
+            preds.items_per_second(),
+            "htmldate",
+        );
         assert_eq!((r.tp, r.fp, r.fn_, r.tn), (1, 2, 1, 1));
         let missed: Vec<(&str, Option<&str>, Option<&str>)> = r
             .misses
