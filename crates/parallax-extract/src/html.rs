@@ -503,9 +503,11 @@ fn split_paragraphs(text: &str) -> Vec<String> {
 /// Full extraction of an HTML page; see [`crate::extract_html`].
 pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) -> Extracted {
     let (html, mut warnings) = decode_html(bytes, header_charset);
+    // Scripts, style sheets, SVG and comments never hold article text: cut before parsing.
+    let html = crate::inert::strip_inert(&html);
     // One parse. Everything read from the tree is read first: Readability then takes the tree and
     // removes page parts (`time`, bylines) the metadata comes from.
-    let doc = Document::from(html.as_str());
+    let doc = Document::from(html.as_ref());
     let now = Utc::now();
     let metas = metas(&doc);
     let ld = json_ld(&doc);
@@ -621,7 +623,7 @@ pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) ->
     let main_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
     if main_chars < 200 {
         // Rare: the page is parsed again, untouched, for its paragraphs.
-        let fb = fallback_paragraphs(&Document::from(html.as_str()));
+        let fb = fallback_paragraphs(&Document::from(html.as_ref()));
         let fb_chars: usize = fb.iter().map(|p| p.chars().count()).sum();
         if fb_chars > main_chars * 2 {
             paragraphs = fb;

@@ -16,6 +16,7 @@ mod clean;
 mod dates;
 mod decode;
 mod html;
+mod inert;
 mod text;
 mod urls;
 
