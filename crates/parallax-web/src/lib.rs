@@ -17,6 +17,7 @@
 pub mod escape;
 mod feeds;
 mod health;
+pub mod intel_cache;
 mod pages;
 mod translations;
 
@@ -242,7 +243,7 @@ pub fn story_view_in(
         }
     }
     let known: Vec<Source> = sources.values().flatten().cloned().collect();
-    let intel = parallax_intel::analyze_story(&articles, &known);
+    let intel = StoryIntel::clone(&intel_cache::analyze_story(&articles, &known));
     // Gists of the story's articles as they are now (a digest made before an article left the
     // story may name it: such gists are dropped).
     let gists: Vec<parallax_core::ArticleGist> = store
