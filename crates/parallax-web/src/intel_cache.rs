@@ -80,15 +80,15 @@ pub fn analyze_story(articles: &[Article], sources: &[Source]) -> Arc<StoryIntel
     });
     cache.clock += 1;
     let now = cache.clock;
-    if cache.entries.len() >= CAPACITY && !cache.entries.contains_key(&key) {
-        if let Some(oldest) = cache
+    if cache.entries.len() >= CAPACITY
+        && !cache.entries.contains_key(&key)
+        && let Some(oldest) = cache
             .entries
             .iter()
             .min_by_key(|(_, (used, _))| *used)
             .map(|(k, _)| *k)
-        {
-            cache.entries.remove(&oldest);
-        }
+    {
+        cache.entries.remove(&oldest);
     }
     cache.entries.insert(key, (now, Arc::clone(&intel)));
     intel
