@@ -1116,8 +1116,14 @@ impl Clusterer {
         if ranked.is_empty() && extra.is_empty() {
             return Vec::new();
         }
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(self.config.candidates.max(1));
+        // The best `candidates` (a total order: score, then story id), without sorting the rest.
+        let best_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let keep = self.config.candidates.max(1);
+        if ranked.len() > keep {
+            ranked.select_nth_unstable_by(keep - 1, best_first);
+            ranked.truncate(keep);
+        }
+        ranked.sort_unstable_by(best_first);
         for &s in extra {
             if self.stories.contains_key(&s)
                 && self.excluded != Some(s)
