@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! cargo run --release -p parallax-extract --example measure -- \
-//!     /work/shared/eval/extraction/scrapinghub [parallax|smoothie|smoothie-raw|decode|parse]... [--dump DIR]
+//!     /work/shared/eval/extraction/scrapinghub [parallax|smoothie|smoothie-raw|decode|parse|parse-cut]... [--dump DIR]
 //! ```
 use std::collections::HashMap;
 use std::io::Read;
@@ -160,6 +160,12 @@ fn main() {
                 }
                 "parse" => {
                     std::hint::black_box(dom_query::Document::from(texts[k].as_str()));
+                    String::new()
+                }
+                // The parse of the page as extraction parses it: inert parts cut first (timed).
+                "parse-cut" => {
+                    let cut = parallax_extract::strip_inert(&texts[k]);
+                    std::hint::black_box(dom_query::Document::from(cut.as_ref()));
                     String::new()
                 }
                 other => panic!("unknown extractor {other}"),

@@ -17,6 +17,7 @@ mod dates;
 mod decode;
 mod html;
 mod inert;
+pub use inert::strip_inert;
 mod text;
 mod urls;
 
