@@ -349,3 +349,68 @@ fn html_huge_page_is_capped() {
         ex.warnings
     );
 }
+
+mod inert_cut {
+    use parallax_extract::strip_inert;
+    use proptest::prelude::*;
+
+    /// Closed page parts the cut removes, with content that would confuse a careless scanner.
+    const INERT: &[&str] = &[
+        "<script>if (a < b && c > d) { s = '</p><p>'; }</script>",
+        "<SCRIPT src=\"x.js\"></SCRIPT >",
+        "<style media=\"a>b\">p { color: red }</style>",
+        "<!-- a comment with <p>markup</p> -->",
+        "<!---->",
+        "<svg viewBox=\"0 0 1 1\"><title>icon</title><path d=\"M0\"/></svg>",
+        "<svg/>",
+    ];
+
+    fn fragment() -> impl Strategy<Value = (String, Option<String>)> {
+        prop_oneof![
+            // A word of text: must survive.
+            "[a-zA-Zа-яё]{3,9}".prop_map(|w| (format!(" {w} "), Some(w))),
+            // Markup that stays.
+            prop::sample::select(vec![
+                "<p>",
+                "</p>",
+                "<div class=\"x\">",
+                "</div>",
+                "<br>",
+                "<a href=\"/s\">"
+            ])
+            .prop_map(|t| (t.to_string(), None)),
+            prop::sample::select(INERT.to_vec()).prop_map(|t| (t.to_string(), None)),
+            Just((
+                "<script type=\"application/ld+json\">{\"headline\": \"kept\"}</script>"
+                    .to_string(),
+                Some("kept".to_string())
+            )),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn cut_keeps_every_word_and_drops_every_inert_part(parts in prop::collection::vec(fragment(), 0..40)) {
+            let page: String = parts.iter().map(|(f, _)| f.as_str()).collect();
+            let cut = strip_inert(&page);
+            prop_assert!(cut.len() <= page.len());
+            for (_, word) in &parts {
+                if let Some(w) = word {
+                    prop_assert!(cut.contains(w.as_str()), "{w} lost from {page:?}: {cut:?}");
+                }
+            }
+            for needle in ["a < b", "color: red", "a comment", "icon", "x.js"] {
+                prop_assert!(!cut.contains(needle), "{needle} kept in {cut:?}");
+            }
+        }
+
+        #[test]
+        fn cut_never_panics_on_any_text(page in "(<|>|!|-|/|\"|'|[a-z]| |\\n|é|script|style|svg|ld\\+json){0,200}") {
+            let cut = strip_inert(&page);
+            prop_assert!(cut.len() <= page.len());
+            if !page.contains('<') {
+                prop_assert_eq!(cut.as_ref(), page.as_str());
+            }
+        }
+    }
+}
