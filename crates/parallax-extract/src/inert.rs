@@ -8,9 +8,12 @@
 //!
 //! The scan follows the tokenizer's rules where they matter here: a script or style element ends
 //! at the first `</script` or `</style` (any case) followed by white space, `/` or `>`; a comment
-//! ends at the first `-->` (`<!-->` is an empty comment); a start tag ends at the first `>` outside
-//! quoted attribute values. Anything unterminated runs to the end of the page, as it does for the
-//! parser.
+//! ends at the first `-->` (`<!-->` is an empty comment); a tag ends at the first `>` outside
+//! quoted attribute values, so a `<` inside an attribute value is never read as markup; the
+//! content of `title`, `textarea`, `xmp`, `iframe`, `noembed`, `noframes` and `noscript` is text to
+//! the parser and is skipped whole. Where the scan and the parser could still disagree it leaves
+//! the markup alone: a part without its end (an unclosed script or comment) is not cut, and the
+//! parser reads it as it always would.
 
 use memchr::memchr;
 use std::borrow::Cow;
@@ -26,15 +29,17 @@ pub fn strip_inert(html: &str) -> Cow<'_, str> {
     let mut i = 0;
     while let Some(off) = memchr(b'<', &bytes[i..]) {
         let lt = i + off;
-        let Some(cut_end) = inert_end(bytes, lt) else {
-            i = lt + 1;
-            continue;
-        };
-        let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
-        // `lt` and `cut_end` sit on ASCII bytes ('<', after '>'), so both are char boundaries.
-        o.push_str(&html[copied..lt]);
-        copied = cut_end;
-        i = cut_end;
+        match scan(bytes, lt) {
+            Step::Cut(end) => {
+                let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+                // `lt` and `end` sit on ASCII bytes ('<', after '>'), so both are char boundaries.
+                o.push_str(&html[copied..lt]);
+                copied = end;
+                i = end;
+            }
+            Step::Skip(end) => i = end,
+            Step::Stop => break,
+        }
         if i >= bytes.len() {
             break;
         }
@@ -48,45 +53,96 @@ pub fn strip_inert(html: &str) -> Cow<'_, str> {
     }
 }
 
-/// Where the inert part starting with the `<` at `lt` ends (exclusive); `None` when none starts
-/// there (or it is a JSON-LD script, which stays).
-fn inert_end(bytes: &[u8], lt: usize) -> Option<usize> {
+/// What the scan does with the markup that starts with the `<` at `lt`.
+enum Step {
+    /// Cut everything up to this index (exclusive).
+    Cut(usize),
+    /// Keep it, and go on scanning at this index.
+    Skip(usize),
+    /// Keep the rest of the page as it is.
+    Stop,
+}
+
+/// Elements whose content the parser reads as text (never as markup) and the scan skips.
+const TEXT_ONLY: &[&str] = &[
+    "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+fn scan(bytes: &[u8], lt: usize) -> Step {
     let rest = &bytes[lt + 1..];
     if rest.starts_with(b"!--") {
         // "<!-->" and "<!--->" are empty comments: search from right after "<!".
-        return Some(find(bytes, lt + 2, b"-->").map_or(bytes.len(), |p| p + 3));
+        return match find(bytes, lt + 2, b"-->") {
+            Some(p) => Step::Cut(p + 3),
+            None => Step::Stop,
+        };
     }
-    let name = INERT.iter().find(|n| {
+    if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+        // An end tag, a doctype, or a lone '<' in text: nothing to cut.
+        return Step::Skip(lt + 1);
+    }
+    let named = |n: &str| {
         rest.len() > n.len()
             && rest[..n.len()].eq_ignore_ascii_case(n.as_bytes())
             && matches!(
                 rest[n.len()],
                 b' ' | b'\t' | b'\n' | b'\r' | b'\x0C' | b'/' | b'>'
             )
-    })?;
-    let tag_end = start_tag_end(bytes, lt + 1 + name.len())?;
-    let attrs = &bytes[lt + 1 + name.len()..tag_end];
-    if *name == "script" && contains_ignore_case(attrs, b"ld+json") {
-        return None;
+    };
+    let name_len = rest
+        .iter()
+        .take_while(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C' | b'/' | b'>'))
+        .count();
+    let Some(tag_end) = start_tag_end(bytes, lt + 1 + name_len) else {
+        return Step::Stop; // a tag the page cuts off: left to the parser
+    };
+    if let Some(name) = INERT.iter().find(|n| named(n)) {
+        let attrs = &bytes[lt + 1 + name.len()..tag_end];
+        if *name == "script" && contains_ignore_case(attrs, b"ld+json") {
+            return Step::Skip(tag_end + 1);
+        }
+        if *name == "svg" && attrs.last() == Some(&b'/') {
+            return Step::Cut(tag_end + 1); // <svg ... />
+        }
+        return match closing_end(bytes, tag_end + 1, name.as_bytes()) {
+            Some(end) => Step::Cut(end),
+            None => Step::Stop,
+        };
     }
-    if attrs.last() == Some(&b'/') && *name == "svg" {
-        return Some(tag_end + 1); // <svg ... />
+    if let Some(name) = TEXT_ONLY.iter().find(|n| named(n)) {
+        return match closing_end(bytes, tag_end + 1, name.as_bytes()) {
+            Some(end) => Step::Skip(end),
+            None => Step::Stop,
+        };
     }
-    Some(closing_end(bytes, tag_end + 1, name.as_bytes()).unwrap_or(bytes.len()))
+    Step::Skip(tag_end + 1)
 }
 
-/// The index of the `>` that ends the start tag whose attributes begin at `from`, quotes
-/// respected; `None` when the page ends first (the parser then drops the tag: so is it kept here).
+/// The index of the `>` that ends the start tag whose attributes begin at `from`; `None` when the
+/// page ends first (the parser then drops the tag: so is it kept here). As in the tokenizer, a
+/// quote opens a quoted value only right after `=` (white space allowed between); elsewhere
+/// (`class=a"b`, `data-"x"`) it is an ordinary character.
 fn start_tag_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut quote: Option<u8> = None;
+    let mut after_equals = false;
     for (k, &b) in bytes[from..].iter().enumerate() {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return Some(from + k),
-            None => {}
+        if let Some(q) = quote {
+            if b == q {
+                quote = None;
+            }
+            continue;
         }
+        match b {
+            b'>' => return Some(from + k),
+            b'"' | b'\'' if after_equals => quote = Some(b),
+            b'=' => {
+                after_equals = true;
+                continue;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0C' if after_equals => continue,
+            _ => {}
+        }
+        after_equals = false;
     }
     None
 }
@@ -147,18 +203,47 @@ mod tests {
     }
 
     #[test]
-    fn unterminated_parts_run_to_the_end() {
-        assert_eq!(strip_inert("<p>x</p><script>never closed"), "<p>x</p>");
-        assert_eq!(strip_inert("<p>x</p><!-- never closed"), "<p>x</p>");
-        // A start tag the page cuts off stays, as the parser would see it.
-        assert_eq!(
-            strip_inert("<p>x</p><script src=\"a"),
-            "<p>x</p><script src=\"a"
-        );
+    fn unterminated_parts_are_left_to_the_parser() {
+        for page in [
+            "<p>x</p><script>never closed <p>y</p>",
+            "<p>x</p><!-- never closed <p>y</p>",
+            "<p>x</p><script src=\"a",
+            "<p>x</p><title>no end <script>z</script>",
+            "",
+            "<",
+            "<script",
+            "a < b and c <d",
+        ] {
+            assert_eq!(strip_inert(page), page);
+        }
         assert_eq!(strip_inert("<svg/><p>y</p>"), "<p>y</p>");
-        assert_eq!(strip_inert(""), "");
-        assert_eq!(strip_inert("<"), "<");
-        assert_eq!(strip_inert("<script"), "<script");
+    }
+
+    #[test]
+    fn markup_in_attribute_values_and_text_elements_is_not_markup() {
+        let html = "<a title=\"<script>\">x</a><p data-x='<!--'>y</p>";
+        assert_eq!(strip_inert(html), html);
+        let html =
+            "<title>a <script> tag</title><textarea><style></textarea><p>z</p><script>s</script>";
+        assert_eq!(
+            strip_inert(html),
+            "<title>a <script> tag</title><textarea><style></textarea><p>z</p>"
+        );
+        let html = "<noscript><style>.a{}</style></noscript><p>w</p>";
+        assert_eq!(strip_inert(html), html);
+    }
+
+    #[test]
+    fn a_quote_outside_a_value_does_not_open_one() {
+        // The parser ends `<div class=a"b>` at its `>`: so does the scan, and the script is cut.
+        assert_eq!(
+            strip_inert("<div class=a\"b>x<script>s</script>\"y</div>"),
+            "<div class=a\"b>x\"y</div>"
+        );
+        assert_eq!(
+            strip_inert("<p title = 'a>b'>x<style>s</style></p>"),
+            "<p title = 'a>b'>x</p>"
+        );
     }
 
     #[test]
