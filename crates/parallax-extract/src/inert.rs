@@ -3,8 +3,9 @@
 //! On news pages more than half the bytes are scripts, style sheets, inline SVG and comments
 //! (60 % of the scrapinghub set): the HTML parser reads each of them character by character, and
 //! Readability then removes them anyway. Cutting them with one scan over the bytes makes the
-//! parse about twice as fast and changes no extracted text. JSON-LD scripts stay: the metadata
-//! pass reads them.
+//! parse, scan included, about 1.3 times as fast (and Readability's work smaller): on the
+//! scrapinghub pages extraction went from 354–384 to 400–457 pages/s with byte-identical text.
+//! JSON-LD scripts stay: the metadata pass reads them.
 //!
 //! The scan follows the tokenizer's rules where they matter here: a script or style element ends
 //! at the first `</script` or `</style` (any case) followed by white space, `/` or `>`; a comment
