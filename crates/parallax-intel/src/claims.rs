@@ -577,9 +577,11 @@ fn dedup_values(values: impl IntoIterator<Item = String>) -> Vec<String> {
         .collect()
 }
 
-/// The display name for each speaker key: the most frequent spelling of two or three words, else
-/// the most frequent one.
-fn speaker_names<'s>(names: impl Iterator<Item = &'s str>) -> HashMap<String, String> {
+/// The spellings of the speakers, by [`speaker_key`], each with how often it occurs, in a fixed
+/// order (by spelling).
+fn speaker_spellings<'s>(
+    names: impl Iterator<Item = &'s str>,
+) -> HashMap<String, Vec<(&'s str, usize)>> {
     let mut counts: HashMap<String, HashMap<&str, usize>> = HashMap::new();
     for n in names {
         *counts
@@ -591,17 +593,54 @@ fn speaker_names<'s>(names: impl Iterator<Item = &'s str>) -> HashMap<String, St
     counts
         .into_iter()
         .map(|(k, spellings)| {
-            let best = spellings
-                .iter()
-                .max_by_key(|(s, c)| {
-                    let w = s.split_whitespace().count();
-                    ((2..=3).contains(&w), **c, std::cmp::Reverse(s.len()))
-                })
-                .map(|(s, _)| s.to_string())
-                .unwrap_or_default();
-            (k, best)
+            let mut v: Vec<(&str, usize)> = spellings.into_iter().collect();
+            v.sort_unstable();
+            (k, v)
         })
         .collect()
+}
+
+/// Whether two names with one [`speaker_key`] (one last word) can be one speaker: one of them is a
+/// single word ("Ushakov", "Yuri Ushakov"), or their first words start alike ("Yuri Ushakov",
+/// "Yury Ushakov"); "Select Committee" and "Budget Committee" are two.
+fn same_speaker(a: &str, b: &str) -> bool {
+    let (mut wa, mut wb) = (a.split_whitespace(), b.split_whitespace());
+    let (Some(fa), Some(fb)) = (wa.next(), wb.next()) else {
+        return true;
+    };
+    if wa.next().is_none() || wb.next().is_none() {
+        return true;
+    }
+    let initial = |w: &str| {
+        w.chars()
+            .next()
+            .map(|c| c.to_lowercase().collect::<String>())
+    };
+    initial(fa) == initial(fb)
+}
+
+/// How a speaker named `name` is shown: among the spellings of the same speaker in the story, the
+/// most frequent one of two or three words, else the most frequent one; ties to the shorter, then
+/// the one with more capitals, then the first in alphabetical order (never hash order).
+fn display_name(spellings: &HashMap<String, Vec<(&str, usize)>>, name: &str) -> String {
+    spellings
+        .get(&speaker_key(name))
+        .and_then(|list| {
+            list.iter()
+                .filter(|(s, _)| same_speaker(s, name))
+                .max_by_key(|(s, c)| {
+                    let w = s.split_whitespace().count();
+                    (
+                        (2..=3).contains(&w),
+                        *c,
+                        std::cmp::Reverse(s.len()),
+                        s.chars().filter(|c| c.is_uppercase()).count(),
+                        std::cmp::Reverse(*s),
+                    )
+                })
+                .map(|(s, _)| s.to_string())
+        })
+        .unwrap_or_else(|| name.to_string())
 }
 
 /// Builds the ledger of one story: disputed claims first, then agreed ones (most independent
@@ -612,21 +651,14 @@ pub fn ledger(
     independence: &Independence,
 ) -> Vec<Claim> {
     let story = Story::read(articles, independence);
-    let names = speaker_names(
+    let spellings = speaker_spellings(
         story
             .units
             .iter()
             .filter_map(|u| u.speaker.as_deref())
             .chain(story.quotes.iter().filter_map(|q| q.speaker.as_deref())),
     );
-    let display = |s: &Option<String>| {
-        s.as_ref().map(|n| {
-            names
-                .get(&speaker_key(n))
-                .cloned()
-                .unwrap_or_else(|| n.clone())
-        })
-    };
+    let display = |s: &Option<String>| s.as_ref().map(|n| display_name(&spellings, n));
     let mut claims = Vec::new();
     let mut covered: HashSet<(usize, String)> = HashSet::new();
     figure_claims(&story, &mut claims, &mut covered);

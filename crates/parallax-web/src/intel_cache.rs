@@ -25,12 +25,14 @@ struct Cache {
 
 static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
-/// A hasher fed with serialized bytes.
-struct HashWriter<'a>(&'a mut DefaultHasher);
+/// Two hashers fed with the same serialized bytes.
+struct HashWriter([DefaultHasher; 2]);
 
-impl std::io::Write for HashWriter<'_> {
+impl std::io::Write for HashWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
+        for h in &mut self.0 {
+            h.write(buf);
+        }
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -39,19 +41,17 @@ impl std::io::Write for HashWriter<'_> {
 }
 
 /// Two independent 64-bit hashes of the serialized inputs (so that a collision needs both to
-/// collide); `None` if they cannot be serialized (then nothing is cached).
+/// collide), from one serialization; `None` if they cannot be serialized (then nothing is cached).
 fn fingerprint(articles: &[Article], sources: &[Source]) -> Option<(u64, u64)> {
-    let mut out = [0u64; 2];
-    for (salt, slot) in out.iter_mut().enumerate() {
-        let mut h = DefaultHasher::new();
+    let mut w = HashWriter([DefaultHasher::new(), DefaultHasher::new()]);
+    for (salt, h) in w.0.iter_mut().enumerate() {
         h.write_u64(salt as u64);
-        h.write_usize(articles.len());
-        serde_json::to_writer(HashWriter(&mut h), articles).ok()?;
-        h.write_usize(sources.len());
-        serde_json::to_writer(HashWriter(&mut h), sources).ok()?;
-        *slot = h.finish();
     }
-    Some((out[0], out[1]))
+    w.0.iter_mut().for_each(|h| h.write_usize(articles.len()));
+    serde_json::to_writer(&mut w, articles).ok()?;
+    w.0.iter_mut().for_each(|h| h.write_usize(sources.len()));
+    serde_json::to_writer(&mut w, sources).ok()?;
+    Some((w.0[0].finish(), w.0[1].finish()))
 }
 
 /// [`parallax_intel::analyze_story`] of `articles` and `sources`, from the cache when the same

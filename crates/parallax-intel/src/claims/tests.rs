@@ -293,3 +293,31 @@ fn other_languages_still_get_quotes_and_statements() {
             .any(|c| c.form == ClaimForm::Quote && c.text == "Wir geben den Hafen niemals auf.")
     );
 }
+
+#[test]
+fn speakers_with_one_last_word_are_one_only_when_they_can_be() {
+    assert!(same_speaker("Ushakov", "Yuri Ushakov"));
+    assert!(same_speaker("Yuri Ushakov", "Yury Ushakov"));
+    assert!(!same_speaker("Select Committee", "Budget Committee"));
+    let names = [
+        "Select Committee",
+        "Budget Committee",
+        "Budget Committee",
+        "Ushakov",
+        "Yuri Ushakov",
+        "analysts",
+        "Analysts",
+    ];
+    let spellings = speaker_spellings(names.iter().copied());
+    assert_eq!(
+        display_name(&spellings, "Select Committee"),
+        "Select Committee"
+    );
+    assert_eq!(display_name(&spellings, "Ushakov"), "Yuri Ushakov");
+    // A tie of equal counts and lengths goes to the capitalised spelling, whatever the hash order.
+    for _ in 0..20 {
+        let spellings = speaker_spellings(names.iter().rev().copied());
+        assert_eq!(display_name(&spellings, "analysts"), "Analysts");
+        assert_eq!(display_name(&spellings, "Analysts"), "Analysts");
+    }
+}
