@@ -246,7 +246,10 @@ pub(crate) fn crosslingual_probability(
     b: &ClusterDoc,
     config: &ClusterConfig,
 ) -> Option<f32> {
-    let (la, lb) = (a.language.as_deref()?, b.language.as_deref()?);
+    fn known(l: Option<&str>) -> Option<&str> {
+        l.filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("und"))
+    }
+    let (la, lb) = (known(a.language.as_deref())?, known(b.language.as_deref())?);
     if la.eq_ignore_ascii_case(lb) {
         return None;
     }

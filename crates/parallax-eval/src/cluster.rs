@@ -212,7 +212,9 @@ pub fn evaluate(docs: &[GoldDoc], config: ClusterConfig) -> ClusterReport {
         .map(|d| {
             let mut doc = d.doc.clone();
             if doc.language.is_none() {
-                doc.language = Some(parallax_cluster::language_of(&doc, &config));
+                // Undetermined stays unknown, as extraction leaves it.
+                doc.language =
+                    Some(parallax_cluster::language_of(&doc, &config)).filter(|l| l != "und");
             }
             doc
         })
