@@ -795,6 +795,8 @@ fn consolidate_groups_accounts_in_two_languages_by_their_embeddings() {
     assert_eq!(p(&docs[0], &same), None, "one language");
     same.language = None;
     assert_eq!(p(&docs[0], &same), None, "unknown language");
+    same.language = Some("und".into());
+    assert_eq!(p(&docs[0], &same), None, "undetermined language");
     let mut bare = docs[1].clone();
     bare.embedding = None;
     assert_eq!(p(&docs[0], &bare), None, "no embedding");
