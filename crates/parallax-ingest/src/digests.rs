@@ -8,12 +8,93 @@
 //! was being made is stale at once and made again by the next pass; a process killed during the
 //! pass leaves every story with its old digest or its new one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use parallax_core::{Embedder, Result, Store};
 
 /// Stories asked for at a time.
 const BATCH: usize = 64;
+
+/// Sentence vectors kept between digest passes in this process (the most recently used).
+/// A multilingual story that gains an article is digested again, and without the cache every
+/// sentence of up to ten articles would be embedded again (about 20 sentences a second on two
+/// cores); with it only the new ones are. 8,192 vectors of 384 floats take about 13 MB.
+pub const SENTENCE_CACHE: usize = 8192;
+
+/// Sentence vectors by model and text, with when each was last used.
+struct SentenceCache {
+    vectors: HashMap<String, (u64, Vec<f32>)>,
+    clock: u64,
+}
+
+static SENTENCES: Mutex<Option<SentenceCache>> = Mutex::new(None);
+
+fn cache_key(model: &str, text: &str) -> String {
+    format!("{model}\u{0}{text}")
+}
+
+/// `embedder`'s vectors of `texts`, in order: those of texts embedded before (by the same model)
+/// from the cache, the others in one call to the model. An error or a wrong number of vectors
+/// from the model is an error; nothing of it is cached.
+fn embed_cached(
+    embedder: &dyn Embedder,
+    texts: &[&str],
+) -> std::result::Result<Vec<Vec<f32>>, String> {
+    let model = embedder.model();
+    let mut out: Vec<Option<Vec<f32>>> = vec![None; texts.len()];
+    {
+        let mut guard = SENTENCES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(cache) = guard.as_mut() {
+            for (slot, text) in out.iter_mut().zip(texts) {
+                cache.clock += 1;
+                let now = cache.clock;
+                if let Some((used, v)) = cache.vectors.get_mut(&cache_key(model, text)) {
+                    *used = now;
+                    *slot = Some(v.clone());
+                }
+            }
+        }
+    }
+    let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
+    if !missing.is_empty() {
+        let batch: Vec<&str> = missing.iter().map(|&i| texts[i]).collect();
+        let vectors = embedder.embed_documents(&batch)?;
+        if vectors.len() != batch.len() {
+            return Err(format!(
+                "the model gave {} vectors for {} sentences",
+                vectors.len(),
+                batch.len()
+            ));
+        }
+        let mut guard = SENTENCES.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = guard.get_or_insert_with(|| SentenceCache {
+            vectors: HashMap::new(),
+            clock: 0,
+        });
+        for (&i, v) in missing.iter().zip(vectors) {
+            cache.clock += 1;
+            cache
+                .vectors
+                .insert(cache_key(model, texts[i]), (cache.clock, v.clone()));
+            out[i] = Some(v);
+        }
+        if cache.vectors.len() > SENTENCE_CACHE {
+            // Down to three quarters at once, least recently used first.
+            let mut by_use: Vec<(u64, String)> = cache
+                .vectors
+                .iter()
+                .map(|(k, (used, _))| (*used, k.clone()))
+                .collect();
+            by_use.sort_unstable();
+            let drop = cache.vectors.len() - SENTENCE_CACHE * 3 / 4;
+            for (_, k) in by_use.into_iter().take(drop) {
+                cache.vectors.remove(&k);
+            }
+        }
+    }
+    Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+}
 
 /// What a digest pass did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,6 +114,7 @@ pub fn refresh_digests(store: &dyn Store, max: usize) -> Result<DigestPass> {
 /// [`refresh_digests`], and with `gist` (an embedding model and the readers' language) the
 /// cross-lingual gists of the stories told in more than one language
 /// ([`parallax_intel::gist::gists`]). A model that fails leaves the digest without gists.
+/// Sentence vectors are kept between passes ([`SENTENCE_CACHE`]).
 pub fn refresh_digests_with(
     store: &dyn Store,
     max: usize,
@@ -75,7 +157,7 @@ pub fn refresh_digests_with(
                     &mut |texts| {
                         // A model that fails or panics gives no gist, never a failed pass.
                         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            embedder.embed_documents(texts)
+                            embed_cached(embedder, texts)
                         }))
                         .unwrap_or_else(|_| Err("the embedding model panicked".to_string()));
                         match result {

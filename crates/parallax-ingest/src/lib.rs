@@ -28,7 +28,7 @@ mod document;
 mod pipeline;
 
 pub use consolidation::{ConsolidationPass, MAX_CONSOLIDATION_ARTICLES, consolidate_window};
-pub use digests::{DigestPass, refresh_digests, refresh_digests_with};
+pub use digests::{DigestPass, SENTENCE_CACHE, refresh_digests, refresh_digests_with};
 pub use document::{
     Crawled, Document, FetchedPage, LoadError, MAX_PAGE_BYTES, Record, collect_files, load_file,
 };

@@ -439,6 +439,25 @@ fn the_digest_pass_makes_gists_with_a_model_and_survives_a_broken_one() {
         "{gist:?}"
     );
 
+    // The story changes: digested again, its sentences' vectors come from the cache.
+    let embedded = fake.texts.load(Ordering::SeqCst);
+    let mut s = store.story(&story.id).unwrap().unwrap();
+    s.last_updated += chrono::Duration::seconds(1);
+    store.regroup(std::slice::from_ref(&s)).unwrap();
+    let pass =
+        parallax_ingest::refresh_digests_with(&store, usize::MAX, Some((fake.as_ref(), "en")))
+            .unwrap();
+    assert_eq!(pass.digested, 1);
+    assert_eq!(
+        fake.texts.load(Ordering::SeqCst),
+        embedded,
+        "no sentence embedded again"
+    );
+    assert_eq!(
+        store.digest(&story.id).unwrap().unwrap().gists,
+        digest.gists
+    );
+
     // The story changes; a broken model gives a digest without gists, and no failure.
     for mode in ["error", "panic"] {
         let mut s = store.story(&story.id).unwrap().unwrap();
