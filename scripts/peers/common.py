@@ -1,6 +1,7 @@
 """Shared helpers of the peer runners: reading the evaluation sets the way Parallax's loaders do
 (crates/parallax-eval/src/*.rs), writing predictions as JSON Lines, and a stopwatch."""
 
+import argparse
 import gzip
 import json
 import math
@@ -106,3 +107,14 @@ class Stopwatch:
         self.last = time.perf_counter() - self._start
         self.seconds += self.last
         return False
+
+
+def summary_arguments(description):
+    """The command-line arguments every summary script takes: the articles and reference files,
+    the word budget and the output folder."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--articles", required=True)
+    ap.add_argument("--references", required=True)
+    ap.add_argument("--words", type=int, default=100)
+    ap.add_argument("--out", required=True)
+    return ap

@@ -16,14 +16,20 @@ Each system stops adding sentences once the budget (--words) is reached; `parall
 tokenizing, rating and selecting (the imports, the stemmer and the centroid's idf are load time).
 Writes {"story", "summary", "seconds"} per story and a meta file per system."""
 
-import argparse
 import re
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Stopwatch, read_jsonl, story_key, write_json, write_jsonl  # noqa: E402
+from common import (  # noqa: E402
+    Stopwatch,
+    read_jsonl,
+    story_key,
+    summary_arguments,
+    write_json,
+    write_jsonl,
+)
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "sens", "rep", "reps", "gov", "gen", "lt", "col",
@@ -188,11 +194,7 @@ SYSTEMS = [
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--articles", required=True)
-    ap.add_argument("--references", required=True)
-    ap.add_argument("--words", type=int, default=100)
-    ap.add_argument("--out", required=True)
+    ap = summary_arguments(__doc__)
     ap.add_argument("--only", action="append")
     args = ap.parse_args()
     stories, corpus = load_stories(args.articles, args.references)

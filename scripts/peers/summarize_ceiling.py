@@ -18,14 +18,13 @@ Needs the peers' environment (nltk, sumy): target/peers-venv/bin/python scripts/
 with `parallax eval summarize ... --predictions DIR/NAME.jsonl --system NAME`.
 """
 
-import argparse
 import collections
 import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import read_jsonl, story_key, write_jsonl  # noqa: E402
+from common import read_jsonl, story_key, summary_arguments, write_jsonl  # noqa: E402
 from summarize import load_stories, split_sentences  # noqa: E402
 
 
@@ -111,11 +110,7 @@ def concept(articles, budget, tokens, stop, power=0.7, word_weight=0.3):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--articles", required=True)
-    ap.add_argument("--references", required=True)
-    ap.add_argument("--words", type=int, default=100)
-    ap.add_argument("--out", required=True)
+    ap = summary_arguments(__doc__)
     args = ap.parse_args()
     from sumy.utils import get_stop_words
 
