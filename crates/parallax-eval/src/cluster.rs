@@ -23,28 +23,13 @@ use std::time::Instant;
 /// online pass before consolidation; for predictions, the predicted clusters.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ClusterReport {
-    /// BCubed precision (mean over articles).
-    pub bcubed_precision: f64,
-    /// BCubed recall (mean over articles).
-    pub bcubed_recall: f64,
-    /// BCubed F1 (from the two means).
-    pub bcubed_f1: f64,
-    /// Pairwise precision: of the article pairs put together, the share that belong together.
-    pub pairwise_precision: f64,
-    /// Pairwise recall: of the article pairs that belong together, the share put together.
-    pub pairwise_recall: f64,
-    /// Pairwise F1.
-    pub pairwise_f1: f64,
+    /// The scores of the stories measured (flattened into the report's JSON).
+    #[serde(flatten)]
+    pub scores: ClusterScores,
     /// Articles clustered.
     pub articles: usize,
-    /// Stories predicted.
-    pub stories: usize,
     /// Stories in the gold clustering.
     pub gold_stories: usize,
-    /// Articles per second through the clustering steps alone (no reading or parsing): for
-    /// Parallax the online pass and the consolidation together; for predictions, from their
-    /// `seconds` (`None` when they have none).
-    pub articles_per_second: Option<f64>,
     /// Whether the articles carried embeddings (from a cache file, see
     /// [`run_with_embeddings`]).
     pub embeddings: bool,
@@ -60,7 +45,8 @@ pub struct ClusterReport {
     pub consolidation_seconds: Option<f64>,
 }
 
-/// The scores of one clustering of the set (the online pass, in [`ClusterReport::online`]).
+/// The scores of one clustering of the set: the report's main figures, and the online pass in
+/// [`ClusterReport::online`].
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ClusterScores {
     /// BCubed precision (mean over articles).
@@ -69,17 +55,20 @@ pub struct ClusterScores {
     pub bcubed_recall: f64,
     /// BCubed F1 (from the two means).
     pub bcubed_f1: f64,
-    /// Pairwise precision.
+    /// Pairwise precision: of the article pairs put together, the share that belong together.
     pub pairwise_precision: f64,
-    /// Pairwise recall.
+    /// Pairwise recall: of the article pairs that belong together, the share put together.
     pub pairwise_recall: f64,
     /// Pairwise F1.
     pub pairwise_f1: f64,
     /// Stories predicted.
     pub stories: usize,
-    /// Seconds of this step alone.
-    pub seconds: f64,
-    /// Articles per second through this step alone (`None` when too fast to time).
+    /// Seconds of the clustering measured (`None` for predictions, and left out of the JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
+    /// Articles per second through the clustering steps alone (no reading or parsing): for
+    /// Parallax's main figures the online pass and the consolidation together; for predictions,
+    /// from their `seconds` (`None` when they have none, or when too fast to time).
     pub articles_per_second: Option<f64>,
 }
 
@@ -228,23 +217,15 @@ pub fn evaluate(docs: &[GoldDoc], config: ClusterConfig) -> ClusterReport {
     let start = Instant::now();
     let groups = consolidate(&plain, &config);
     let consolidation_secs = start.elapsed().as_secs_f64();
-    let online = report(&seeds, &gold, per_second(seeds.len(), online_secs));
+    let mut online = report(&seeds, &gold, per_second(seeds.len(), online_secs)).scores;
+    online.seconds = Some(online_secs);
     let mut r = report(
         &groups,
         &gold,
         per_second(groups.len(), online_secs + consolidation_secs),
     );
-    r.online = Some(ClusterScores {
-        bcubed_precision: online.bcubed_precision,
-        bcubed_recall: online.bcubed_recall,
-        bcubed_f1: online.bcubed_f1,
-        pairwise_precision: online.pairwise_precision,
-        pairwise_recall: online.pairwise_recall,
-        pairwise_f1: online.pairwise_f1,
-        stories: online.stories,
-        seconds: online_secs,
-        articles_per_second: online.articles_per_second,
-    });
+    r.scores.seconds = Some(online_secs + consolidation_secs);
+    r.online = Some(online);
     r.consolidation_seconds = Some(consolidation_secs);
     r.embeddings = docs.iter().any(|d| d.doc.embedding.is_some());
     r
@@ -312,16 +293,19 @@ fn report<P: Eq + Hash, G: Eq + Hash>(
     let (bp, br, bf) = bcubed(pred, gold);
     let (pp, pr, pf) = pairwise(pred, gold);
     ClusterReport {
-        bcubed_precision: bp,
-        bcubed_recall: br,
-        bcubed_f1: bf,
-        pairwise_precision: pp,
-        pairwise_recall: pr,
-        pairwise_f1: pf,
+        scores: ClusterScores {
+            bcubed_precision: bp,
+            bcubed_recall: br,
+            bcubed_f1: bf,
+            pairwise_precision: pp,
+            pairwise_recall: pr,
+            pairwise_f1: pf,
+            stories: count_distinct(pred),
+            seconds: None,
+            articles_per_second,
+        },
         articles: pred.len(),
-        stories: count_distinct(pred),
         gold_stories: count_distinct(gold),
-        articles_per_second,
         embeddings: false,
         system: "parallax".to_string(),
         online: None,
@@ -487,10 +471,11 @@ mod tests {
         )
         .unwrap();
         let r = score_predictions(&docs, &preds, "tfidf");
-        assert!(close(r.bcubed_precision, 11.0 / 15.0) && close(r.bcubed_recall, 11.0 / 15.0));
-        assert!(close(r.pairwise_f1, 0.5));
-        assert_eq!((r.articles, r.stories, r.gold_stories), (5, 2, 2));
-        assert_eq!(r.articles_per_second, None);
+        let s = &r.scores;
+        assert!(close(s.bcubed_precision, 11.0 / 15.0) && close(s.bcubed_recall, 11.0 / 15.0));
+        assert!(close(s.pairwise_f1, 0.5));
+        assert_eq!((r.articles, s.stories, r.gold_stories), (5, 2, 2));
+        assert_eq!(s.articles_per_second, None);
         assert_eq!(r.system, "tfidf");
         assert!(!r.embeddings);
         // A line without a cluster, an id of another set.
@@ -605,7 +590,7 @@ mod tests {
             assert!(report.embeddings);
             let online = report.online.as_ref().expect("online figures");
             assert!(online.bcubed_f1 >= floor, "{name}: {report:?}");
-            assert!(report.bcubed_f1 >= floor, "{name}: {report:?}");
+            assert!(report.scores.bcubed_f1 >= floor, "{name}: {report:?}");
         }
     }
 
@@ -630,7 +615,7 @@ mod tests {
             );
             let online = report.online.as_ref().expect("online figures");
             assert!(online.bcubed_f1 >= online_floor, "{name}: {report:?}");
-            assert!(report.bcubed_f1 >= floor, "{name}: {report:?}");
+            assert!(report.scores.bcubed_f1 >= floor, "{name}: {report:?}");
         }
     }
 
@@ -658,18 +643,26 @@ mod tests {
         let (bp, br, bf) = bcubed(&groups, &gold);
         let (pp, pr, pf) = pairwise(&groups, &gold);
         assert_eq!(
-            (r.bcubed_precision, r.bcubed_recall, r.bcubed_f1),
+            (
+                r.scores.bcubed_precision,
+                r.scores.bcubed_recall,
+                r.scores.bcubed_f1
+            ),
             (bp, br, bf)
         );
         assert_eq!(
-            (r.pairwise_precision, r.pairwise_recall, r.pairwise_f1),
+            (
+                r.scores.pairwise_precision,
+                r.scores.pairwise_recall,
+                r.scores.pairwise_f1
+            ),
             (pp, pr, pf)
         );
-        assert_eq!(r.stories, count_distinct(&groups));
+        assert_eq!(r.scores.stories, count_distinct(&groups));
         assert_eq!((r.articles, r.gold_stories), (12, 4));
         // The consolidation finds the four stories.
-        assert_eq!(r.stories, 4);
-        assert!(close(r.bcubed_f1, 1.0) && close(r.pairwise_f1, 1.0));
+        assert_eq!(r.scores.stories, 4);
+        assert!(close(r.scores.bcubed_f1, 1.0) && close(r.scores.pairwise_f1, 1.0));
         // The online pass left every article alone.
         let online = r.online.as_ref().expect("online figures");
         assert_eq!(online.stories, 12);
@@ -692,7 +685,10 @@ mod tests {
             ),
             (pp, pr, pf)
         );
-        assert!(online.seconds >= 0.0 && r.consolidation_seconds.is_some_and(|s| s >= 0.0));
+        assert!(
+            online.seconds.is_some_and(|s| s >= 0.0)
+                && r.consolidation_seconds.is_some_and(|s| s >= 0.0)
+        );
         assert!(!r.embeddings);
         // Both in the JSON; none of it in a predictions report.
         let json = serde_json::to_value(&r).unwrap();
@@ -711,10 +707,10 @@ mod tests {
     fn evaluate_scores_both_passes() {
         let docs = parse(SMALL_SET).unwrap();
         let r = evaluate(&docs, ClusterConfig::default());
-        assert!(close(r.bcubed_f1, 1.0), "{r:?}");
+        assert!(close(r.scores.bcubed_f1, 1.0), "{r:?}");
         let online = r.online.as_ref().expect("online figures");
         assert!(close(online.bcubed_f1, 1.0), "{r:?}");
-        assert_eq!((r.stories, online.stories), (4, 4));
+        assert_eq!((r.scores.stories, online.stories), (4, 4));
     }
 
     /// The `--embeddings` path: vectors from a cache file, the online pass and the consolidation
@@ -746,15 +742,23 @@ mod tests {
         let r = run_with_embeddings(&set, &cache).unwrap();
         assert!(r.embeddings);
         assert_eq!(r.articles, 12);
-        assert!(close(r.bcubed_f1, 1.0), "{r:?}");
+        assert!(close(r.scores.bcubed_f1, 1.0), "{r:?}");
         assert!(r.online.is_some() && r.consolidation_seconds.is_some());
         // The same as evaluating the set with its vectors attached.
         let mut attached = docs.clone();
         attach_embeddings(&mut attached, &parallax_embed::cache::read(&cache).unwrap()).unwrap();
         let e = evaluate(&attached, ClusterConfig::default());
         assert_eq!(
-            (e.bcubed_f1, e.stories, e.online.map(|o| o.bcubed_f1)),
-            (r.bcubed_f1, r.stories, r.online.map(|o| o.bcubed_f1))
+            (
+                e.scores.bcubed_f1,
+                e.scores.stories,
+                e.online.map(|o| o.bcubed_f1)
+            ),
+            (
+                r.scores.bcubed_f1,
+                r.scores.stories,
+                r.online.map(|o| o.bcubed_f1)
+            )
         );
     }
 }

@@ -649,16 +649,16 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
                     "clustering of {} articles by {} into {} stories (gold: {}; embeddings: {})\n  BCubed   P {:.3}  R {:.3}  F1 {:.3}\n  pairwise P {:.3}  R {:.3}  F1 {:.3}\n  {} articles/s",
                     r.articles,
                     r.system,
-                    r.stories,
+                    r.scores.stories,
                     r.gold_stories,
                     if r.embeddings { "yes" } else { "no" },
-                    r.bcubed_precision,
-                    r.bcubed_recall,
-                    r.bcubed_f1,
-                    r.pairwise_precision,
-                    r.pairwise_recall,
-                    r.pairwise_f1,
-                    rate(r.articles_per_second)
+                    r.scores.bcubed_precision,
+                    r.scores.bcubed_recall,
+                    r.scores.bcubed_f1,
+                    r.scores.pairwise_precision,
+                    r.scores.pairwise_recall,
+                    r.scores.pairwise_f1,
+                    rate(r.scores.articles_per_second)
                 ) + &r.online.as_ref().map_or_else(String::new, |o| {
                     format!(
                         "\n  (stories after the consolidation pass; the online pass alone: {} stories, BCubed F1 {:.3}, pairwise F1 {:.3})",
