@@ -314,6 +314,7 @@ pub fn core_articles(items: &[SyntheticArticle], sources: usize) -> Vec<Article>
                 origin: key,
                 warnings: Vec::new(),
                 excerpts: Vec::new(),
+                attribution: Default::default(),
             }
         })
         .collect()

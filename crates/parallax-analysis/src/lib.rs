@@ -27,6 +27,8 @@
 
 #![warn(missing_docs)]
 
+pub mod ratings;
+
 use parallax_core::{Article, ArticleId, Bullet, Coverage, Source, SourceId, Tally};
 use parallax_text::{Analyzer, detect_language, sentences, words};
 use std::collections::{HashMap, HashSet};
@@ -794,7 +796,10 @@ fn shorten(s: &str, max_words: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// The coverage details of a story's articles. Articles whose source is [`SourceId::unknown`] or
-/// missing from `sources` count in `unknown_source_articles`, never as a source.
+/// missing from `sources` count in `unknown_source_articles`, never as a source. An outlet's
+/// country only inferred from its coverage ([`Source::country_is_inferred`]) is counted under
+/// that country and again in `countries_inferred` / `inferred_countries`, so that pages can say
+/// so. Imported ratings are counted per provider ([`ratings::rating_distributions`]).
 pub fn coverage(articles: &[Article], sources: &[Source]) -> Coverage {
     let by_id: HashMap<&SourceId, &Source> = sources.iter().map(|s| (&s.id, s)).collect();
     let known = |id: &SourceId| -> Option<&Source> {
@@ -806,6 +811,7 @@ pub fn coverage(articles: &[Article], sources: &[Source]) -> Coverage {
     };
 
     let mut countries: HashMap<String, usize> = HashMap::new();
+    let mut inferred: HashMap<String, usize> = HashMap::new();
     let mut languages: HashMap<String, usize> = HashMap::new();
     let mut distinct: Vec<&Source> = Vec::new();
     let mut seen: HashSet<&SourceId> = HashSet::new();
@@ -829,6 +835,9 @@ pub fn coverage(articles: &[Article], sources: &[Source]) -> Coverage {
             .map(|c| c.trim().to_uppercase())
             .filter(|c| !c.is_empty())
             .unwrap_or_else(|| "unknown".to_string());
+        if country != "unknown" && source.is_some_and(Source::country_is_inferred) {
+            *inferred.entry(country.clone()).or_default() += 1;
+        }
         *countries.entry(country).or_default() += 1;
         let language = article
             .language
@@ -864,6 +873,8 @@ pub fn coverage(articles: &[Article], sources: &[Source]) -> Coverage {
         *ownership.entry(o.to_string()).or_default() += 1;
     }
 
+    let ratings = ratings::rating_distributions(&distinct);
+    let countries_inferred = inferred.values().sum();
     Coverage {
         articles: articles.len(),
         sources: distinct.len(),
@@ -875,7 +886,23 @@ pub fn coverage(articles: &[Article], sources: &[Source]) -> Coverage {
         first_published,
         last_published,
         undated_articles,
+        countries_inferred,
+        inferred_countries: shares_of(inferred, articles.len()),
+        ratings,
     }
+}
+
+/// Tallies of part of a whole (`total`), sorted like [`tallies`], with their shares of the whole.
+fn shares_of(counts: HashMap<String, usize>, total: usize) -> Vec<Tally> {
+    let mut out = tallies(counts);
+    for t in &mut out {
+        t.share = if total > 0 {
+            t.count as f64 / total as f64
+        } else {
+            0.0
+        };
+    }
+    out
 }
 
 /// Tallies sorted by count (descending), then label, with their shares of the total.

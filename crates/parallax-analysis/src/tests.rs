@@ -1,6 +1,8 @@
 use super::*;
 use chrono::{DateTime, TimeZone, Utc};
-use parallax_core::{DateFound, OwnershipType, PublishedTime, Rating};
+use parallax_core::{
+    CountryBasis, DateFound, OwnershipType, ProvidedRating, PublishedTime, Rating, RatingKind,
+};
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 7, day, hour, 0, 0).unwrap()
@@ -22,6 +24,7 @@ fn article(key: &str, source: &SourceId, title: &str, paragraphs: &[&str]) -> Ar
         origin: key.to_string(),
         warnings: Vec::new(),
         excerpts: Vec::new(),
+        attribution: Default::default(),
     }
 }
 
@@ -337,6 +340,111 @@ fn coverage_counts_sources_languages_and_dates() {
     assert_eq!(c.first_published, Some(at(7, 9)));
     assert_eq!(c.last_published, Some(at(7, 11)));
     assert_eq!(c.undated_articles, 4);
+}
+
+fn provided(provider: &str, value: &str, score: Option<f64>, estimate: bool) -> ProvidedRating {
+    ProvidedRating {
+        provider: provider.to_string(),
+        kind: RatingKind::Reliability,
+        domain: "example.com".to_string(),
+        value: value.to_string(),
+        score,
+        date: Some("2024".to_string()),
+        licence: Some(format!("licence of {provider}")),
+        estimate,
+    }
+}
+
+/// Issue 11: per provider, the story's sources by their imported rating, unrated ones counted as
+/// such; the bias tally unchanged; inferred countries counted apart.
+#[test]
+fn coverage_distributes_provider_ratings_with_the_unrated_share() {
+    let (mut articles, mut sources) = bridge_story();
+    // Alpha: rated by both providers. Beta: by Idiap only. Gamma: by neither.
+    sources[0].ratings = vec![
+        provided("idiap-reliability", "0.83", Some(0.83), true),
+        provided(
+            "wikipedia-perennial",
+            "generally reliable",
+            Some(1.0),
+            false,
+        ),
+    ];
+    sources[1].ratings = vec![provided("idiap-reliability", "-0.45", Some(-0.45), true)];
+    // Beta's country is only inferred from its coverage (GDELT).
+    sources[1].provenance.country_basis = Some(CountryBasis::InferredFromCoverage);
+    sources[1].provenance.country = Some("GDELT Project".to_string());
+    // An unknown-source article is no source: it changes no distribution.
+    articles.push(article(
+        "u1",
+        &SourceId::unknown(),
+        "Bridge collapse in Millbrook",
+        &["A bridge collapsed."],
+    ));
+
+    let c = coverage(&articles, &sources);
+    assert_eq!(c.sources, 3);
+    let labels = |t: &[Tally]| {
+        t.iter()
+            .map(|x| (x.label.clone(), x.count))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(c.ratings.len(), 2, "{:?}", c.ratings);
+    let idiap = &c.ratings[0];
+    assert_eq!(idiap.provider, "idiap-reliability");
+    assert_eq!(idiap.kind, RatingKind::Reliability);
+    assert!(idiap.estimate);
+    assert_eq!(
+        idiap.licence.as_deref(),
+        Some("licence of idiap-reliability")
+    );
+    assert!(idiap.scale.as_deref().unwrap().contains("-0.2"));
+    assert_eq!(
+        labels(&idiap.tallies),
+        vec![("high".into(), 1), ("low".into(), 1), ("unrated".into(), 1)]
+    );
+    let wiki = &c.ratings[1];
+    assert_eq!(wiki.provider, "wikipedia-perennial");
+    assert!(!wiki.estimate);
+    assert_eq!(wiki.scale, None);
+    assert_eq!(
+        labels(&wiki.tallies),
+        vec![("unrated".into(), 2), ("generally reliable".into(), 1)]
+    );
+    let unrated = &wiki.tallies[0];
+    assert!((unrated.share - 2.0 / 3.0).abs() < 1e-9);
+    for d in &c.ratings {
+        let total: usize = d.tallies.iter().map(|t| t.count).sum();
+        assert_eq!(total, c.sources, "every known source counted once");
+    }
+    // Bias keeps its own tally, unrated as such.
+    assert_eq!(
+        labels(&c.bias),
+        vec![
+            ("center".into(), 1),
+            ("left".into(), 1),
+            ("unrated".into(), 1)
+        ]
+    );
+    // Beta's one article is counted under GB, and as inferred.
+    assert_eq!(c.countries_inferred, 1);
+    assert_eq!(labels(&c.inferred_countries), vec![("GB".into(), 1)]);
+    assert!((c.inferred_countries[0].share - 1.0 / 4.0).abs() < 1e-9);
+    assert!(labels(&c.countries).contains(&("GB".into(), 1)));
+
+    // No ratings at all: no distribution, nothing inferred.
+    let (articles, sources) = bridge_story();
+    let c = coverage(&articles, &sources);
+    assert!(c.ratings.is_empty());
+    assert_eq!(c.countries_inferred, 0);
+    assert!(c.inferred_countries.is_empty());
+    // An inferred basis without a country is no country: unknown, not inferred.
+    let (articles, mut sources) = bridge_story();
+    sources[1].country = None;
+    sources[1].provenance.country_basis = Some(CountryBasis::InferredFromCoverage);
+    let c = coverage(&articles, &sources);
+    assert_eq!(c.countries_inferred, 0);
+    assert!(labels(&c.countries).contains(&("unknown".into(), 1)));
 }
 
 #[test]

@@ -35,6 +35,10 @@ pub struct Article {
     /// their leads), kept apart from its own text: see [`Excerpt`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excerpts: Vec<Excerpt>,
+    /// How its outlet ([`Article::source`]) was established, with the evidence kept so that it can
+    /// be established again when the registry or the outlet directory changes.
+    #[serde(default)]
+    pub attribution: Attribution,
 }
 
 /// Another article quoted on a page: its title and the text the page shows of it (a lead or
@@ -100,4 +104,96 @@ pub enum DateFound {
     Feed,
     /// Given by the input data (JSON Lines field).
     Input,
+}
+
+/// How an article's outlet was established, and the evidence it was established from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// Which evidence decided; `None` when the outlet is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<AttributionMethod>,
+    /// Everything the document said about its outlet.
+    #[serde(default)]
+    pub evidence: AttributionEvidence,
+}
+
+/// What a document said about its outlet, besides its URL and canonical URL (kept on the
+/// article itself). Kept whole, so that attribution is a pure function of it and of the
+/// registry and directory of the day.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributionEvidence {
+    /// The registry source whose feed delivered the document (crawled articles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_source: Option<crate::SourceId>,
+    /// The outlet name the operator gave for the import (`parallax import --source`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_source: Option<String>,
+    /// The outlet name a JSON Lines record gave (`source`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_source: Option<String>,
+    /// The outlet's country a JSON Lines record gave (`country`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_country: Option<String>,
+    /// The outlet's bias rating a JSON Lines record gave (`bias`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_bias: Option<String>,
+    /// The site name an HTML page declares (`og:site_name`, JSON-LD publisher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+    /// Short stand-alone lines at the head of a plain-text page, where a masthead names its
+    /// outlet ("Ukrinform").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masthead: Vec<String>,
+    /// The credit at the start of a plain-text page's first paragraph ("(MENAFN)",
+    /// "KYIV (Reuters) -"): the name inside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+}
+
+/// Which evidence established an article's outlet, in the order of trust.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributionMethod {
+    /// The registry source whose feed delivered it.
+    Feed,
+    /// The operator's `--source` for the import.
+    Given,
+    /// The JSON Lines record's `source` field.
+    Record,
+    /// The site of the page's URL or canonical URL.
+    Url,
+    /// The site name the HTML page declares (no URL known).
+    SiteName,
+    /// A plain-text page's masthead naming a known outlet.
+    Masthead,
+    /// A plain-text page's credit line naming a known outlet or domain.
+    Credit,
+}
+
+impl AttributionMethod {
+    /// The lower-case label used in the API and the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            AttributionMethod::Feed => "feed",
+            AttributionMethod::Given => "given",
+            AttributionMethod::Record => "record",
+            AttributionMethod::Url => "url",
+            AttributionMethod::SiteName => "site_name",
+            AttributionMethod::Masthead => "masthead",
+            AttributionMethod::Credit => "credit",
+        }
+    }
+
+    /// In words, for pages and the terminal.
+    pub fn describe(self) -> &'static str {
+        match self {
+            AttributionMethod::Feed => "the feed that delivered it",
+            AttributionMethod::Given => "the outlet named for the import (--source)",
+            AttributionMethod::Record => "the outlet named in the imported record",
+            AttributionMethod::Url => "the site of its address",
+            AttributionMethod::SiteName => "the site name the page declares",
+            AttributionMethod::Masthead => "the masthead of the page",
+            AttributionMethod::Credit => "the credit line of the page",
+        }
+    }
 }

@@ -4,13 +4,19 @@
 //! A story page computes its claim ledger, perspectives and timeline from its articles when it is
 //! shown. Pages that list many stories — an entity's stories, the blindspot feeds, the story list's
 //! count of independent reports — cannot read every article of every story, so each story gets a
-//! digest: its entities, the outlets per country and per bias rating, and its number of independent
-//! reports. A digest records the story's `last_updated` it was made from; a story updated since
+//! digest: its entities, the outlets per country and per bias rating, its number of independent
+//! reports, and which outlets state which claim of its ledger (the outlets' records on their
+//! source pages). A digest records the story's `last_updated` it was made from; a story updated since
 //! has a stale digest until the next pass rebuilds it ([`crate::Store::stale_digests`]).
 
-use crate::{ArticleId, StoryId};
+use crate::{ArticleId, SourceId, StoryId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// The version of what [`crate::StoryDigest`] records. Digests made by an older Parallax
+/// (a lower [`StoryDigest::version`]) lack what was added since (the claim ledger, version 1) and
+/// should be made again even when their story did not change.
+pub const DIGEST_VERSION: u32 = 1;
 
 /// What pages across stories need of one story.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,6 +41,96 @@ pub struct StoryDigest {
     /// model is at hand).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gists: Vec<ArticleGist>,
+    /// The claims of the story's ledger stated by known outlets, each with the outlets stating
+    /// it and how it stands for each (the outlets' records on their source pages).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ledger: Vec<LedgerClaim>,
+    /// What this digest records ([`DIGEST_VERSION`] when made by this code; 0 for digests made
+    /// before versions were kept).
+    #[serde(default)]
+    pub version: u32,
+}
+
+impl Default for StoryDigest {
+    /// An empty digest of no story, made by this code (fill in the fields with
+    /// `..StoryDigest::default()`).
+    fn default() -> Self {
+        StoryDigest {
+            story: StoryId(String::new()),
+            story_updated: DateTime::<Utc>::default(),
+            articles: 0,
+            independent_reports: 0,
+            entities: Vec::new(),
+            countries: Vec::new(),
+            bias: Vec::new(),
+            gists: Vec::new(),
+            ledger: Vec::new(),
+            version: DIGEST_VERSION,
+        }
+    }
+}
+
+impl StoryDigest {
+    /// Whether the digest was made by an older Parallax and lacks what was added since.
+    pub fn is_outdated(&self) -> bool {
+        self.version < DIGEST_VERSION
+    }
+}
+
+/// One claim of a story's ledger as the outlets' records need it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerClaim {
+    /// Its number in the story's claim ledger, from 1: the story page's anchor `#claim-N`, and
+    /// `claims[N - 1]` of the story's API. Numbers follow the story as it was digested.
+    pub number: usize,
+    /// How the claim stands in the story.
+    pub kind: ClaimStanding,
+    /// The claim in words, shortened.
+    pub text: String,
+    /// The known outlets stating it, each once, and how it stands for each.
+    pub outlets: Vec<OutletClaim>,
+}
+
+impl LedgerClaim {
+    /// The claim's anchor on its story page (`claim-N`).
+    pub fn anchor(&self) -> String {
+        format!("claim-{}", self.number)
+    }
+}
+
+/// An outlet stating a claim, and how the claim stands for that outlet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutletClaim {
+    /// The outlet.
+    pub source: SourceId,
+    /// `agreed` when at least one report of another outlet, independent of this outlet's reports
+    /// stating it (not a copy of the same report), states it too; `disputed` when the claim is
+    /// disputed; `single_source` otherwise (agreed in the story only among this outlet's own
+    /// reports, or stated by one report only).
+    pub standing: ClaimStanding,
+}
+
+/// How a claim of the ledger stands: the ledger's three kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStanding {
+    /// Stated by two or more independent reports.
+    Agreed,
+    /// Stated with incompatible values by independent reports.
+    Disputed,
+    /// Stated by one independent report only.
+    SingleSource,
+}
+
+impl ClaimStanding {
+    /// The label used in the API ("agreed", "disputed", "single_source").
+    pub fn label(self) -> &'static str {
+        match self {
+            ClaimStanding::Agreed => "agreed",
+            ClaimStanding::Disputed => "disputed",
+            ClaimStanding::SingleSource => "single_source",
+        }
+    }
 }
 
 /// What one article in another language adds to its story, without a translator: each of its

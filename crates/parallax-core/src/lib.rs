@@ -16,16 +16,22 @@ mod store;
 mod story;
 mod translation;
 
-pub use article::{Article, DateFound, Excerpt, PublishedTime};
+pub use article::{
+    Article, Attribution, AttributionEvidence, AttributionMethod, DateFound, Excerpt, PublishedTime,
+};
 pub use digest::{
-    ArticleGist, BiasSources, CountrySources, DigestedStory, EntityRef, EntityStory, GistMatch,
-    GistSentence, StoryDigest,
+    ArticleGist, BiasSources, ClaimStanding, CountrySources, DIGEST_VERSION, DigestedStory,
+    EntityRef, EntityStory, GistMatch, GistSentence, LedgerClaim, OutletClaim, StoryDigest,
 };
 pub use embedding::{ArticleEmbedding, Embedder, cosine};
 pub use error::{Error, Result};
 pub use feed::FeedState;
 pub use id::{ArticleId, SourceId, StoryId, content_hash, short_hash, site_key};
-pub use source::{OwnershipType, Rating, Source};
-pub use store::{ArticleInsert, Store, StoryRecord};
-pub use story::{Bullet, Coverage, Story, Tally};
+pub use source::{
+    CountryBasis, OwnershipType, ProvidedRating, Rating, RatingKind, Source, SourceProvenance,
+};
+pub use store::{
+    ArticleAttribution, ArticleInsert, Reattribution, SourceStore, Store, StoryRecord,
+};
+pub use story::{Bullet, Coverage, RatingDistribution, Story, Tally};
 pub use translation::{Translation, is_language_code, same_language};

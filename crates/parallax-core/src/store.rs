@@ -1,6 +1,6 @@
 use crate::{
-    Article, ArticleId, DigestedStory, EntityStory, FeedState, Result, Source, SourceId, Story,
-    StoryDigest, StoryId, Translation,
+    Article, ArticleId, Attribution, DigestedStory, EntityStory, FeedState, ProvidedRating,
+    RatingKind, Result, Source, SourceId, Story, StoryDigest, StoryId, Translation,
 };
 use chrono::{DateTime, Utc};
 
@@ -22,12 +22,77 @@ pub struct StoryRecord {
     pub story: StoryId,
 }
 
+/// A stored article's outlet and the evidence it was established from: what attributing stored
+/// articles again needs ([`SourceStore::attributions`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArticleAttribution {
+    /// The article.
+    pub article: ArticleId,
+    /// Its story.
+    pub story: StoryId,
+    /// Its outlet.
+    pub source: SourceId,
+    /// The URL it was fetched from.
+    pub url: Option<String>,
+    /// Its canonical URL.
+    pub canonical_url: Option<String>,
+    /// How the outlet was established, with the evidence.
+    pub attribution: Attribution,
+}
+
+/// One pass of attributing stored articles again, written in one transaction
+/// ([`SourceStore::reattribute`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reattribution {
+    /// Sources to insert or replace.
+    pub sources: Vec<Source>,
+    /// Articles whose outlet or attribution changed: `source` and `attribution` are written
+    /// (`story`, `url` and `canonical_url` are not).
+    pub articles: Vec<ArticleAttribution>,
+    /// Stories analysed again over their new sources: title, summary and coverage are written
+    /// (members and times are not), and their digests are dropped so that the digest pass makes
+    /// them again.
+    pub stories: Vec<Story>,
+    /// A setting written in the same transaction: (key, value), such as the fingerprint of the
+    /// registry and directory the articles are now attributed with.
+    pub setting: Option<(String, String)>,
+}
+
+/// What the store keeps about outlets beyond [`Store`]: the attribution of articles to them,
+/// imported ratings, and small settings. Every method is one transaction, like [`Store`]'s.
+pub trait SourceStore {
+    /// Every stored article's outlet and attribution evidence, in the order they were stored.
+    fn attributions(&self) -> Result<Vec<ArticleAttribution>>;
+
+    /// Writes a re-attribution in one transaction (see [`Reattribution`]). A story or article
+    /// that is not stored is refused with [`crate::Error::Invalid`], changing nothing.
+    fn reattribute(&self, change: &Reattribution) -> Result<()>;
+
+    /// Replaces every rating of `kind` by `provider` with `ratings`, in one transaction. A rating
+    /// in `ratings` of another provider or kind is refused with [`crate::Error::Invalid`].
+    fn replace_ratings(
+        &self,
+        provider: &str,
+        kind: RatingKind,
+        ratings: &[ProvidedRating],
+    ) -> Result<()>;
+
+    /// Every imported rating, by provider, kind and domain.
+    fn ratings(&self) -> Result<Vec<ProvidedRating>>;
+
+    /// A setting written by [`SourceStore::reattribute`]; `None` when never written.
+    fn setting(&self, key: &str) -> Result<Option<String>>;
+
+    /// The `limit` most recently updated stories with at least one article of `source`.
+    fn source_stories(&self, source: &SourceId, limit: usize) -> Result<Vec<Story>>;
+}
+
 /// Where Parallax keeps sources, articles and stories.
 ///
 /// Implementations: SQLite (one file, the default) and, later, PostgreSQL for many workers. Callers
 /// only see this trait. Every method is a complete unit: a write either happens whole or not at all,
 /// so a process killed at any point leaves the store as it was before the call or after it.
-pub trait Store: Send + Sync {
+pub trait Store: SourceStore + Send + Sync {
     /// Inserts the source, or replaces the stored one with the same id.
     fn upsert_source(&self, source: &Source) -> Result<()>;
 
@@ -162,8 +227,9 @@ pub trait Store: Send + Sync {
     // A store that keeps no digests may leave these four as they are: it then stores none, and the
     // pages across stories are empty (story pages do not need digests).
 
-    /// Up to `limit` stories whose digest is missing or older than the story, most recently
-    /// updated first. Default: none.
+    /// Up to `limit` stories whose digest is missing, older than the story, or made by an older
+    /// Parallax (its version below [`crate::DIGEST_VERSION`]), most recently updated first.
+    /// Default: none.
     fn stale_digests(&self, limit: usize) -> Result<Vec<StoryId>> {
         let _ = limit;
         Ok(Vec::new())

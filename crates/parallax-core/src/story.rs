@@ -1,4 +1,4 @@
-use crate::{ArticleId, StoryId};
+use crate::{ArticleId, RatingKind, StoryId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +53,42 @@ pub struct Coverage {
     pub last_published: Option<DateTime<Utc>>,
     /// Articles without a publication time.
     pub undated_articles: usize,
+    /// Of the articles counted in `countries` under a country, those whose outlet's country is
+    /// only inferred from what it covers (GDELT), not known as its home: a guess, shown as one.
+    #[serde(default)]
+    pub countries_inferred: usize,
+    /// The same articles per country (ISO code), with their share of all the articles: which
+    /// entries of `countries` are partly or wholly inferred.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred_countries: Vec<Tally>,
+    /// Per provider and kind of rating, the story's sources by the rating an operator imported
+    /// from that provider ([`crate::ProvidedRating`]); sources it does not rate are counted under
+    /// "unrated". Only providers rating at least one of the story's sources are listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ratings: Vec<RatingDistribution>,
+}
+
+/// A story's sources by the ratings of one provider (see [`Coverage::ratings`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RatingDistribution {
+    /// Who rated ("idiap-reliability", "wikipedia-perennial", ...).
+    pub provider: String,
+    /// What is rated.
+    pub kind: RatingKind,
+    /// The licence the ratings are used under and the credit it asks for (the first one given
+    /// among the ratings counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// Whether any rating counted is an estimate computed by a method rather than an editorial
+    /// judgement.
+    #[serde(default)]
+    pub estimate: bool,
+    /// How numeric scores were put into the labels, when they were ("scores from -1 to 1: low
+    /// below -0.2, ..."); `None` when the labels are the provider's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
+    /// Sources per label, "unrated" for the story's sources without a rating from this provider.
+    pub tallies: Vec<Tally>,
 }
 
 /// A label and a count, with its share of the total.

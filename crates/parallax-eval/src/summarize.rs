@@ -215,6 +215,7 @@ pub fn article_from_line(v: &serde_json::Value, line: usize) -> Article {
         origin: id,
         warnings: Vec::new(),
         excerpts: Vec::new(),
+        attribution: Default::default(),
     }
 }
 

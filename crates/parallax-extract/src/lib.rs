@@ -18,6 +18,8 @@ mod decode;
 mod html;
 mod inert;
 pub use inert::strip_inert;
+mod masthead;
+pub use masthead::{Masthead, masthead};
 mod text;
 mod urls;
 

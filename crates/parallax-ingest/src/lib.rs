@@ -22,11 +22,15 @@
 //!   stops the rest of the import.
 #![warn(missing_docs)]
 
+mod attribution;
 mod consolidation;
 mod digests;
 mod document;
 mod pipeline;
 
+pub use attribution::{
+    ATTRIBUTION_SETTING, ReattributionPass, default_attributor, ensure_attributed, reattribute,
+};
 pub use consolidation::{ConsolidationPass, MAX_CONSOLIDATION_ARTICLES, consolidate_window};
 pub use digests::{DigestPass, SENTENCE_CACHE, refresh_digests, refresh_digests_with};
 pub use document::{

@@ -2,10 +2,12 @@ use crate::document::{Crawled, Document, Record};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use parallax_cluster::{ClusterConfig, ClusterDoc, Clusterer};
 use parallax_core::{
-    Article, ArticleEmbedding, ArticleId, ArticleInsert, DateFound, Embedder, PublishedTime,
-    Rating, Source, SourceId, Store, Story, StoryId, content_hash,
+    Article, ArticleEmbedding, ArticleId, ArticleInsert, Attribution, AttributionEvidence,
+    AttributionMethod, DateFound, Embedder, PublishedTime, Source, SourceId, Store, Story, StoryId,
+    content_hash,
 };
 use parallax_extract::Extracted;
+use parallax_sources::Attributor;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -64,8 +66,10 @@ pub struct Pipeline<'s> {
     /// Seed article of each story in the window → the story's id.
     story_of_seed: HashMap<ArticleId, StoryId>,
     known_sources: HashSet<SourceId>,
-    /// Source used for documents with no known outlet, when the user named one.
-    default_source: Option<Source>,
+    /// The outlet the operator named for every document of this import (`--source`).
+    given_source: Option<String>,
+    /// Establishes each document's outlet (see [`parallax_sources::Attributor`]).
+    attributor: Arc<Attributor>,
     embedder: Option<Arc<dyn Embedder>>,
     /// Articles that were to be embedded and could not be (the embedder failed).
     embed_failures: usize,
@@ -166,12 +170,14 @@ impl<'s> Pipeline<'s> {
             clusterer.insert_known(&cluster_doc(&rec.article, embedding), &seed);
         }
         let known_sources = store.sources()?.into_iter().map(|s| s.id).collect();
+        let attributor = Arc::new(crate::attribution::default_attributor(store)?);
         Ok(Pipeline {
             store,
             clusterer,
             story_of_seed,
             known_sources,
-            default_source: None,
+            given_source: None,
+            attributor,
             embedder,
             embed_failures: 0,
         })
@@ -194,9 +200,18 @@ impl<'s> Pipeline<'s> {
         self.clusterer.state_fingerprint()
     }
 
-    /// Attributes documents whose outlet cannot be found to the source named `name`.
-    pub fn with_default_source(mut self, name: &str) -> Self {
-        self.default_source = Some(Source::named(name));
+    /// Attributes every document that no feed delivered to the outlet named `name` (the
+    /// operator's `--source`: second in the order of trust, after the delivering feed). The
+    /// outlet's facts come from the registry or the directory when they know it by that name.
+    pub fn with_given_source(mut self, name: &str) -> Self {
+        self.given_source = Some(name.trim().to_string()).filter(|n| !n.is_empty());
+        self
+    }
+
+    /// Attributes documents with `attributor` (the operator's registry, the directory and the
+    /// imported ratings) instead of the built-in registry's.
+    pub fn with_attributor(mut self, attributor: Arc<Attributor>) -> Self {
+        self.attributor = attributor;
         self
     }
 
@@ -376,13 +391,14 @@ impl<'s> Pipeline<'s> {
     /// Extracts `doc` and checks the store for it: a [`Prepared`] article when it is new, else
     /// the outcome (a duplicate, or a rejected document, whose reason is recorded in the store).
     pub fn prepare(&self, doc: &Document) -> Result<Prep, PipelineError> {
-        let (article, source) = match build_article(doc, self.default_source.as_ref()) {
-            Ok(x) => x,
-            Err(reason) => {
-                self.store.record_problem(doc.origin(), &reason)?;
-                return Ok(Prep::Done(Outcome::Rejected(reason)));
-            }
-        };
+        let (article, source) =
+            match build_article(doc, self.given_source.as_deref(), &self.attributor) {
+                Ok(x) => x,
+                Err(reason) => {
+                    self.store.record_problem(doc.origin(), &reason)?;
+                    return Ok(Prep::Done(Outcome::Rejected(reason)));
+                }
+            };
         if let Some(existing) = self.store.find_duplicate(&article)? {
             return Ok(Prep::Done(Outcome::Duplicate(existing)));
         }
@@ -555,22 +571,48 @@ pub(crate) fn cluster_doc(a: &Article, embedding: Option<Vec<f32>>) -> ClusterDo
 /// Extraction and identity: the article a document becomes, and its source when one is known.
 fn build_article(
     doc: &Document,
-    default_source: Option<&Source>,
+    given_source: Option<&str>,
+    attributor: &Attributor,
 ) -> Result<(Article, Option<Source>), String> {
-    let (ex, url, source) = match doc {
+    let mut evidence = AttributionEvidence::default();
+    let (ex, url) = match doc {
         Document::Html { bytes, url, .. } => {
             let ex = parallax_extract::extract_html(bytes, url.as_deref(), None);
-            let source = source_from_page(&ex, url.as_deref());
-            (ex, url.clone(), source)
+            evidence.site_name = ex.site_name.clone();
+            (ex, url.clone())
         }
-        Document::Text { text, .. } => (parallax_extract::extract_text(text), None, None),
+        Document::Text { text, .. } => {
+            let m = parallax_extract::masthead(text);
+            evidence.masthead = m.lines;
+            evidence.credit = m.credit;
+            (parallax_extract::extract_text(text), None)
+        }
         Document::Record(r) => {
-            let (ex, source) = from_record(r);
-            (ex, r.url.clone(), source)
+            let nonempty = |s: &Option<String>| {
+                s.as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            };
+            evidence.record_source = nonempty(&r.source);
+            evidence.record_country = nonempty(&r.country);
+            evidence.record_bias = nonempty(&r.bias);
+            (from_record(r), r.url.clone())
         }
-        Document::Crawled(c) => (from_crawled(c), Some(c.url.clone()), Some(c.source.clone())),
+        Document::Crawled(c) => {
+            evidence.feed_source = Some(c.source.id.clone());
+            (from_crawled(c), Some(c.url.clone()))
+        }
     };
-    let source = source.or_else(|| default_source.cloned());
+    if !matches!(doc, Document::Crawled(_)) {
+        evidence.given_source = given_source.map(str::to_string);
+    }
+    let attributed = attributor.attribute(url.as_deref(), ex.canonical_url.as_deref(), &evidence);
+    let (source, method) = match (doc, attributed.source) {
+        // A feed of a registry other than the attributor's: the crawler's own source.
+        (Document::Crawled(c), None) => (Some(c.source.clone()), Some(AttributionMethod::Feed)),
+        (_, source) => (source, attributed.method),
+    };
     if ex.paragraphs.is_empty() && ex.title.trim().is_empty() {
         let mut reason = "no article text found".to_string();
         if !ex.warnings.is_empty() {
@@ -603,6 +645,7 @@ fn build_article(
         origin: doc.origin().to_string(),
         warnings: ex.warnings,
         excerpts: ex.excerpts,
+        attribution: Attribution { method, evidence },
     };
     Ok((article, source))
 }
@@ -621,24 +664,7 @@ fn normalised(title: &str, paragraphs: &[String]) -> String {
     s
 }
 
-fn source_from_page(ex: &Extracted, url: Option<&str>) -> Option<Source> {
-    let page = url.or(ex.canonical_url.as_deref());
-    let host = page.and_then(parallax_core::site_key);
-    match (&ex.site_name, host) {
-        (_, Some(host)) => {
-            let mut s = Source::named(ex.site_name.as_deref().unwrap_or(&host));
-            s.id = SourceId::from_key(&host);
-            s.home_page = page
-                .and_then(|u| url::Url::parse(u).ok())
-                .map(|u| format!("{}://{host}/", u.scheme()));
-            Some(s)
-        }
-        (Some(name), None) => Some(Source::named(name)),
-        (None, None) => None,
-    }
-}
-
-fn from_record(r: &Record) -> (Extracted, Option<Source>) {
+fn from_record(r: &Record) -> Extracted {
     let mut warnings = Vec::new();
     let paragraphs: Vec<String> = r
         .text
@@ -664,27 +690,7 @@ fn from_record(r: &Record) -> (Extracted, Option<Source>) {
         let sample = format!("{title}\n{}", r.text);
         parallax_text::detect_language(&sample).map(str::to_string)
     });
-    let source = r
-        .source
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .map(|name| {
-            let mut s = Source::named(name);
-            s.country = r.country.as_ref().map(|c| c.to_ascii_uppercase());
-            s.bias = r
-                .bias
-                .as_ref()
-                .filter(|b| !b.trim().is_empty())
-                .map(|b| Rating {
-                    value: b.trim().to_lowercase(),
-                    provenance: "given with the imported data".to_string(),
-                });
-            if let Some(l) = &language {
-                s.languages = vec![l.clone()];
-            }
-            s
-        });
-    let ex = Extracted {
+    Extracted {
         title,
         byline: None,
         published,
@@ -694,8 +700,7 @@ fn from_record(r: &Record) -> (Extracted, Option<Source>) {
         paragraphs,
         warnings,
         excerpts: Vec::new(),
-    };
-    (ex, source)
+    }
 }
 
 /// Below this much body text, a fetched page is taken to be a paywall, a consent wall or an error

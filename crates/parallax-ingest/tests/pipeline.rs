@@ -473,3 +473,161 @@ fn the_digest_pass_makes_gists_with_a_model_and_survives_a_broken_one() {
         );
     }
 }
+
+// ----- attribution and re-attribution -------------------------------------------------------
+
+const DIRECTORY_TSV: &str = "\
+host\tname\tname_origin\tcountry\tcountry_origin\tlanguages\tlanguages_origin\towner\townership\townership_detail\townership_origin\tinferred_country\tinferred_share
+planet-daily.net\t\t\t\t\t\t\t\t\t\t\tBR\t0.40
+";
+
+fn attributor_with(registry: &str) -> Arc<parallax_sources::Attributor> {
+    let directory: &'static parallax_sources::Directory = Box::leak(Box::new(
+        parallax_sources::Directory::from_tsv(DIRECTORY_TSV).unwrap(),
+    ));
+    Arc::new(parallax_sources::Attributor::new(
+        parallax_sources::Registry::from_toml(registry).unwrap(),
+        directory,
+        Vec::new(),
+    ))
+}
+
+fn pages() -> Vec<Document> {
+    ["a", "b"]
+        .iter()
+        .map(|k| {
+            Document::Record(Record {
+                title: Some(format!("Parliament passes the climate law, part {k}")),
+                url: Some(format!("https://news.planet-daily.net/{k}")),
+                text: "Lawmakers approved the climate bill by 312 votes to 190 after a debate \
+                       that lasted two days."
+                    .to_string(),
+                language: Some("en".into()),
+                origin: format!("pages.jsonl:{k}"),
+                ..Record::default()
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn stored_articles_are_attributed_again_when_the_registry_changes() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let before = attributor_with("");
+    let mut pipeline = Pipeline::new(&store)
+        .unwrap()
+        .with_attributor(before.clone());
+    let outcomes: Vec<Outcome> = pages()
+        .iter()
+        .map(|d| pipeline.ingest(d).unwrap())
+        .collect();
+    let ids = ids_of(&outcomes);
+    // A plain-text page whose masthead names an outlet nobody knows yet: unknown.
+    let text = Document::Text {
+        text: "Planet Daily\n\nLisbon\n\nParliament passes the climate law after a debate that lasted two days, with 312 votes to 190.\n".into(),
+        origin: "saved/page.txt".into(),
+    };
+    let text_id = ids_of(&[pipeline.ingest(&text).unwrap()])[0].clone();
+    assert!(
+        store
+            .article(&text_id)
+            .unwrap()
+            .unwrap()
+            .source
+            .is_unknown()
+    );
+    let a = store.article(&ids[0]).unwrap().unwrap();
+    // Attributed by the site of its address (subdomain folded), country inferred by GDELT.
+    assert_eq!(
+        a.attribution.method,
+        Some(parallax_core::AttributionMethod::Url)
+    );
+    assert_eq!(
+        a.source,
+        parallax_core::SourceId::from_key("planet-daily.net")
+    );
+    let s = store.source(&a.source).unwrap().unwrap();
+    assert!(s.country_is_inferred(), "{s:?}");
+    // First run records the fingerprint; the same knowledge again changes nothing.
+    assert!(
+        parallax_ingest::ensure_attributed(&store, &before)
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        parallax_ingest::ensure_attributed(&store, &before)
+            .unwrap()
+            .is_none()
+    );
+    let story_id = store.stories(10, 0).unwrap()[0].id.clone();
+    parallax_ingest::refresh_digests(&store, 100).unwrap();
+    assert!(store.digest(&story_id).unwrap().is_some());
+    let coverage = store.story(&story_id).unwrap().unwrap().coverage;
+    assert!(
+        coverage.countries.iter().any(|t| t.label == "BR"),
+        "{coverage:?}"
+    );
+
+    // The operator adds the outlet to the registry: its articles follow, and their story.
+    let after = attributor_with(
+        "[[source]]\nid = \"planet\"\nname = \"Planet Daily\"\nhome_page = \"https://planet-daily.net/\"\ncountry = \"PT\"\nlanguages = [\"pt\"]\n",
+    );
+    let pass = parallax_ingest::ensure_attributed(&store, &after)
+        .unwrap()
+        .expect("the registry changed");
+    // Same site, same outlet id: the pages stay with their outlet, whose facts change; the
+    // text page's masthead now names a known outlet.
+    assert_eq!(
+        (pass.articles, pass.articles_changed, pass.sources_written),
+        (3, 1, 1)
+    );
+    assert!(pass.stories_reanalysed >= 1);
+    let t = store.article(&text_id).unwrap().unwrap();
+    assert_eq!(
+        t.attribution.method,
+        Some(parallax_core::AttributionMethod::Masthead)
+    );
+    assert_eq!(t.source, a.source);
+    for id in &ids {
+        let a = store.article(id).unwrap().unwrap();
+        let s = store.source(&a.source).unwrap().unwrap();
+        assert_eq!(
+            (s.name.as_str(), s.country.as_deref()),
+            ("Planet Daily", Some("PT"))
+        );
+        assert_eq!(
+            s.provenance.country_basis,
+            Some(parallax_core::CountryBasis::Home)
+        );
+    }
+    let story = store.story(&story_id).unwrap().unwrap();
+    assert!(
+        story.coverage.countries.iter().all(|t| t.label == "PT"),
+        "{:?}",
+        story.coverage
+    );
+    // The digest counted the old countries: it is made again.
+    assert!(store.digest(&story_id).unwrap().is_none());
+    assert_eq!(store.stale_digests(10).unwrap(), vec![story_id]);
+    assert!(
+        parallax_ingest::ensure_attributed(&store, &after)
+            .unwrap()
+            .is_none()
+    );
+
+    // New documents are attributed with what the pipeline knows now.
+    let mut pipeline = Pipeline::new(&store).unwrap().with_attributor(after);
+    let more = Document::Record(Record {
+        title: Some("Climate law: what changes".into()),
+        url: Some("https://planet-daily.net/c".into()),
+        text: "The law sets binding emissions targets for 2035.".into(),
+        origin: "pages.jsonl:c".into(),
+        ..Record::default()
+    });
+    let out = pipeline.ingest(&more).unwrap();
+    let a = store.article(&ids_of(&[out])[0]).unwrap().unwrap();
+    assert_eq!(
+        store.source(&a.source).unwrap().unwrap().name,
+        "Planet Daily"
+    );
+}

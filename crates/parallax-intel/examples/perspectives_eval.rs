@@ -67,6 +67,7 @@ fn article(id: &str, source: &str, title: &str, paragraphs: Vec<String>) -> Arti
         origin: id.to_string(),
         warnings: Vec::new(),
         excerpts: Vec::new(),
+        attribution: Default::default(),
     }
 }
 

@@ -78,8 +78,9 @@ impl StoryCoverage {
         let mut bias: BTreeMap<String, HashSet<&SourceId>> = BTreeMap::new();
         for a in articles {
             let src = by_id.get(&a.source).copied();
+            // A country only inferred from coverage is a guess: no blindspot rests on it.
             let country = src
-                .and_then(|s| s.country.as_deref())
+                .and_then(|s| s.known_country())
                 .map(|c| c.trim().to_ascii_uppercase())
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| "unknown".to_string());
@@ -468,6 +469,7 @@ mod tests {
             origin: id.into(),
             warnings: Vec::new(),
             excerpts: Vec::new(),
+            attribution: Default::default(),
         };
         let arts = vec![
             art("1", &a.id),

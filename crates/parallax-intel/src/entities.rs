@@ -1292,6 +1292,7 @@ mod tests {
             origin: id.into(),
             warnings: Vec::new(),
             excerpts: Vec::new(),
+            attribution: Default::default(),
         }
     }
 

@@ -148,6 +148,7 @@ mod tests {
             origin: key.into(),
             warnings: Vec::new(),
             excerpts: Vec::new(),
+            attribution: Default::default(),
         }
     }
 

@@ -23,6 +23,7 @@ pub mod digest;
 pub mod entities;
 mod geo;
 pub mod gist;
+pub mod outlets;
 pub mod perspectives;
 pub mod timeline;
 pub mod wire;
@@ -94,6 +95,7 @@ pub fn excerpt_articles(articles: &[Article]) -> Vec<Article> {
                 origin: format!("{}#excerpt-{}", a.origin, i + 1),
                 warnings: Vec::new(),
                 excerpts: Vec::new(),
+                attribution: Default::default(),
                 id,
             });
         }

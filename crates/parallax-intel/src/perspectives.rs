@@ -118,12 +118,8 @@ fn groups_of(source: Option<&Source>) -> Vec<(String, String)> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    if let Some(c) = s
-        .country
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
+    // A country only inferred from coverage is a guess: it forms no take.
+    if let Some(c) = s.known_country().map(str::trim).filter(|c| !c.is_empty()) {
         let c = c.to_uppercase();
         if let Some(r) = region_of(&c) {
             out.push(("region".to_string(), r.to_string()));
@@ -533,6 +529,7 @@ mod tests {
             origin: key.to_string(),
             warnings: Vec::new(),
             excerpts: Vec::new(),
+            attribution: Default::default(),
         }
     }
 
@@ -603,6 +600,16 @@ mod tests {
             take.iter()
                 .all(|t| claims[t.claim].kind == ClaimKind::Agreed)
         );
+    }
+
+    #[test]
+    fn an_inferred_country_forms_no_take() {
+        let mut guessed = source("guessed", Some("US"), None);
+        guessed.provenance.country_basis = Some(parallax_core::CountryBasis::InferredFromCoverage);
+        let mut home = source("home", Some("US"), None);
+        home.provenance.country_basis = Some(parallax_core::CountryBasis::Home);
+        assert!(groups_of(Some(&guessed)).is_empty());
+        assert!(groups_of(Some(&home)).contains(&("country".to_string(), "US".to_string())));
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub fn timeline(articles: &[Article], sources: &[Source]) -> Timeline {
     let country_of = |a: &Article| -> String {
         by_id
             .get(&a.source)
-            .and_then(|s| s.country.as_deref())
+            .and_then(|s| s.known_country())
             .map(|c| c.trim().to_ascii_uppercase())
             .filter(|c| !c.is_empty())
             .unwrap_or_else(|| UNKNOWN.to_string())
@@ -277,6 +277,7 @@ mod tests {
             origin: id.into(),
             warnings: Vec::new(),
             excerpts: Vec::new(),
+            attribution: Default::default(),
         }
     }
 

@@ -67,6 +67,7 @@ fn crude_article(name: &str, text: &str) -> Article {
         origin: name.to_string(),
         warnings: Vec::new(),
         excerpts: Vec::new(),
+        attribution: Default::default(),
     }
 }
 

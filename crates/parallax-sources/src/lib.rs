@@ -14,22 +14,44 @@
 //! home_page = "https://www.lemonde.fr/"
 //! country = "FR"                       # ISO 3166-1 alpha-2
 //! languages = ["fr"]                   # ISO 639-1
-//! feeds = ["https://www.lemonde.fr/rss/une.xml"]
+//! feeds = [                          # a URL, or a URL with its category
+//!     "https://www.lemonde.fr/rss/une.xml",
+//!     { url = "https://www.lemonde.fr/international/rss_full.xml", category = "world" },
+//! ]
 //! owner = "Groupe Le Monde"            # optional
 //! ownership = "private"                # optional: state, public_service, private,
 //!                                      # publicly_traded, non_profit, agency
 //! bias = { value = "center", provenance = "..." }        # optional, operator-supplied
 //! factuality = { value = "high", provenance = "..." }    # optional, operator-supplied
-//! origin = "where the facts came from"  # optional
+//! origin = "lists; country: ...; languages: ...; owner: ..."  # optional: where the facts came from
 //! notes = "free text"                   # optional
 //! disabled = true                       # operator file only: remove this entry
 //! ```
+//!
+//! `origin` gives [`Source::provenance`]: its first part (before the first `;`: the lists the
+//! outlet appears in), or its `name:` part when it has one, is where the name came from; its
+//! `country:`, `languages:` and `owner:` parts where those facts came from; a fact with no part of
+//! its own is credited to the whole `origin` (or to the operator's file).
+//!
+//! [`Registry::load`] refuses a file with any bad entry; [`Registry::load_lenient`] skips each
+//! bad entry of the operator's file and returns its error beside the rest of the registry, so
+//! that one mistake does not stop the crawler.
 #![warn(missing_docs)]
 
+mod attribute;
+mod directory;
 mod iso;
+mod ratings;
 
-use parallax_core::{OwnershipType, Rating, Source, SourceId};
-use std::collections::{BTreeSet, HashMap};
+pub use attribute::{Attributed, Attributor, rating_provenance};
+pub use ratings::{RatingsFile, RatingsFormat, parse_ratings};
+
+pub use directory::{
+    Directory, DirectoryEntry, GDELT_CREDIT, country_from_tld, registrable_domain,
+};
+
+use parallax_core::{CountryBasis, OwnershipType, Rating, Source, SourceId, SourceProvenance};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -115,6 +137,31 @@ pub enum RegistryError {
         /// What is wrong.
         message: String,
     },
+    /// Two entries are the same outlet: their home pages are on one site (or, without a home
+    /// page, their ids are equal).
+    #[error(
+        "{origin}: source `{entry}`: field `home_page`: same site as source `{other}`: one outlet, one entry"
+    )]
+    SameSite {
+        /// The file.
+        origin: String,
+        /// The entry that repeats the site (the one of the operator's file when one is).
+        entry: String,
+        /// The entry that has it too.
+        other: String,
+    },
+}
+
+impl RegistryError {
+    /// The id (or position, "#3") of the entry the error is about, when it is about one.
+    pub fn entry(&self) -> Option<&str> {
+        match self {
+            RegistryError::Field { entry, .. } | RegistryError::SameSite { entry, .. } => {
+                Some(entry)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The set of known outlets.
@@ -122,6 +169,10 @@ pub enum RegistryError {
 pub struct Registry {
     entries: Vec<RegistryEntry>,
     by_key: HashMap<String, usize>,
+    /// Home-page host → the first entry with it.
+    by_home_host: HashMap<String, usize>,
+    /// Feed host → the first entry with a feed there.
+    by_feed_host: HashMap<String, usize>,
 }
 
 impl Registry {
@@ -149,23 +200,51 @@ impl Registry {
     /// and entries with a new `id` are added (they need at least a `name`). A path that does not
     /// exist is treated as an empty file; one that cannot be read or parsed is an error.
     pub fn load(operator_file: Option<&Path>) -> Result<Registry, RegistryError> {
-        let base = Registry::builtin();
-        let Some(path) = operator_file else {
-            return Ok(base);
+        Registry::builtin().with_operator_file(operator_file)
+    }
+
+    /// [`Registry::load`], except that each bad entry of the operator's file (an invalid field,
+    /// an id given twice, the same site as another source) is skipped and returned with its
+    /// error (file, entry, field, message) beside the registry of all the rest. A skipped
+    /// override leaves the built-in entry as it was. A file that cannot be read, or is not a TOML
+    /// list of `[[source]]` tables, is still an error.
+    pub fn load_lenient(
+        operator_file: Option<&Path>,
+    ) -> Result<(Registry, Vec<RegistryError>), RegistryError> {
+        Registry::builtin().with_operator_file_lenient(operator_file)
+    }
+
+    /// This registry with the operator's file over it, as [`Registry::load`] does over the
+    /// built-in one (`Registry::default()` is the empty registry, for operators who do not use
+    /// the built-in one).
+    pub fn with_operator_file(
+        self,
+        operator_file: Option<&Path>,
+    ) -> Result<Registry, RegistryError> {
+        let Some((text, origin)) = read_operator_file(operator_file)? else {
+            return Ok(self);
         };
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(base),
-            Err(source) => {
-                return Err(RegistryError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
+        self.with_operator_text(&text, &origin)
+    }
+
+    /// [`Registry::with_operator_file`], skipping bad entries as [`Registry::load_lenient`] does.
+    pub fn with_operator_file_lenient(
+        self,
+        operator_file: Option<&Path>,
+    ) -> Result<(Registry, Vec<RegistryError>), RegistryError> {
+        let Some((text, origin)) = read_operator_file(operator_file)? else {
+            return Ok((self, Vec::new()));
         };
-        let origin = path.display().to_string();
-        let overrides = parse_document(&text, &origin)?;
-        base.overlay(overrides, &origin)
+        let (overrides, mut problems) = parse_document_lenient(&text, &origin)?;
+        let (registry, more) = self.overlay(overrides, &origin, true)?;
+        problems.extend(more);
+        Ok((registry, problems))
+    }
+
+    /// This registry with operator-file text over it, strictly (any bad entry is an error).
+    fn with_operator_text(self, text: &str, origin: &str) -> Result<Registry, RegistryError> {
+        let overrides = parse_document(text, origin)?;
+        self.overlay(overrides, origin, false).map(|(r, _)| r)
     }
 
     /// All entries, in file order (built-in ones first, then operator additions).
@@ -185,22 +264,15 @@ impl Registry {
         let host = host.strip_prefix("www.").unwrap_or(&host);
         let mut candidate = host;
         loop {
-            if let Some(e) = self.entries.iter().find(|e| {
-                e.source.home_page.as_deref().and_then(host_of).as_deref() == Some(candidate)
-            }) {
-                return Some(e);
+            if let Some(&i) = self.by_home_host.get(candidate) {
+                return Some(&self.entries[i]);
             }
             match candidate.split_once('.') {
                 Some((_, rest)) if rest.contains('.') => candidate = rest,
                 _ => break,
             }
         }
-        self.entries.iter().find(|e| {
-            e.source
-                .feeds
-                .iter()
-                .any(|f| host_of(f).as_deref() == Some(host))
-        })
+        self.by_feed_host.get(host).map(|&i| &self.entries[i])
     }
 
     /// The countries (ISO 3166-1 alpha-2) of the entries.
@@ -221,40 +293,147 @@ impl Registry {
         self.entries.is_empty()
     }
 
-    fn overlay(self, overrides: Vec<RawEntry>, origin: &str) -> Result<Registry, RegistryError> {
-        let mut raws: Vec<RawEntry> = self.entries.iter().map(RawEntry::from_entry).collect();
-        let mut pos: HashMap<String, usize> = raws
+    /// Lays `overrides` (the entries of the operator's file) over this registry. Strict: the first
+    /// problem is the error. Lenient: each entry of the file that has a problem is left out (an
+    /// override falls back to the entry it overrode) and its error returned with the result.
+    fn overlay(
+        self,
+        overrides: Vec<RawEntry>,
+        origin: &str,
+        lenient: bool,
+    ) -> Result<(Registry, Vec<RegistryError>), RegistryError> {
+        struct Slot {
+            /// The entry as this registry had it (`None` for one the file adds).
+            base: Option<RawEntry>,
+            /// The entry with the file's changes.
+            merged: RawEntry,
+            /// Whether the file changed or added it.
+            from_file: bool,
+            removed: bool,
+        }
+        let mut slots: Vec<Slot> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let raw = RawEntry::from_entry(e);
+                Slot {
+                    base: Some(raw.clone()),
+                    merged: raw,
+                    from_file: false,
+                    removed: false,
+                }
+            })
+            .collect();
+        let mut pos: HashMap<String, usize> = slots
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.id.clone(), i))
+            .map(|(i, s)| (s.merged.id.clone(), i))
             .collect();
-        let mut removed = vec![false; raws.len()];
+        let mut problems = Vec::new();
         let mut seen = BTreeSet::new();
-        let mut added: Vec<RawEntry> = Vec::new();
         for o in overrides {
             if !seen.insert(o.id.clone()) {
-                return Err(field_err(origin, &o.id, "id", "appears twice in the file"));
+                let e = field_err(origin, &o.id, "id", "appears twice in the file");
+                if lenient {
+                    problems.push(e);
+                    continue;
+                }
+                return Err(e);
             }
             match pos.get(&o.id) {
-                Some(&i) if o.disabled => removed[i] = true,
-                Some(&i) => raws[i].apply(o),
+                Some(&i) if o.disabled => slots[i].removed = true,
+                Some(&i) => {
+                    slots[i].merged.apply(o, origin);
+                    slots[i].from_file = true;
+                }
                 None if o.disabled => {} // nothing to remove: harmless
                 None => {
-                    pos.insert(o.id.clone(), usize::MAX);
-                    added.push(o);
+                    pos.insert(o.id.clone(), slots.len());
+                    slots.push(Slot {
+                        base: None,
+                        merged: o,
+                        from_file: true,
+                        removed: false,
+                    });
                 }
             }
         }
-        // Entries that came from the built-in file were valid there; validation of the merged
-        // result reports problems against the operator file, which is what changed them.
-        let merged = raws
-            .into_iter()
-            .zip(removed)
-            .filter(|(_, r)| !r)
-            .map(|(e, _)| e)
-            .chain(added)
-            .collect();
-        build(merged, origin)
+        // Entries that came from the base were valid there: every problem of the merged result
+        // is one of an entry the file changed or added, and is reported against the file. Such
+        // an entry is left out, and the rest built again, until nothing is wrong (a handful of
+        // rounds for a handful of mistakes).
+        loop {
+            let merged = slots
+                .iter()
+                .filter(|s| !s.removed)
+                .map(|s| s.merged.clone())
+                .collect();
+            let err = match build(merged, origin) {
+                Ok(registry) => return Ok((registry, problems)),
+                Err(e) => e,
+            };
+            let from_file = |id: &str| {
+                slots
+                    .iter()
+                    .position(|s| !s.removed && s.from_file && s.merged.id == id)
+            };
+            // Name the entry of the file, whichever of the two came first.
+            let (err, culprit) = match err {
+                RegistryError::SameSite {
+                    origin,
+                    entry,
+                    other,
+                } => match from_file(&entry) {
+                    Some(i) => (
+                        RegistryError::SameSite {
+                            origin,
+                            entry,
+                            other,
+                        },
+                        Some(i),
+                    ),
+                    None => {
+                        let i = from_file(&other);
+                        (
+                            RegistryError::SameSite {
+                                origin,
+                                entry: other,
+                                other: entry,
+                            },
+                            i,
+                        )
+                    }
+                },
+                e => {
+                    let i = e.entry().and_then(from_file);
+                    (e, i)
+                }
+            };
+            let Some(i) = culprit.filter(|_| lenient) else {
+                return Err(err);
+            };
+            problems.push(err);
+            let slot = &mut slots[i];
+            slot.from_file = false;
+            match slot.base.clone() {
+                Some(base) => slot.merged = base,
+                None => slot.removed = true,
+            }
+        }
+    }
+}
+
+fn read_operator_file(path: Option<&Path>) -> Result<Option<(String, String)>, RegistryError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(Some((t, path.display().to_string()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(RegistryError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 
@@ -299,7 +478,7 @@ struct RawEntry {
     home_page: Option<String>,
     country: Option<String>,
     languages: Option<Vec<String>>,
-    feeds: Option<Vec<String>>,
+    feeds: Option<Vec<RawFeed>>,
     owner: Option<String>,
     ownership: Option<OwnershipType>,
     bias: Option<Rating>,
@@ -307,6 +486,17 @@ struct RawEntry {
     origin: Option<String>,
     notes: Option<String>,
     disabled: bool,
+    /// The facts an operator's file changed without giving an `origin` of its own, and that
+    /// file: their provenance is the file, not the origin of the entry it overrode.
+    operator_facts: BTreeSet<&'static str>,
+    operator_file: Option<String>,
+}
+
+/// One item of `feeds`: `"URL"` or `{ url = "URL", category = "world" }`.
+#[derive(Clone, Debug, PartialEq)]
+struct RawFeed {
+    url: String,
+    category: Option<String>,
 }
 
 impl RawEntry {
@@ -318,7 +508,15 @@ impl RawEntry {
             home_page: s.home_page.clone(),
             country: s.country.clone(),
             languages: Some(s.languages.clone()),
-            feeds: Some(s.feeds.clone()),
+            feeds: Some(
+                s.feeds
+                    .iter()
+                    .map(|url| RawFeed {
+                        url: url.clone(),
+                        category: s.feed_categories.get(url).cloned(),
+                    })
+                    .collect(),
+            ),
             owner: s.owner.clone(),
             ownership: s.ownership,
             bias: s.bias.clone(),
@@ -326,11 +524,30 @@ impl RawEntry {
             origin: e.origin.clone(),
             notes: e.notes.clone(),
             disabled: false,
+            operator_facts: BTreeSet::new(),
+            operator_file: None,
         }
     }
 
-    /// Field-by-field override: what `o` gives replaces what `self` has.
-    fn apply(&mut self, o: RawEntry) {
+    /// Field-by-field override by the operator's file `file`: what `o` gives replaces what
+    /// `self` has.
+    fn apply(&mut self, o: RawEntry, file: &str) {
+        if o.origin.is_none() {
+            let given = [
+                ("name", o.name.is_some()),
+                ("country", o.country.is_some()),
+                ("languages", o.languages.is_some()),
+                ("owner", o.owner.is_some() || o.ownership.is_some()),
+            ];
+            for (fact, _) in given.into_iter().filter(|(_, g)| *g) {
+                self.operator_facts.insert(fact);
+            }
+            if !self.operator_facts.is_empty() {
+                self.operator_file = Some(file.to_string());
+            }
+        } else {
+            self.operator_facts.clear();
+        }
         macro_rules! take {
             ($($f:ident),*) => { $( if o.$f.is_some() { self.$f = o.$f; } )* };
         }
@@ -350,7 +567,21 @@ fn field_err(origin: &str, entry: &str, field: &str, message: impl fmt::Display)
     }
 }
 
+/// The entries of a registry file; the first bad entry is the error.
 fn parse_document(text: &str, origin: &str) -> Result<Vec<RawEntry>, RegistryError> {
+    let (raws, problems) = parse_document_lenient(text, origin)?;
+    match problems.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(raws),
+    }
+}
+
+/// The good entries of a registry file and the errors of the bad ones; an error when the file is
+/// not TOML or not a list of `[[source]]` tables.
+fn parse_document_lenient(
+    text: &str,
+    origin: &str,
+) -> Result<(Vec<RawEntry>, Vec<RegistryError>), RegistryError> {
     let table: toml::Table = text
         .parse()
         .map_err(|e: toml::de::Error| RegistryError::Syntax {
@@ -366,7 +597,7 @@ fn parse_document(text: &str, origin: &str) -> Result<Vec<RawEntry>, RegistryErr
         });
     }
     let Some(list) = table.get("source") else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let Some(list) = list.as_array() else {
         return Err(RegistryError::Syntax {
@@ -374,10 +605,14 @@ fn parse_document(text: &str, origin: &str) -> Result<Vec<RawEntry>, RegistryErr
             message: "`source` must be a list of tables, written [[source]]".to_string(),
         });
     };
-    list.iter()
-        .enumerate()
-        .map(|(i, v)| parse_entry(v, i, origin))
-        .collect()
+    let (mut raws, mut problems) = (Vec::new(), Vec::new());
+    for (i, v) in list.iter().enumerate() {
+        match parse_entry(v, i, origin) {
+            Ok(r) => raws.push(r),
+            Err(e) => problems.push(e),
+        }
+    }
+    Ok((raws, problems))
 }
 
 fn parse_entry(v: &Value, index: usize, origin: &str) -> Result<RawEntry, RegistryError> {
@@ -443,6 +678,23 @@ fn parse_entry(v: &Value, index: usize, origin: &str) -> Result<RawEntry, Regist
             )),
         }
     };
+    let feeds = match t.get("feeds") {
+        None => None,
+        Some(Value::Array(a)) => Some(
+            a.iter()
+                .map(|x| parse_feed(x).map_err(|m| err("feeds", m)))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Some(other) => {
+            return Err(err(
+                "feeds",
+                format!(
+                    "must be a list of feeds, found {}; {FEED_FORMS}",
+                    other.type_str()
+                ),
+            ));
+        }
+    };
     let rating = |field: &str| -> Result<Option<Rating>, RegistryError> {
         match t.get(field) {
             None => Ok(None),
@@ -498,7 +750,7 @@ fn parse_entry(v: &Value, index: usize, origin: &str) -> Result<RawEntry, Regist
         home_page: string("home_page")?,
         country: string("country")?,
         languages: list("languages")?,
-        feeds: list("feeds")?,
+        feeds,
         owner: string("owner")?,
         ownership,
         bias: rating("bias")?,
@@ -507,7 +759,73 @@ fn parse_entry(v: &Value, index: usize, origin: &str) -> Result<RawEntry, Regist
         notes: string("notes")?,
         disabled,
         id,
+        operator_facts: BTreeSet::new(),
+        operator_file: None,
     })
+}
+
+const FEED_FORMS: &str = "a feed is \"URL\" or { url = \"URL\", category = \"world\" }";
+
+/// One item of `feeds`.
+fn parse_feed(v: &Value) -> Result<RawFeed, String> {
+    match v {
+        Value::String(s) => Ok(RawFeed {
+            url: s.trim().to_string(),
+            category: None,
+        }),
+        Value::Table(t) => {
+            if let Some(k) = t
+                .keys()
+                .find(|k| !["url", "category"].contains(&k.as_str()))
+            {
+                return Err(format!("unknown key `{k}` in a feed table; {FEED_FORMS}"));
+            }
+            let url = match t.get("url") {
+                Some(Value::String(u)) => u.trim().to_string(),
+                Some(other) => {
+                    return Err(format!(
+                        "`url` of a feed table must be a string, found {}",
+                        other.type_str()
+                    ));
+                }
+                None => return Err(format!("a feed table has no `url`; {FEED_FORMS}")),
+            };
+            let category = match t.get("category") {
+                None => None,
+                Some(Value::String(c)) if valid_category(c) => Some(c.clone()),
+                Some(Value::String(c)) => {
+                    return Err(format!(
+                        "category {c:?} of feed {url:?} is not a lower-case slug (letters a-z, \
+                         then a-z, '_' or '-', at most 40 characters: \"world\")"
+                    ));
+                }
+                Some(other) => {
+                    return Err(format!(
+                        "category of feed {url:?} must be a string, found {}",
+                        other.type_str()
+                    ));
+                }
+            };
+            Ok(RawFeed { url, category })
+        }
+        other => Err(format!(
+            "must be a list of feeds, found a {} in it; {FEED_FORMS}",
+            other.type_str()
+        )),
+    }
+}
+
+/// Whether `s` can be a feed's category: a lower-case slug `[a-z][a-z_-]*` of at most 40
+/// characters ("world", "business").
+pub fn valid_feed_category(s: &str) -> bool {
+    valid_category(s)
+}
+
+fn valid_category(s: &str) -> bool {
+    let mut chars = s.chars();
+    s.len() <= 40
+        && matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
 }
 
 fn parse_ownership(s: &str) -> Option<OwnershipType> {
@@ -552,12 +870,11 @@ fn build(raws: Vec<RawEntry>, origin: &str) -> Result<Registry, RegistryError> {
     for r in raws {
         let entry = validate(r, origin)?;
         if let Some(other) = ids.insert(entry.source.id.clone(), entry.slug.clone()) {
-            return Err(field_err(
-                origin,
-                &entry.slug,
-                "home_page",
-                format!("same site as source `{other}`: one outlet, one entry"),
-            ));
+            return Err(RegistryError::SameSite {
+                origin: origin.to_string(),
+                entry: entry.slug,
+                other,
+            });
         }
         if by_key.contains_key(&entry.slug) {
             return Err(field_err(origin, &entry.slug, "id", "appears twice"));
@@ -566,7 +883,24 @@ fn build(raws: Vec<RawEntry>, origin: &str) -> Result<Registry, RegistryError> {
         by_key.insert(entry.source.id.0.clone(), entries.len());
         entries.push(entry);
     }
-    Ok(Registry { entries, by_key })
+    let mut by_home_host = HashMap::new();
+    let mut by_feed_host = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(h) = e.source.home_page.as_deref().and_then(host_of) {
+            by_home_host.entry(h).or_insert(i);
+        }
+        for f in &e.source.feeds {
+            if let Some(h) = host_of(f) {
+                by_feed_host.entry(h).or_insert(i);
+            }
+        }
+    }
+    Ok(Registry {
+        entries,
+        by_key,
+        by_home_host,
+        by_feed_host,
+    })
 }
 
 fn validate(r: RawEntry, origin: &str) -> Result<RegistryEntry, RegistryError> {
@@ -595,11 +929,19 @@ fn validate(r: RawEntry, origin: &str) -> Result<RegistryEntry, RegistryError> {
             ));
         }
     }
-    let feeds = r.feeds.clone().unwrap_or_default();
-    for f in &feeds {
-        valid_http_url(f).map_err(|m| err("feeds", m))?;
+    let mut feeds = Vec::new();
+    let mut feed_categories = BTreeMap::new();
+    for f in r.feeds.iter().flatten() {
+        valid_http_url(&f.url).map_err(|m| err("feeds", m))?;
+        if let Some(c) = &f.category {
+            feed_categories
+                .entry(f.url.clone())
+                .or_insert_with(|| c.clone());
+        }
+        feeds.push(f.url.clone());
     }
-    let source = Source {
+    let origin_text = r.origin.filter(|o| !o.is_empty());
+    let mut source = Source {
         id: source_id_for(&r.id, r.home_page.as_deref()),
         name,
         home_page: r.home_page,
@@ -610,13 +952,104 @@ fn validate(r: RawEntry, origin: &str) -> Result<RegistryEntry, RegistryError> {
         bias: r.bias,
         factuality: r.factuality,
         feeds,
+        feed_categories,
+        provenance: SourceProvenance::default(),
+        ratings: Vec::new(),
     };
+    let operator = format!(
+        "operator registry {}",
+        r.operator_file.as_deref().unwrap_or(origin)
+    );
+    source.provenance = provenance(
+        &source,
+        origin_text.as_deref(),
+        &operator,
+        &r.operator_facts,
+    );
     Ok(RegistryEntry {
         slug: r.id,
         source,
-        origin: r.origin.filter(|o| !o.is_empty()),
+        origin: origin_text,
         notes: r.notes.filter(|n| !n.is_empty()),
     })
+}
+
+/// Where each fact of `s` came from, read off the entry's `origin`
+/// (`"LISTS; country: ...; languages: ...; owner: ..."`): the name from the part before the first
+/// `;` (the lists the outlet appears in), each other fact from its own part. A fact that is set
+/// but has no part of its own is credited to the whole origin, or to `operator` (the operator's
+/// file) when the entry has no origin; so are the facts in `operator_facts` (changed by the
+/// operator's file). A registry country is the outlet's home ([`CountryBasis::Home`]), unless its
+/// origin says it was read off the site's country-code domain
+/// ([`CountryBasis::TopLevelDomain`]), as the generated registry says for outlets no list places.
+fn provenance(
+    s: &Source,
+    origin: Option<&str>,
+    operator: &str,
+    operator_facts: &BTreeSet<&'static str>,
+) -> SourceProvenance {
+    const KEYS: &[&str] = &[
+        "name",
+        "country",
+        "languages",
+        "owner",
+        "ownership",
+        "feeds",
+    ];
+    let mut lists = None;
+    let mut parts: HashMap<&str, &str> = HashMap::new();
+    for (i, part) in origin.unwrap_or("").split(';').enumerate() {
+        let part = part.trim();
+        match part.split_once(':') {
+            Some((k, v)) if KEYS.contains(&k.trim()) => {
+                parts.entry(k.trim()).or_insert(v.trim());
+            }
+            _ if i == 0 && !part.is_empty() => lists = Some(part),
+            _ => {}
+        }
+    }
+    let whole = origin.unwrap_or(operator);
+    let credit = |fact: &'static str, set: bool, part: Option<&str>| -> Option<String> {
+        if !set {
+            None
+        } else if operator_facts.contains(fact) {
+            Some(operator.to_string())
+        } else {
+            Some(part.unwrap_or(whole).to_string())
+        }
+    };
+    SourceProvenance {
+        name: credit("name", true, parts.get("name").copied().or(lists)),
+        country: credit(
+            "country",
+            s.country.is_some(),
+            parts.get("country").copied(),
+        ),
+        country_basis: s.country.is_some().then(|| {
+            let part = parts.get("country").copied().unwrap_or("");
+            if operator_facts.contains("country")
+                || !(part.contains("country-code domain") || part.contains("top-level domain"))
+            {
+                CountryBasis::Home
+            } else {
+                CountryBasis::TopLevelDomain
+            }
+        }),
+        languages: credit(
+            "languages",
+            !s.languages.is_empty(),
+            parts.get("languages").copied(),
+        ),
+        owner: credit(
+            "owner",
+            s.owner.is_some() || s.ownership.is_some(),
+            parts
+                .get("owner")
+                .or_else(|| parts.get("ownership"))
+                .copied(),
+        ),
+        ownership_detail: None,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -633,8 +1066,10 @@ fn read_doc(path: &Path) -> Result<toml_edit::DocumentMut, RegistryError> {
             });
         }
     };
-    // Check the file with the same rules as `load`, so that an edit never hides an existing error.
-    parse_document(&text, &path.display().to_string())?;
+    // The whole file must be a registry (TOML, [[source]] tables); what its entries hold is
+    // checked on the result of an edit (`add_entries_to_file`), so that a bad entry can still be
+    // removed.
+    parse_document_lenient(&text, &path.display().to_string())?;
     text.parse::<toml_edit::DocumentMut>()
         .map_err(|e| RegistryError::Syntax {
             origin: path.display().to_string(),
@@ -707,7 +1142,23 @@ fn entry_table(e: &RegistryEntry) -> toml_edit::Table {
         t.insert("country", toml_edit::value(c.as_str()));
     }
     t.insert("languages", toml_edit::value(strings(&s.languages)));
-    t.insert("feeds", toml_edit::value(strings(&s.feeds)));
+    // A feed with a category is written as an inline table, one without as a plain URL.
+    let feeds: toml_edit::Array = s
+        .feeds
+        .iter()
+        .map(|f| -> toml_edit::Value {
+            match s.feed_categories.get(f) {
+                Some(c) => {
+                    let mut t = toml_edit::InlineTable::new();
+                    t.insert("url", f.as_str().into());
+                    t.insert("category", c.as_str().into());
+                    t.into()
+                }
+                None => f.as_str().into(),
+            }
+        })
+        .collect();
+    t.insert("feeds", toml_edit::value(feeds));
     if let Some(o) = &s.owner {
         t.insert("owner", toml_edit::value(o.as_str()));
     }
@@ -732,32 +1183,52 @@ fn entry_table(e: &RegistryEntry) -> toml_edit::Table {
 /// Adds `entry` to the operator registry file at `path` (created if missing), or replaces the
 /// file's entry with the same slug. The entry is validated first; the rest of the file (other
 /// entries, comments, layout) is kept as it was. An entry whose slug is a built-in one acts as a
-/// full override of it.
+/// full override of it. Nothing is written unless the file, so changed, loads over the built-in
+/// registry without any error ([`add_entries_to_file`]).
 pub fn add_to_file(path: &Path, entry: &RegistryEntry) -> Result<(), RegistryError> {
+    add_entries_to_file(path, &Registry::builtin(), std::slice::from_ref(entry))
+}
+
+/// Adds (or replaces, by slug) `entries` in the operator registry file at `path`, in one write.
+/// The file as it would be is first loaded over `base` (the built-in registry, or
+/// `Registry::default()` for an operator who does not use it) with the same rules as
+/// [`Registry::load`]; any error (a bad field, two sources of one site, including a problem the
+/// file already had) is returned and the file is left untouched.
+pub fn add_entries_to_file(
+    path: &Path,
+    base: &Registry,
+    entries: &[RegistryEntry],
+) -> Result<(), RegistryError> {
     let origin = path.display().to_string();
-    // Validate through the same path as loading, so add never writes what load would refuse.
-    let raw = RawEntry::from_entry(entry);
-    if !valid_slug(&raw.id) {
-        return Err(field_err(
-            &origin,
-            &raw.id,
-            "id",
-            "must be a slug: lower-case letters, digits, '-', '_' or '.'",
-        ));
-    }
-    validate(raw, &origin)?;
-    let mut doc = read_doc(path)?;
-    let table = entry_table(entry);
-    let arr = sources_array(&mut doc)?;
-    match position_of(arr, &entry.slug) {
-        Some(i) => {
-            let existing = arr.get_mut(i).expect("position is in range");
-            let decor = existing.decor().clone();
-            *existing = table;
-            *existing.decor_mut() = decor;
+    for entry in entries {
+        let raw = RawEntry::from_entry(entry);
+        if !valid_slug(&raw.id) {
+            return Err(field_err(
+                &origin,
+                &raw.id,
+                "id",
+                "must be a slug: lower-case letters, digits, '-', '_' or '.'",
+            ));
         }
-        None => arr.push(table),
+        validate(raw, &origin)?;
     }
+    let mut doc = read_doc(path)?;
+    let arr = sources_array(&mut doc)?;
+    for entry in entries {
+        let table = entry_table(entry);
+        match position_of(arr, &entry.slug) {
+            Some(i) => {
+                let existing = arr.get_mut(i).expect("position is in range");
+                let decor = existing.decor().clone();
+                *existing = table;
+                *existing.decor_mut() = decor;
+            }
+            None => arr.push(table),
+        }
+    }
+    // Load what would be written, with the same rules as loading: add never writes a registry
+    // that fails to load.
+    base.clone().with_operator_text(&doc.to_string(), &origin)?;
     write_doc(path, &doc)
 }
 

@@ -1,6 +1,6 @@
-use parallax_core::{OwnershipType, Rating};
+use parallax_core::{CountryBasis, OwnershipType, Rating};
 use parallax_sources::{Registry, RegistryEntry, RegistryError, add_to_file, remove_from_file};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 fn some_builtin_slug() -> String {
     Registry::builtin().entries()[0].slug.clone()
@@ -300,4 +300,410 @@ fn add_creates_a_missing_file() {
     entry.source.feeds = vec!["https://fresh.example/rss".into()];
     add_to_file(&path, &entry).unwrap();
     assert!(Registry::load(Some(&path)).unwrap().get("fresh").is_some());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feed categories, provenance, lenient loading, validated edits.
+
+#[test]
+fn feed_categories_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sources.toml");
+    std::fs::write(
+        &path,
+        r#"# mine
+[[source]]
+id = "mixed-feeds"
+name = "Mixed Feeds"
+home_page = "https://mixed.example/"
+country = "IE"
+languages = ["en"]
+feeds = [
+    "https://mixed.example/all.xml",
+    { url = "https://mixed.example/world.xml", category = "world" },
+    "https://mixed.example/other.xml",
+    { url = "https://mixed.example/biz.xml", category = "business_news" },
+]
+"#,
+    )
+    .unwrap();
+    let reg = Registry::load(Some(&path)).unwrap();
+    let e = reg.get("mixed-feeds").unwrap().clone();
+    assert_eq!(
+        e.source.feeds,
+        [
+            "https://mixed.example/all.xml",
+            "https://mixed.example/world.xml",
+            "https://mixed.example/other.xml",
+            "https://mixed.example/biz.xml",
+        ]
+    );
+    assert_eq!(
+        e.source.feed_categories,
+        BTreeMap::from([
+            (
+                "https://mixed.example/world.xml".to_string(),
+                "world".to_string()
+            ),
+            (
+                "https://mixed.example/biz.xml".to_string(),
+                "business_news".to_string()
+            ),
+        ])
+    );
+
+    // Written back the same way: plain URLs and inline tables, then loaded again unchanged.
+    let mut changed = e.clone();
+    changed.source.name = "Mixed Feeds Daily".into();
+    add_to_file(&path, &changed).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("# mine"), "{text}");
+    assert!(
+        text.contains(r#"{ url = "https://mixed.example/world.xml", category = "world" }"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""https://mixed.example/all.xml""#),
+        "{text}"
+    );
+    let again = Registry::load(Some(&path)).unwrap();
+    let got = again.get("mixed-feeds").unwrap();
+    assert_eq!(got.source.name, "Mixed Feeds Daily");
+    assert_eq!(got.source.feeds, e.source.feeds);
+    assert_eq!(got.source.feed_categories, e.source.feed_categories);
+
+    // A new entry with categories written to a fresh file loads back the same.
+    let fresh = dir.path().join("fresh.toml");
+    let mut entry = RegistryEntry::new("cat-news", "Cat News");
+    entry.source.home_page = Some("https://cat.example/".into());
+    entry.source.feeds = vec![
+        "https://cat.example/a.xml".into(),
+        "https://cat.example/b.xml".into(),
+    ];
+    entry
+        .source
+        .feed_categories
+        .insert("https://cat.example/b.xml".into(), "sport".into());
+    add_to_file(&fresh, &entry).unwrap();
+    let got = Registry::load(Some(&fresh)).unwrap();
+    let got = got.get("cat-news").unwrap();
+    assert_eq!(got.source.feeds, entry.source.feeds);
+    assert_eq!(got.source.feed_categories, entry.source.feed_categories);
+}
+
+#[test]
+fn bad_feed_tables_name_the_entry_and_the_field() {
+    let e = operator_error(
+        "[[source]]\nid = \"f1\"\nname = \"F\"\nfeeds = [{ url = \"https://f.example/a\", categroy = \"world\" }]\n",
+    );
+    assert!(
+        e.contains("`f1`") && e.contains("`feeds`") && e.contains("categroy"),
+        "{e}"
+    );
+    let e = operator_error(
+        "[[source]]\nid = \"f2\"\nname = \"F\"\nfeeds = [{ url = \"https://f.example/a\", category = \"World News\" }]\n",
+    );
+    assert!(
+        e.contains("`f2`") && e.contains("`feeds`") && e.contains("World News"),
+        "{e}"
+    );
+    let long = "a".repeat(41);
+    let e = operator_error(&format!(
+        "[[source]]\nid = \"f3\"\nname = \"F\"\nfeeds = [{{ url = \"https://f.example/a\", category = \"{long}\" }}]\n"
+    ));
+    assert!(e.contains("`f3`") && e.contains("`feeds`"), "{e}");
+    let e = operator_error(
+        "[[source]]\nid = \"f4\"\nname = \"F\"\nfeeds = [{ category = \"world\" }]\n",
+    );
+    assert!(
+        e.contains("`f4`") && e.contains("`feeds`") && e.contains("url"),
+        "{e}"
+    );
+    let e = operator_error("[[source]]\nid = \"f5\"\nname = \"F\"\nfeeds = [42]\n");
+    assert!(e.contains("`f5`") && e.contains("`feeds`"), "{e}");
+}
+
+#[test]
+fn provenance_comes_from_the_origin() {
+    let reg = Registry::from_toml(
+        r#"
+[[source]]
+id = "kyiv"
+name = "Kyiv Paper"
+home_page = "https://kyiv.example/"
+country = "UA"
+languages = ["uk", "en"]
+feeds = ["https://kyiv.example/rss"]
+owner = "Kyiv Media"
+ownership = "private"
+origin = "awesome-rss-feeds (CC0) + kite feeds (MIT); country: kite media_data (MIT); feeds: yavuz (MIT); languages: kite feeds category language; owner: kite media_data (MIT)"
+
+[[source]]
+id = "lists-only"
+name = "Lists Only"
+home_page = "https://lists.example/"
+country = "FR"
+languages = ["fr"]
+origin = "yavuz (MIT); feeds: yavuz (MIT)"
+
+[[source]]
+id = "nothing-known"
+name = "Nothing Known"
+origin = "somebody's list"
+"#,
+    )
+    .unwrap();
+    let p = &reg.get("kyiv").unwrap().source.provenance;
+    assert_eq!(
+        p.name.as_deref(),
+        Some("awesome-rss-feeds (CC0) + kite feeds (MIT)")
+    );
+    assert_eq!(p.country.as_deref(), Some("kite media_data (MIT)"));
+    assert_eq!(p.country_basis, Some(CountryBasis::Home));
+    assert_eq!(p.languages.as_deref(), Some("kite feeds category language"));
+    assert_eq!(p.owner.as_deref(), Some("kite media_data (MIT)"));
+
+    // A fact without a part of its own is credited to the whole origin.
+    let p = &reg.get("lists-only").unwrap().source.provenance;
+    assert_eq!(p.name.as_deref(), Some("yavuz (MIT)"));
+    assert_eq!(
+        p.country.as_deref(),
+        Some("yavuz (MIT); feeds: yavuz (MIT)")
+    );
+    assert_eq!(p.country_basis, Some(CountryBasis::Home));
+    assert_eq!(p.owner, None);
+
+    // Unknown facts have no provenance.
+    let p = &reg.get("nothing-known").unwrap().source.provenance;
+    assert_eq!(p.name.as_deref(), Some("somebody's list"));
+    assert_eq!(
+        (&p.country, p.country_basis, &p.languages, &p.owner),
+        (&None, None, &None, &None)
+    );
+
+    // A country read off the domain says so.
+    let reg = Registry::from_toml(
+        "[[source]]\nid = \"x\"\nname = \"X\"\nhome_page = \"https://x.example.at/\"\ncountry = \"AT\"\norigin = \"kite feeds (MIT); country: the host's country-code domain; name: the host (no list names it)\"\n",
+    )
+    .unwrap();
+    let p = &reg.get("x").unwrap().source.provenance;
+    assert_eq!(p.country_basis, Some(CountryBasis::TopLevelDomain));
+    assert_eq!(p.country.as_deref(), Some("the host's country-code domain"));
+    assert_eq!(p.name.as_deref(), Some("the host (no list names it)"));
+
+    // The built-in registry's entries all say where their country came from.
+    for e in Registry::builtin().entries() {
+        let p = &e.source.provenance;
+        assert!(p.country.is_some() && p.name.is_some(), "{}", e.slug);
+        assert!(p.country_basis.is_some(), "{}", e.slug);
+        assert!(
+            !p.country.as_deref().unwrap().contains("country:"),
+            "{}",
+            e.slug
+        );
+    }
+}
+
+#[test]
+fn operator_facts_are_credited_to_the_operator_file() {
+    let first = Registry::builtin().entries()[0].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ops.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[[source]]\nid = \"{}\"\ncountry = \"NZ\"\n\n[[source]]\nid = \"own\"\nname = \"Own\"\ncountry = \"DE\"\nlanguages = [\"de\"]\n",
+            first.slug
+        ),
+    )
+    .unwrap();
+    let reg = Registry::load(Some(&path)).unwrap();
+    let file = format!("operator registry {}", path.display());
+    let over = &reg.get(&first.slug).unwrap().source.provenance;
+    assert_eq!(over.country.as_deref(), Some(file.as_str()));
+    assert_eq!(over.name, first.source.provenance.name, "not changed: kept");
+    let own = &reg.get("own").unwrap().source.provenance;
+    assert_eq!(own.country.as_deref(), Some(file.as_str()));
+    assert_eq!(own.name.as_deref(), Some(file.as_str()));
+    assert_eq!(own.languages.as_deref(), Some(file.as_str()));
+    assert_eq!(own.country_basis, Some(CountryBasis::Home));
+}
+
+#[test]
+fn lenient_load_skips_each_bad_entry_and_names_it() {
+    let builtin = Registry::builtin();
+    let first = builtin.entries()[0].clone();
+    let second = builtin.entries()[1].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sources.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+[[source]]
+id = "good-one"
+name = "Good One"
+home_page = "https://good-one.example/"
+feeds = ["https://good-one.example/rss"]
+
+[[source]]
+id = "bad-country"
+name = "Bad Country"
+country = "France"
+
+[[source]]
+id = "copycat"
+name = "Copycat"
+home_page = "{home}"
+
+[[source]]
+id = "{first}"
+country = "ZZ"
+
+[[source]]
+id = "{second}"
+name = "Second, renamed"
+
+[[source]]
+id = "good-one"
+name = "Good One again"
+
+[[source]]
+name = "no id"
+
+[[source]]
+id = "good-two"
+name = "Good Two"
+"#,
+            home = second.source.home_page.as_deref().unwrap(),
+            first = first.slug,
+            second = second.slug,
+        ),
+    )
+    .unwrap();
+    assert!(Registry::load(Some(&path)).is_err());
+    let (reg, problems) = Registry::load_lenient(Some(&path)).unwrap();
+    let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(problems.len(), 5, "{text:#?}");
+    let has = |entry: &str, field: &str| {
+        text.iter().any(|t| {
+            t.contains("sources.toml")
+                && t.contains(&format!("source `{entry}`"))
+                && t.contains(&format!("field `{field}`"))
+        })
+    };
+    assert!(has("bad-country", "country"), "{text:#?}");
+    assert!(has("copycat", "home_page"), "{text:#?}");
+    assert!(
+        text.iter()
+            .any(|t| t.contains("copycat") && t.contains(&second.slug)),
+        "{text:#?}"
+    );
+    assert!(has(&first.slug, "country"), "{text:#?}");
+    assert!(has("good-one", "id"), "{text:#?}");
+    assert!(has("#7", "id"), "{text:#?}");
+    assert_eq!(
+        problems
+            .iter()
+            .filter_map(|p| p.entry())
+            .collect::<Vec<_>>()
+            .len(),
+        5
+    );
+    // The rest is loaded: good entries added, the good override applied, the bad override
+    // leaves the built-in entry as it was.
+    assert_eq!(reg.len(), builtin.len() + 2);
+    assert_eq!(reg.get("good-one").unwrap().source.name, "Good One");
+    assert!(reg.get("good-two").is_some());
+    assert!(reg.get("bad-country").is_none() && reg.get("copycat").is_none());
+    assert_eq!(reg.get(&first.slug).unwrap(), &first);
+    assert_eq!(
+        reg.get(&second.slug).unwrap().source.name,
+        "Second, renamed"
+    );
+
+    // A file that is not TOML is still an error.
+    std::fs::write(&path, "[[source]\nid = \"x\"\n").unwrap();
+    let e = Registry::load_lenient(Some(&path)).unwrap_err().to_string();
+    assert!(e.contains("TOML"), "{e}");
+    // An empty base (no built-in registry) works the same.
+    std::fs::write(
+        &path,
+        "[[source]]\nid = \"a\"\nname = \"A\"\nhome_page = \"https://a.example/\"\n[[source]]\nid = \"b\"\nname = \"B\"\nhome_page = \"https://www.a.example/\"\n[[source]]\nid = \"gone\"\ndisabled = true\n",
+    )
+    .unwrap();
+    let (reg, problems) = Registry::default()
+        .with_operator_file_lenient(Some(&path))
+        .unwrap();
+    assert_eq!(reg.len(), 1);
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].to_string().contains("`b`"), "{}", problems[0]);
+}
+
+#[test]
+fn add_refuses_what_would_not_load() {
+    let builtin = Registry::builtin();
+    let taken = builtin.entries()[3].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sources.toml");
+    std::fs::write(&path, "# keep me\n").unwrap();
+    let mut copy = RegistryEntry::new("my-copy", "My Copy");
+    copy.source.home_page = taken.source.home_page.clone();
+    copy.source.feeds = vec!["https://elsewhere.example/rss".into()];
+    let e = add_to_file(&path, &copy).unwrap_err();
+    assert!(matches!(e, RegistryError::SameSite { .. }), "{e}");
+    let e = e.to_string();
+    assert!(
+        e.contains("my-copy") && e.contains(&format!("`{}`", taken.slug)),
+        "{e}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# keep me\n");
+    // Without the built-in registry under it, the same entry is fine.
+    parallax_sources::add_entries_to_file(&path, &Registry::default(), &[copy.clone()]).unwrap();
+    assert!(std::fs::read_to_string(&path).unwrap().contains("my-copy"));
+
+    // A file that already has a bad entry: add says so and writes nothing; remove still works.
+    std::fs::write(
+        &path,
+        "[[source]]\nid = \"broken\"\nname = \"B\"\ncountry = \"XX\"\n",
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(&path).unwrap();
+    let mut fine = RegistryEntry::new("fine", "Fine");
+    fine.source.home_page = Some("https://fine.example/".into());
+    let e = add_to_file(&path, &fine).unwrap_err().to_string();
+    assert!(e.contains("broken") && e.contains("country"), "{e}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    assert!(remove_from_file(&path, "broken").unwrap());
+    add_to_file(&path, &fine).unwrap();
+    assert!(Registry::load(Some(&path)).unwrap().get("fine").is_some());
+}
+
+#[test]
+fn outlets_without_a_home_page_on_one_feed_host_are_kept_apart() {
+    let reg = Registry::from_toml(
+        r#"
+[[source]]
+id = "alpha-news"
+name = "Alpha News"
+feeds = ["https://feeds.example.net/a.xml"]
+
+[[source]]
+id = "beta-news"
+name = "Beta News"
+feeds = ["https://feeds.example.net/b.xml"]
+
+[[source]]
+id = "feed-host"
+name = "Feed Host"
+home_page = "https://feeds.example.net/"
+"#,
+    )
+    .unwrap();
+    let ids: HashSet<_> = reg.entries().iter().map(|e| e.source.id.clone()).collect();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(
+        reg.get("alpha-news").unwrap().source.id,
+        parallax_sources::source_id_for("alpha-news", None)
+    );
 }

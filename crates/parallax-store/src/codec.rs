@@ -97,7 +97,8 @@ fn col<T: rusqlite::types::FromSql>(row: &Row<'_>, idx: &str) -> Result<T> {
 /// The columns [`article_from_row`] reads, for `SELECT` lists (prefix with a table alias `a.`).
 pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.source_id, a.url, a.canonical_url, a.title, \
      a.byline, a.published_at, a.published_found, a.published_confidence, a.language, \
-     a.paragraphs, a.content_hash, a.fetched_at, a.origin, a.warnings, a.excerpts, a.story_id";
+     a.paragraphs, a.content_hash, a.fetched_at, a.origin, a.warnings, a.excerpts, a.story_id, \
+     a.attribution";
 
 /// An article from a row selected with [`ARTICLE_COLUMNS`].
 pub(crate) fn article_from_row(row: &Row<'_>) -> Result<Article> {
@@ -124,7 +125,12 @@ pub(crate) fn article_from_row(row: &Row<'_>) -> Result<Article> {
     let warnings_json: String = col(row, "warnings")?;
     let fetched_at: String = col(row, "fetched_at")?;
     let excerpts_json: Option<String> = col(row, "excerpts")?;
+    let attribution_json: Option<String> = col(row, "attribution")?;
     Ok(Article {
+        attribution: match attribution_json {
+            Some(j) => from_json(&j, &what("attribution"))?,
+            None => Default::default(),
+        },
         source: SourceId(col(row, "source_id")?),
         url: col(row, "url")?,
         canonical_url: col(row, "canonical_url")?,
@@ -161,7 +167,34 @@ pub(crate) fn article_story_from_row(row: &Row<'_>) -> Result<StoryId> {
 
 /// The columns [`source_from_row`] reads.
 pub(crate) const SOURCE_COLUMNS: &str = "id, name, home_page, country, languages, owner, \
-     ownership, bias_value, bias_provenance, factuality_value, factuality_provenance, feeds";
+     ownership, bias_value, bias_provenance, factuality_value, factuality_provenance, feeds, facts";
+
+/// The facts of a [`Source`] kept as one JSON column (`sources.facts`).
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+pub(crate) struct SourceFacts {
+    #[serde(default)]
+    pub(crate) provenance: parallax_core::SourceProvenance,
+    #[serde(default)]
+    pub(crate) feed_categories: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub(crate) ratings: Vec<parallax_core::ProvidedRating>,
+}
+
+/// The `sources.facts` text of a source: `None` when it has none of them.
+pub(crate) fn source_facts_json(s: &Source) -> Result<Option<String>> {
+    if s.provenance == parallax_core::SourceProvenance::default()
+        && s.feed_categories.is_empty()
+        && s.ratings.is_empty()
+    {
+        return Ok(None);
+    }
+    to_json(&SourceFacts {
+        provenance: s.provenance.clone(),
+        feed_categories: s.feed_categories.clone(),
+        ratings: s.ratings.clone(),
+    })
+    .map(Some)
+}
 
 fn rating(value: Option<String>, provenance: Option<String>, what: &str) -> Result<Option<Rating>> {
     match (value, provenance) {
@@ -180,7 +213,15 @@ pub(crate) fn source_from_row(row: &Row<'_>) -> Result<Source> {
     let languages: String = col(row, "languages")?;
     let feeds: String = col(row, "feeds")?;
     let ownership: Option<String> = col(row, "ownership")?;
+    let facts: Option<String> = col(row, "facts")?;
+    let facts: SourceFacts = match facts {
+        Some(j) => from_json(&j, &what("facts"))?,
+        None => SourceFacts::default(),
+    };
     Ok(Source {
+        feed_categories: facts.feed_categories,
+        provenance: facts.provenance,
+        ratings: facts.ratings,
         name: col(row, "name")?,
         home_page: col(row, "home_page")?,
         country: col(row, "country")?,

@@ -73,8 +73,9 @@ use codec::{
     story_from_row, to_json,
 };
 use parallax_core::{
-    Article, ArticleEmbedding, ArticleId, ArticleInsert, DigestedStory, EntityStory, Error,
-    FeedState, Result, Source, SourceId, Store, Story, StoryDigest, StoryId, StoryRecord,
+    Article, ArticleAttribution, ArticleEmbedding, ArticleId, ArticleInsert, Attribution,
+    DigestedStory, EntityStory, Error, FeedState, ProvidedRating, RatingKind, Reattribution,
+    Result, Source, SourceId, SourceStore, Store, Story, StoryDigest, StoryId, StoryRecord,
     Translation,
 };
 use rusqlite::types::ToSql;
@@ -352,27 +353,26 @@ fn insert_article(conn: &Connection, a: &Article) -> Result<()> {
         ),
         None => (None, None, None),
     };
-    // An article without excerpts leaves the column NULL (and the statement does not name it, as
-    // before migration 5).
+    // An article without excerpts leaves the column NULL, and one whose outlet nothing was said
+    // about leaves `attribution` NULL; the statement then does not name them (as before
+    // migrations 5 and 6, so that a file at an older version can still be written in tests).
     let excerpts = if a.excerpts.is_empty() {
         None
     } else {
         Some(to_json(&a.excerpts)?)
     };
-    let sql = if excerpts.is_some() {
-        "INSERT INTO articles (id, source_id, url, canonical_url, title, byline, published_at, \
-         published_found, published_confidence, language, paragraphs, content_hash, fetched_at, \
-         origin, warnings, excerpts) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+    let attribution = if a.attribution == parallax_core::Attribution::default() {
+        None
     } else {
-        "INSERT INTO articles (id, source_id, url, canonical_url, title, byline, published_at, \
-         published_found, published_confidence, language, paragraphs, content_hash, fetched_at, \
-         origin, warnings) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        Some(to_json(&a.attribution)?)
     };
     let paragraphs = to_json(&a.paragraphs)?;
     let fetched_at = fmt_time(&a.fetched_at);
     let warnings = to_json(&a.warnings)?;
+    let mut columns = String::from(
+        "id, source_id, url, canonical_url, title, byline, published_at, published_found, \
+         published_confidence, language, paragraphs, content_hash, fetched_at, origin, warnings",
+    );
     let mut values: Vec<&dyn ToSql> = vec![
         &a.id.0,
         &a.source.0,
@@ -391,15 +391,77 @@ fn insert_article(conn: &Connection, a: &Article) -> Result<()> {
         &warnings,
     ];
     if let Some(e) = &excerpts {
+        columns.push_str(", excerpts");
         values.push(e);
     }
-    exec(conn, sql, &values)?;
+    if let Some(at) = &attribution {
+        columns.push_str(", attribution");
+        values.push(at);
+    }
+    let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO articles ({columns}) VALUES ({})",
+        placeholders.join(", ")
+    );
+    exec(conn, &sql, &values)?;
     let seq = conn.last_insert_rowid();
     exec(
         conn,
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
         params![seq, a.title, a.body()],
     )?;
+    Ok(())
+}
+
+/// Inserts the source, or replaces the stored one with the same id.
+fn upsert_source(conn: &Connection, s: &Source) -> Result<()> {
+    let ownership = s.ownership.map(codec::ownership_label).transpose()?;
+    let languages = to_json(&s.languages)?;
+    let feeds = to_json(&s.feeds)?;
+    // A source without provenance, feed categories or ratings leaves `facts` NULL, and the
+    // statement does not name it (as before migration 6).
+    let facts = codec::source_facts_json(s)?;
+    let sql = format!(
+        "INSERT INTO sources (id, name, home_page, country, languages, owner, ownership, \
+         bias_value, bias_provenance, factuality_value, factuality_provenance, feeds{}) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12{}) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+         home_page = excluded.home_page, country = excluded.country, \
+         languages = excluded.languages, owner = excluded.owner, \
+         ownership = excluded.ownership, bias_value = excluded.bias_value, \
+         bias_provenance = excluded.bias_provenance, \
+         factuality_value = excluded.factuality_value, \
+         factuality_provenance = excluded.factuality_provenance, feeds = excluded.feeds{}",
+        if facts.is_some() { ", facts" } else { "" },
+        if facts.is_some() { ", ?13" } else { "" },
+        if facts.is_some() {
+            ", facts = excluded.facts"
+        } else {
+            ""
+        },
+    );
+    let bias_value = s.bias.as_ref().map(|r| &r.value);
+    let bias_provenance = s.bias.as_ref().map(|r| &r.provenance);
+    let factuality_value = s.factuality.as_ref().map(|r| &r.value);
+    let factuality_provenance = s.factuality.as_ref().map(|r| &r.provenance);
+    let mut values: Vec<&dyn ToSql> = vec![
+        &s.id.0,
+        &s.name,
+        &s.home_page,
+        &s.country,
+        &languages,
+        &s.owner,
+        &ownership,
+        &bias_value,
+        &bias_provenance,
+        &factuality_value,
+        &factuality_provenance,
+        &feeds,
+    ];
+    if let Some(f) = &facts {
+        values.push(f);
+    }
+    exec(conn, &sql, &values)?;
     Ok(())
 }
 
@@ -604,39 +666,7 @@ fn embedding_from_row(r: &Row<'_>) -> Result<ArticleEmbedding> {
 
 impl Store for SqliteStore {
     fn upsert_source(&self, s: &Source) -> Result<()> {
-        let ownership = s.ownership.map(codec::ownership_label).transpose()?;
-        let languages = to_json(&s.languages)?;
-        let feeds = to_json(&s.feeds)?;
-        self.write(|conn| {
-            exec(
-                conn,
-                "INSERT INTO sources (id, name, home_page, country, languages, owner, ownership, \
-                 bias_value, bias_provenance, factuality_value, factuality_provenance, feeds) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
-                 home_page = excluded.home_page, country = excluded.country, \
-                 languages = excluded.languages, owner = excluded.owner, \
-                 ownership = excluded.ownership, bias_value = excluded.bias_value, \
-                 bias_provenance = excluded.bias_provenance, \
-                 factuality_value = excluded.factuality_value, \
-                 factuality_provenance = excluded.factuality_provenance, feeds = excluded.feeds",
-                params![
-                    s.id.0,
-                    s.name,
-                    s.home_page,
-                    s.country,
-                    languages,
-                    s.owner,
-                    ownership,
-                    s.bias.as_ref().map(|r| &r.value),
-                    s.bias.as_ref().map(|r| &r.provenance),
-                    s.factuality.as_ref().map(|r| &r.value),
-                    s.factuality.as_ref().map(|r| &r.provenance),
-                    feeds,
-                ],
-            )?;
-            Ok(())
-        })
+        self.write(|conn| upsert_source(conn, s))
     }
 
     fn source(&self, id: &SourceId) -> Result<Option<Source>> {
@@ -1099,8 +1129,9 @@ impl Store for SqliteStore {
                 conn,
                 "SELECT s.id FROM stories s LEFT JOIN story_digests d ON d.story_id = s.id \
                  WHERE d.story_id IS NULL OR d.story_updated < s.last_updated \
+                 OR coalesce(json_extract(d.digest, '$.version'), 0) < ?2 \
                  ORDER BY s.last_updated DESC, s.id LIMIT ?1",
-                &[&sql_int(limit)],
+                params![sql_int(limit), parallax_core::DIGEST_VERSION],
                 |r| Ok(StoryId(text(r, 0)?)),
             )
         })
@@ -1270,6 +1301,210 @@ impl Store for SqliteStore {
     }
 }
 
+impl SourceStore for SqliteStore {
+    fn attributions(&self) -> Result<Vec<ArticleAttribution>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT id, story_id, source_id, url, canonical_url, attribution FROM articles \
+                 ORDER BY seq",
+                &[],
+                |r| {
+                    let id = text(r, 0)?;
+                    let story: Option<String> = r.get(1).map_err(backend)?;
+                    let attribution: Option<String> = r.get(5).map_err(backend)?;
+                    Ok(ArticleAttribution {
+                        story: StoryId(story.ok_or_else(|| {
+                            Error::DataCorruption(format!("article {id} belongs to no story"))
+                        })?),
+                        source: SourceId(text(r, 2)?),
+                        url: r.get(3).map_err(backend)?,
+                        canonical_url: r.get(4).map_err(backend)?,
+                        attribution: match attribution {
+                            Some(j) => from_json(&j, &format!("article {id}: attribution"))?,
+                            None => Attribution::default(),
+                        },
+                        article: ArticleId(id),
+                    })
+                },
+            )
+        })
+    }
+
+    fn reattribute(&self, change: &Reattribution) -> Result<()> {
+        self.write(|conn| {
+            for s in &change.sources {
+                upsert_source(conn, s)?;
+            }
+            for a in &change.articles {
+                let attribution = if a.attribution == Attribution::default() {
+                    None
+                } else {
+                    Some(to_json(&a.attribution)?)
+                };
+                let n = exec(
+                    conn,
+                    "UPDATE articles SET source_id = ?2, attribution = ?3 WHERE id = ?1",
+                    params![a.article.0, a.source.0, attribution],
+                )?;
+                if n == 0 {
+                    return Err(Error::Invalid(format!(
+                        "article {} is not stored: it cannot be attributed again",
+                        a.article
+                    )));
+                }
+            }
+            for story in &change.stories {
+                let n = exec(
+                    conn,
+                    "UPDATE stories SET title = ?2, summary = ?3, coverage = ?4 WHERE id = ?1",
+                    params![
+                        story.id.0,
+                        story.title,
+                        to_json(&story.summary)?,
+                        codec::coverage_json(&story.coverage)?
+                    ],
+                )?;
+                if n == 0 {
+                    return Err(Error::Invalid(format!(
+                        "story {} is not stored: it cannot be analysed again",
+                        story.id
+                    )));
+                }
+                // Its digest counted outlets per country and rating as they were: the digest
+                // pass makes it again.
+                exec(
+                    conn,
+                    "DELETE FROM story_digests WHERE story_id = ?1",
+                    &[&story.id.0],
+                )?;
+            }
+            if let Some((key, value)) = &change.setting {
+                exec(
+                    conn,
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![key, value],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn replace_ratings(
+        &self,
+        provider: &str,
+        kind: RatingKind,
+        ratings: &[ProvidedRating],
+    ) -> Result<()> {
+        if let Some(r) = ratings
+            .iter()
+            .find(|r| r.provider != provider || r.kind != kind)
+        {
+            return Err(Error::Invalid(format!(
+                "a {} rating of {} by {} was given with the {} ratings of {provider}",
+                r.kind.label(),
+                r.domain,
+                r.provider,
+                kind.label()
+            )));
+        }
+        let now = fmt_time(&Utc::now());
+        self.write(|conn| {
+            exec(
+                conn,
+                "DELETE FROM ratings WHERE provider = ?1 AND kind = ?2",
+                params![provider, kind.label()],
+            )?;
+            for r in ratings {
+                exec(
+                    conn,
+                    "INSERT INTO ratings (provider, kind, domain, value, score, date, licence, \
+                     estimate, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                     ON CONFLICT (provider, kind, domain) DO UPDATE SET value = excluded.value, \
+                     score = excluded.score, date = excluded.date, licence = excluded.licence, \
+                     estimate = excluded.estimate, imported_at = excluded.imported_at",
+                    params![
+                        provider,
+                        kind.label(),
+                        r.domain,
+                        r.value,
+                        r.score.filter(|s| s.is_finite()),
+                        r.date,
+                        r.licence,
+                        r.estimate,
+                        now
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn ratings(&self) -> Result<Vec<ProvidedRating>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT provider, kind, domain, value, score, date, licence, estimate \
+                 FROM ratings ORDER BY provider, kind, domain",
+                &[],
+                |r| {
+                    let kind = text(r, 1)?;
+                    Ok(ProvidedRating {
+                        provider: text(r, 0)?,
+                        kind: match kind.as_str() {
+                            "bias" => RatingKind::Bias,
+                            "reliability" => RatingKind::Reliability,
+                            other => {
+                                return Err(Error::DataCorruption(format!(
+                                    "rating kind {other:?} is not known"
+                                )));
+                            }
+                        },
+                        domain: text(r, 2)?,
+                        value: text(r, 3)?,
+                        score: r.get(4).map_err(backend)?,
+                        date: r.get(5).map_err(backend)?,
+                        licence: r.get(6).map_err(backend)?,
+                        estimate: r.get(7).map_err(backend)?,
+                    })
+                },
+            )
+        })
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.read(|conn| {
+            query_opt(
+                conn,
+                "SELECT value FROM settings WHERE key = ?1",
+                &[&key],
+                |r| text(r, 0),
+            )
+        })
+    }
+
+    fn source_stories(&self, source: &SourceId, limit: usize) -> Result<Vec<Story>> {
+        let ids: Vec<StoryId> = self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT s.id FROM stories s WHERE s.id IN \
+                 (SELECT story_id FROM articles WHERE source_id = ?1 AND story_id IS NOT NULL) \
+                 ORDER BY s.last_updated DESC, s.id LIMIT ?2",
+                params![source.0, sql_int(limit)],
+                |r| Ok(StoryId(text(r, 0)?)),
+            )
+        })?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(s) = self.story(&id)? {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// A story with its digest: `id, title, last_updated, digest`.
 fn digested_from_row(r: &Row<'_>) -> Result<DigestedStory> {
     let story = StoryId(text(r, 0)?);
@@ -1309,6 +1544,7 @@ mod tests {
             origin: format!("/in/{key}.html"),
             warnings: vec![],
             excerpts: Vec::new(),
+            attribution: Default::default(),
         }
     }
 
@@ -1343,6 +1579,7 @@ mod tests {
             bias: None,
             factuality: None,
             feeds: vec!["https://example.com/feed".into()],
+            ..Source::named("Example")
         };
         {
             let v1 = SqliteStore::open_at_version(&path, 1).unwrap();
@@ -1364,7 +1601,7 @@ mod tests {
 
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        assert_eq!(SCHEMA_VERSION, 5);
+        assert_eq!(SCHEMA_VERSION, 6);
         assert_eq!(store.counts().unwrap(), (1, 2, 1));
         assert_eq!(store.source(&source.id).unwrap(), Some(source));
         assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
@@ -1385,7 +1622,7 @@ mod tests {
             |r| r.get(0).map_err(backend),
         )
         .unwrap();
-        assert_eq!(logged, vec![1, 2, 3, 4, 5]);
+        assert_eq!(logged, vec![1, 2, 3, 4, 5, 6]);
 
         // The new calls work on the migrated file, on the old rows.
         assert_eq!(
@@ -1493,6 +1730,7 @@ mod tests {
             countries: vec![],
             bias: vec![],
             gists: Vec::new(),
+            ..parallax_core::StoryDigest::default()
         }
     }
 

@@ -190,6 +190,37 @@ CREATE TABLE story_aliases (
     merged_at TEXT NOT NULL                       -- RFC 3339, UTC, fixed width
 ) WITHOUT ROWID;
 "#,
+    // 6: attribution: where each fact about a source came from, how each article's outlet was
+    // established; imported ratings; settings.
+    r#"
+-- JSON {provenance, feed_categories, ratings} of Source; NULL for none (rows written before).
+ALTER TABLE sources ADD COLUMN facts TEXT;
+
+-- JSON Attribution: how the article's outlet was established, with its evidence; NULL for
+-- articles stored before (attributed again from their URL and their source's name).
+ALTER TABLE articles ADD COLUMN attribution TEXT;
+
+-- Ratings of outlets an operator imported (ProvidedRating), by provider, kind and domain.
+CREATE TABLE ratings (
+    provider    TEXT NOT NULL,
+    kind        TEXT NOT NULL,                    -- RatingKind, snake_case
+    domain      TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    score       REAL,
+    date        TEXT,
+    licence     TEXT,
+    estimate    INTEGER NOT NULL,                 -- 0 or 1
+    imported_at TEXT NOT NULL,                    -- RFC 3339, UTC, fixed width
+    PRIMARY KEY (provider, kind, domain)
+) WITHOUT ROWID;
+
+-- Small named values, such as the fingerprint of the registry and directory the stored articles
+-- were last attributed with.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The schema version this code writes and reads.

@@ -33,6 +33,7 @@ fn article(key: &str, minutes: i64) -> Article {
         origin: format!("/in/{key}.html"),
         warnings: vec![],
         excerpts: Vec::new(),
+        attribution: Default::default(),
     }
 }
 
@@ -70,6 +71,25 @@ fn full_source() -> Source {
             provenance: "MBFC".into(),
         }),
         feeds: vec!["https://kyivindependent.com/feed/".into(), "x".into()],
+        feed_categories: [("x".to_string(), "world".to_string())].into(),
+        provenance: parallax_core::SourceProvenance {
+            name: Some("the operator".into()),
+            country: Some("Wikidata (CC0)".into()),
+            country_basis: Some(parallax_core::CountryBasis::Home),
+            languages: None,
+            owner: Some("kite media_data (MIT)".into()),
+            ownership_detail: Some("cooperative".into()),
+        },
+        ratings: vec![parallax_core::ProvidedRating {
+            provider: "idiap-reliability".into(),
+            kind: parallax_core::RatingKind::Reliability,
+            domain: "kyivindependent.com".into(),
+            value: "0.91".into(),
+            score: Some(0.91),
+            date: Some("2024".into()),
+            licence: Some("Apache-2.0".into()),
+            estimate: true,
+        }],
     }
 }
 
@@ -103,6 +123,14 @@ fn full_article() -> Article {
             "charset guessed: windows-1251".into(),
         ],
         excerpts: Vec::new(),
+        attribution: parallax_core::Attribution {
+            method: Some(parallax_core::AttributionMethod::Masthead),
+            evidence: parallax_core::AttributionEvidence {
+                masthead: vec!["Незалежний".into()],
+                credit: Some("AFP".into()),
+                ..Default::default()
+            },
+        },
     }
 }
 
@@ -150,6 +178,13 @@ fn full_story(members: &[&Article]) -> Story {
             first_published: Some(t0() - Duration::days(1)),
             last_published: Some(t0() + Duration::nanoseconds(5)),
             undated_articles: 1,
+            countries_inferred: 1,
+            inferred_countries: vec![Tally {
+                label: "UA".into(),
+                count: 1,
+                share: 1.0 / 3.0,
+            }],
+            ..Coverage::default()
         },
         articles: members.iter().map(|a| a.id.clone()).collect(),
         first_seen: t0() - Duration::hours(3),

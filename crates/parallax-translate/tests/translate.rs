@@ -402,6 +402,7 @@ fn article(key: &str, title: &str, language: Option<&str>, minutes: i64) -> Arti
         origin: url_origin(key),
         warnings: vec![],
         excerpts: Vec::new(),
+        attribution: Default::default(),
     }
 }
 

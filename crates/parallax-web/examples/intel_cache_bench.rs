@@ -41,6 +41,7 @@ fn main() {
                 origin: path.clone(),
                 warnings: Vec::new(),
                 excerpts: Vec::new(),
+                attribution: Default::default(),
             }
         })
         .collect();

@@ -115,6 +115,7 @@ mod tests {
             origin: key.to_string(),
             warnings: Vec::new(),
             excerpts: Vec::new(),
+            attribution: Default::default(),
         }
     }
 

@@ -10,6 +10,13 @@
 //! reader's language (the operator's `[translate] target`, or `?lang=` on the story page and its
 //! API) comes with it, labelled "machine translation (backend)" ([`TranslationView`]).
 //!
+//! Provenance is shown with every fact about an outlet: each article's country with what it rests
+//! on (a country only inferred from the outlet's coverage says so, with the GDELT Project's
+//! credit), how its outlet was established, and the outlet's page ([`source_view`]: `/source/ID`,
+//! `/api/sources/ID`) with its facts and their sources, the ratings operators imported (with
+//! provider, licence, and "estimate" where it is one), its feeds' health, its recent stories and
+//! its record in the claim ledger, read from the story digests.
+//!
 //! The [`Store`] is synchronous: every call runs in [`tokio::task::spawn_blocking`].
 
 #![warn(missing_docs)]
@@ -19,11 +26,16 @@ mod feeds;
 mod health;
 pub mod intel_cache;
 mod pages;
+mod source_view;
 mod translations;
 
 pub use health::{
     ARTICLES_PER_DAY_WINDOW_DAYS, STATUS_DEGRADED, STATUS_FAILING, STATUS_NEVER_POLLED, STATUS_OK,
     SourceHealth, source_health, source_health_at, source_health_summary,
+};
+pub use source_view::{
+    FeedRow, GDELT_URL, LEDGER_CLAIMS_LISTED, LEDGER_STORIES, LedgerEntry, LedgerRecord, RatingRow,
+    SOURCE_STORIES, SourceStoryRow, SourceView, find_source, source_view,
 };
 pub use translations::{BulletView, DEFAULT_LANGUAGE, TranslationView, machine_translation_label};
 
@@ -106,6 +118,9 @@ pub struct StoryView {
     pub summary: Vec<BulletView>,
     /// Coverage details.
     pub coverage: Coverage,
+    /// Who rated the bias of the story's sources (`Coverage::bias`): each distinct provenance
+    /// of their ratings ("AllSides, via the allsides-dev data set"), in order of appearance.
+    pub bias_rated_by: Vec<String>,
     /// The articles, in the story's order (oldest first).
     pub articles: Vec<ArticleRow>,
     /// When Parallax first saw the story.
@@ -140,6 +155,21 @@ pub struct ArticleRow {
     pub source_name: String,
     /// The source's country, when known.
     pub country: Option<String>,
+    /// What the country is based on: "home" (a curated list or the operator), "top_level_domain"
+    /// (the site's country-code domain) or "inferred_from_coverage" (only guessed from the
+    /// countries the outlet's articles mention, by GDELT: never the outlet's home); `None` when
+    /// not recorded.
+    pub country_basis: Option<String>,
+    /// Where the country came from (for an inferred one, the GDELT Project's credit).
+    pub country_provenance: Option<String>,
+    /// How the article's outlet was established ("feed", "given", "record", "url", "site_name",
+    /// "masthead", "credit"); `None` when the outlet is unknown or was not recorded.
+    pub attributed_by: Option<String>,
+    /// The source's kind of ownership ("state", "public_service", "private", ...), when known.
+    pub ownership: Option<String>,
+    /// The ownership as the list that gave it says it ("state-controlled (State Media Monitor:
+    /// SC)"), when finer than `ownership`.
+    pub ownership_detail: Option<String>,
     /// The article's language, when identified.
     pub language: Option<String>,
     /// The title's machine translation into the reader's language, when the article is in
@@ -243,6 +273,17 @@ pub fn story_view_in(
         }
     }
     let known: Vec<Source> = sources.values().flatten().cloned().collect();
+    let mut bias_rated_by: Vec<String> = Vec::new();
+    for article in &articles {
+        if let Some(Some(s)) = sources.get(&article.source)
+            && let Some(b) = &s.bias
+        {
+            let p = b.provenance.trim();
+            if !p.is_empty() && !bias_rated_by.iter().any(|x| x == p) {
+                bias_rated_by.push(p.to_string());
+            }
+        }
+    }
     let intel = StoryIntel::clone(&intel_cache::analyze_story(&articles, &known));
     // Gists of the story's articles as they are now (a digest made before an article left the
     // story may name it: such gists are dropped).
@@ -313,6 +354,7 @@ pub fn story_view_in(
         title_translation,
         summary,
         coverage: story.coverage,
+        bias_rated_by,
         articles: rows,
         first_seen: story.first_seen,
         last_updated: story.last_updated,
@@ -334,6 +376,27 @@ fn article_row(article: Article, source: Option<&Source>) -> ArticleRow {
             .unwrap_or(UNKNOWN_SOURCE_NAME)
             .to_string(),
         country: source.and_then(|s| s.country.clone()),
+        country_basis: source.and_then(|s| {
+            s.country
+                .as_ref()
+                .and(s.provenance.country_basis)
+                .map(|b| b.label().to_string())
+        }),
+        country_provenance: source.and_then(|s| {
+            s.country
+                .as_ref()
+                .and(s.provenance.country.clone())
+                .filter(|p| !p.trim().is_empty())
+        }),
+        attributed_by: source
+            .and(article.attribution.method)
+            .map(|m| m.label().to_string()),
+        ownership: source
+            .and_then(|s| s.ownership)
+            .map(|o| o.label().to_string()),
+        ownership_detail: source
+            .and_then(|s| s.provenance.ownership_detail.clone())
+            .filter(|d| !d.trim().is_empty()),
         language: article.language,
         title_translation: None,
         published: article.published,
@@ -680,12 +743,14 @@ pub fn router_with_options(store: Arc<dyn Store>, options: WebOptions) -> Router
         .route("/", get(index_page))
         .route("/story/{id}", get(story_page))
         .route("/sources", get(sources_page))
+        .route("/source/{id}", get(source_page))
         .route("/problems", get(problems_page))
         .route("/status", get(status_page))
         .route("/api/status", get(api_status))
         .route("/api/stories", get(api_stories))
         .route("/api/stories/{id}", get(api_story))
         .route("/api/sources", get(api_sources))
+        .route("/api/sources/{id}", get(api_source))
         .route("/api/problems", get(api_problems))
         .route("/entities", get(entities_page))
         .route("/entity/{key}", get(entity_page))
@@ -989,6 +1054,34 @@ async fn api_problems(State(state): State<AppState>) -> Response {
 async fn api_sources(State(state): State<AppState>) -> Response {
     match blocking(&state, |s| source_health(s)).await {
         Ok(rows) => Json(rows).into_response(),
+        Err(f) => json_failure(f),
+    }
+}
+
+/// The page of the source `given` names (an id, or a site: see [`find_source`]).
+fn source_by_address(store: &dyn Store, given: &str) -> parallax_core::Result<Option<SourceView>> {
+    match find_source(store, given)? {
+        Some(id) => source_view(store, &id),
+        None => Ok(None),
+    }
+}
+
+async fn source_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match blocking(&state, move |s| source_by_address(s, &id)).await {
+        Ok(Some(view)) => pages::source_page(&view),
+        Ok(None) => pages::error_page(
+            StatusCode::NOT_FOUND,
+            "Source not found",
+            "There is no source with this id.",
+        ),
+        Err(f) => html_failure(f),
+    }
+}
+
+async fn api_source(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match blocking(&state, move |s| source_by_address(s, &id)).await {
+        Ok(Some(view)) => Json(view).into_response(),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "source not found"),
         Err(f) => json_failure(f),
     }
 }

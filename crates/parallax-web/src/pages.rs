@@ -2,8 +2,8 @@
 //! that askama escapes; no template uses `|safe`.
 
 use crate::{
-    ArticleRow, BlindspotsView, EntityRow, EntityView, ProblemRow, SourceHealth, StatusView,
-    StoryRow, StoryView,
+    ArticleRow, BlindspotsView, EntityRow, EntityView, ProblemRow, SourceHealth, SourceView,
+    StatusView, StoryRow, StoryView,
 };
 use askama::Template;
 use axum::{
@@ -11,8 +11,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Timelike, Utc};
-use parallax_core::ArticleId;
-use parallax_core::{PublishedTime, Tally};
+use parallax_core::{
+    ArticleId, AttributionMethod, ClaimStanding, CountryBasis, PublishedTime, RatingDistribution,
+    RatingKind, SourceId, Tally,
+};
 use parallax_intel::claims::{ClaimForm, ClaimKind};
 use std::collections::HashMap;
 
@@ -102,6 +104,92 @@ fn tally_items(tallies: &[Tally]) -> Vec<TallyItem> {
             percent: percent(t.share),
         })
         .collect()
+}
+
+/// A country as pages show it, with what it is based on.
+pub(crate) struct CountryItem {
+    /// The code, or "unknown".
+    code: String,
+    /// Only inferred from what the outlet covers (GDELT): shown as "inferred from coverage", with
+    /// the GDELT Project's credit and link.
+    inferred: bool,
+    /// "by its domain" for a country read off the site's country-code domain.
+    note: Option<&'static str>,
+    /// Where the country came from (shown on hover; for an inferred one, the GDELT credit).
+    provenance: Option<String>,
+}
+
+fn country_item(
+    country: Option<&str>,
+    basis: Option<&str>,
+    provenance: Option<&str>,
+) -> CountryItem {
+    let code = country.map(str::trim).filter(|c| !c.is_empty());
+    let basis = code.and(basis);
+    CountryItem {
+        code: code.unwrap_or("unknown").to_string(),
+        inferred: basis == Some(CountryBasis::InferredFromCoverage.label()),
+        note: (basis == Some(CountryBasis::TopLevelDomain.label())).then_some("by its domain"),
+        provenance: code
+            .and(provenance)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string),
+    }
+}
+
+/// "the site of its address" for an [`AttributionMethod`] label.
+fn attribution_words(label: &str) -> Option<&'static str> {
+    use AttributionMethod::*;
+    [Feed, Given, Record, Url, SiteName, Masthead, Credit]
+        .into_iter()
+        .find(|m| m.label() == label.trim())
+        .map(AttributionMethod::describe)
+}
+
+/// The page of a source.
+pub(crate) fn source_href(id: &SourceId) -> Option<String> {
+    (!id.is_unknown()).then(|| format!("/source/{}", path_segment(id.as_str())))
+}
+
+/// One provider's distribution of the story's sources by its ratings.
+pub(crate) struct RatingDistItem {
+    /// "Reliability (idiap-reliability)".
+    heading: String,
+    licence: Option<String>,
+    estimate: bool,
+    scale: Option<String>,
+    tallies: Vec<TallyItem>,
+    /// "2 of 3 sources (67%) not rated by it".
+    unrated: String,
+}
+
+fn rating_dist_item(d: &RatingDistribution, sources: usize) -> RatingDistItem {
+    let unrated = d
+        .tallies
+        .iter()
+        .find(|t| t.label == "unrated")
+        .map_or(0, |t| t.count);
+    let kind = match d.kind {
+        RatingKind::Bias => "Bias",
+        RatingKind::Reliability => "Reliability",
+    };
+    RatingDistItem {
+        heading: format!("{kind} ({})", d.provider),
+        licence: d.licence.clone(),
+        estimate: d.estimate,
+        scale: d.scale.clone(),
+        tallies: tally_items(&d.tallies),
+        unrated: format!(
+            "{unrated} of {sources} source{} ({}) not rated by it",
+            if sources == 1 { "" } else { "s" },
+            percent(if sources > 0 {
+                unrated as f64 / sources as f64
+            } else {
+                0.0
+            })
+        ),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,7 +319,13 @@ pub(crate) struct ArticleItem {
     /// The title's language, shown next to it when it is not the reader's.
     language_label: Option<String>,
     title_translation: Option<TranslationItem>,
-    country: String,
+    /// The outlet's page, when the outlet is known.
+    source_href: Option<String>,
+    /// The outlet's ownership ("state-controlled (State Media Monitor: SC)", "public service").
+    ownership: Option<String>,
+    /// How the outlet was established ("the site of its address").
+    attributed_by: Option<&'static str>,
+    country: CountryItem,
     date: String,
     byline: Option<String>,
     warnings: Vec<String>,
@@ -247,9 +341,16 @@ struct StoryPage {
     article_count: usize,
     source_count: usize,
     unknown_source_articles: usize,
-    countries: Vec<TallyItem>,
+    /// Countries, each with how many of its articles' countries are only inferred.
+    countries: Vec<(TallyItem, usize)>,
+    /// Articles whose country is only inferred from their outlet's coverage.
+    countries_inferred: usize,
     languages: Vec<TallyItem>,
     bias: Vec<TallyItem>,
+    /// Who rated the bias of the sources.
+    bias_rated_by: String,
+    /// Per provider, the sources by its imported ratings.
+    ratings: Vec<RatingDistItem>,
     ownership: Vec<TallyItem>,
     first_published: String,
     last_published: String,
@@ -319,6 +420,8 @@ pub(crate) struct QuoteItem {
 }
 
 pub(crate) struct ClaimItem {
+    /// `claim-N`: N is the claim's number in the ledger, from 1.
+    anchor: String,
     /// "agreed", "disputed", "single source".
     kind: &'static str,
     /// CSS class of the kind.
@@ -445,13 +548,14 @@ fn form_label(f: ClaimForm) -> &'static str {
     }
 }
 
-fn claim_item(c: &parallax_intel::claims::Claim, citer: &Citer<'_>) -> ClaimItem {
+fn claim_item(number: usize, c: &parallax_intel::claims::Claim, citer: &Citer<'_>) -> ClaimItem {
     let (kind, kind_class) = match c.kind {
         ClaimKind::Agreed => ("agreed", "agreed"),
         ClaimKind::Disputed => ("disputed", "disputed"),
         ClaimKind::SingleSource => ("single source", "single"),
     };
     ClaimItem {
+        anchor: format!("claim-{number}"),
         kind,
         kind_class,
         form: form_label(c.form),
@@ -632,15 +736,19 @@ fn intel_items(view: &StoryView, citer: &Citer<'_>) -> IntelItems {
         reports,
         ..IntelItems::default()
     };
-    for c in &intel.claims {
+    for (i, c) in intel.claims.iter().enumerate() {
+        let number = i + 1;
         match c.kind {
-            ClaimKind::Disputed => items.disputed.push(claim_item(c, citer)),
-            ClaimKind::Agreed => items.agreed.push(claim_item(c, citer)),
+            ClaimKind::Disputed => items.disputed.push(claim_item(number, c, citer)),
+            ClaimKind::Agreed => items.agreed.push(claim_item(number, c, citer)),
             ClaimKind::SingleSource => {
                 if items.single.len() < SINGLE_SOURCE_SHOWN {
-                    items.single.push(claim_item(c, citer));
+                    items.single.push(claim_item(number, c, citer));
                 } else {
-                    items.single_hidden += 1;
+                    // Listed in short, so that every claim has its anchor.
+                    items
+                        .single_more
+                        .push((format!("claim-{number}"), c.text.clone()));
                 }
             }
         }
@@ -717,8 +825,8 @@ pub(crate) struct IntelItems {
     disputed: Vec<ClaimItem>,
     agreed: Vec<ClaimItem>,
     single: Vec<ClaimItem>,
-    /// Single-source claims not shown (the list is cut at [`SINGLE_SOURCE_SHOWN`]).
-    single_hidden: usize,
+    /// Single-source claims beyond [`SINGLE_SOURCE_SHOWN`], listed in short: (anchor, text).
+    single_more: Vec<(String, String)>,
     current_take: Vec<TakeItem>,
     perspectives: Vec<PerspectiveItem>,
     timeline: TimelineItem,
@@ -745,7 +853,17 @@ fn article_item(number: usize, a: &ArticleRow, reader: &str) -> ArticleItem {
         lang: lang_attr(a.language.as_deref()),
         language_label: foreign_label(a.language.as_deref(), reader),
         title_translation: translation_item(&a.title_translation),
-        country: a.country.clone().unwrap_or_else(|| "unknown".to_string()),
+        source_href: source_href(&a.source),
+        ownership: a
+            .ownership_detail
+            .clone()
+            .or_else(|| a.ownership.as_deref().map(label)),
+        attributed_by: a.attributed_by.as_deref().and_then(attribution_words),
+        country: country_item(
+            a.country.as_deref(),
+            a.country_basis.as_deref(),
+            a.country_provenance.as_deref(),
+        ),
         date: show_published(&a.published),
         byline: a.byline.clone().filter(|b| !b.trim().is_empty()),
         warnings: a.warnings.clone(),
@@ -827,9 +945,27 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         article_count: view.articles.len().max(c.articles),
         source_count: c.sources,
         unknown_source_articles: c.unknown_source_articles,
-        countries: tally_items(&c.countries),
+        countries: tally_items(&c.countries)
+            .into_iter()
+            .zip(&c.countries)
+            .map(|(item, t)| {
+                let inferred = c
+                    .inferred_countries
+                    .iter()
+                    .find(|i| i.label == t.label)
+                    .map_or(0, |i| i.count);
+                (item, inferred)
+            })
+            .collect(),
+        countries_inferred: c.countries_inferred,
         languages: tally_items(&c.languages),
         bias: tally_items(&c.bias),
+        bias_rated_by: view.bias_rated_by.join("; "),
+        ratings: c
+            .ratings
+            .iter()
+            .map(|d| rating_dist_item(d, c.sources))
+            .collect(),
         ownership: tally_items(&c.ownership),
         first_published: c
             .first_published
@@ -1013,6 +1149,8 @@ pub(crate) fn blindspots_page(view: &BlindspotsView) -> Response {
 // ---------------------------------------------------------------------------------------------
 
 pub(crate) struct SourceItem {
+    /// The source's page.
+    href: String,
     name: String,
     country: String,
     languages: String,
@@ -1048,6 +1186,7 @@ pub(crate) fn sources_page(rows: &[SourceHealth]) -> Response {
     let sources = rows
         .iter()
         .map(|h| SourceItem {
+            href: format!("/source/{}", path_segment(h.id.as_str())),
             name: if h.name.trim().is_empty() {
                 h.id.to_string()
             } else {
@@ -1089,6 +1228,243 @@ pub(crate) fn sources_page(rows: &[SourceHealth]) -> Response {
             sources,
         },
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// One source
+// ---------------------------------------------------------------------------------------------
+
+/// A fact about a source and where it came from.
+pub(crate) struct FactItem {
+    name: &'static str,
+    value: String,
+    provenance: Option<String>,
+}
+
+pub(crate) struct RatingItem {
+    provider: String,
+    kind: &'static str,
+    value: String,
+    score: Option<String>,
+    domain: String,
+    date: Option<String>,
+    licence: Option<String>,
+    /// "estimate" or "rating".
+    label: &'static str,
+    estimate: bool,
+}
+
+pub(crate) struct FeedItem {
+    link: Option<String>,
+    url: String,
+    category: Option<String>,
+    status: &'static str,
+    status_class: &'static str,
+    last_success: String,
+    last_error: Option<String>,
+    warnings: Vec<String>,
+    next_poll: String,
+}
+
+pub(crate) struct SourceStoryItem {
+    href: String,
+    title: String,
+    articles: usize,
+    last_updated: String,
+}
+
+pub(crate) struct LedgerItem {
+    href: String,
+    story_title: String,
+    claim: usize,
+    /// "agreed", "disputed", "single source".
+    standing: &'static str,
+    standing_class: &'static str,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "source.html")]
+struct SourcePage {
+    name: String,
+    name_provenance: Option<String>,
+    id: String,
+    api_href: String,
+    home_link: Option<String>,
+    /// A home page that is not made a link (another scheme), as text.
+    home_text: Option<String>,
+    country: CountryItem,
+    gdelt_url: &'static str,
+    facts: Vec<FactItem>,
+    bias: Option<(String, String)>,
+    factuality: Option<(String, String)>,
+    ratings: Vec<RatingItem>,
+    feeds: Vec<FeedItem>,
+    health: Option<String>,
+    articles: usize,
+    stories: Vec<SourceStoryItem>,
+    agreed: usize,
+    disputed: usize,
+    single_source: usize,
+    ledger_stories: usize,
+    ledger_pending: usize,
+    claims: Vec<LedgerItem>,
+    claims_not_listed: usize,
+}
+
+fn standing_words(s: ClaimStanding) -> (&'static str, &'static str) {
+    match s {
+        ClaimStanding::Agreed => ("agreed", "agreed"),
+        ClaimStanding::Disputed => ("disputed", "disputed"),
+        ClaimStanding::SingleSource => ("single source", "single"),
+    }
+}
+
+pub(crate) fn source_page(view: &SourceView) -> Response {
+    let opt = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
+    let mut facts = vec![FactItem {
+        name: "Languages",
+        value: if view.languages.is_empty() {
+            "unknown".to_string()
+        } else {
+            view.languages.join(", ")
+        },
+        provenance: opt(&view.languages_provenance),
+    }];
+    facts.push(FactItem {
+        name: "Owner",
+        value: opt(&view.owner).unwrap_or_else(|| "unknown".to_string()),
+        provenance: opt(&view.owner_provenance),
+    });
+    facts.push(FactItem {
+        name: "Ownership",
+        value: match (&view.ownership, opt(&view.ownership_detail)) {
+            (Some(o), Some(d)) => format!("{} — {d}", label(o)),
+            (Some(o), None) => label(o),
+            (None, Some(d)) => d,
+            (None, None) => "unknown".to_string(),
+        },
+        provenance: opt(&view.owner_provenance),
+    });
+    let home_link = view.home_page.as_deref().and_then(safe_link);
+    let home_text = match (&home_link, &view.home_page) {
+        (None, Some(h)) if !h.trim().is_empty() => Some(h.trim().to_string()),
+        _ => None,
+    };
+    let page = SourcePage {
+        name: if view.name.trim().is_empty() {
+            view.id.to_string()
+        } else {
+            view.name.clone()
+        },
+        name_provenance: opt(&view.name_provenance),
+        id: view.id.to_string(),
+        api_href: format!("/api/sources/{}", path_segment(view.id.as_str())),
+        home_link,
+        home_text,
+        country: country_item(
+            view.country.as_deref(),
+            view.country_basis.as_deref(),
+            view.country_provenance.as_deref(),
+        ),
+        gdelt_url: crate::GDELT_URL,
+        facts,
+        bias: view
+            .bias
+            .as_ref()
+            .map(|r| (r.value.clone(), r.provenance.clone())),
+        factuality: view
+            .factuality
+            .as_ref()
+            .map(|r| (r.value.clone(), r.provenance.clone())),
+        ratings: view
+            .ratings
+            .iter()
+            .map(|r| RatingItem {
+                provider: r.provider.clone(),
+                kind: r.kind,
+                value: r.value.clone(),
+                score: r.score.map(|x| format!("{x}")),
+                domain: r.domain.clone(),
+                date: r.date.clone(),
+                licence: r.licence.clone(),
+                label: r.label,
+                estimate: r.estimate,
+            })
+            .collect(),
+        feeds: view
+            .feeds
+            .iter()
+            .map(|f| FeedItem {
+                link: safe_link(&f.url),
+                url: f.url.clone(),
+                category: f.category.clone(),
+                status: f.status,
+                status_class: status_class(f.status),
+                last_success: f
+                    .last_success
+                    .as_ref()
+                    .map(show_time)
+                    .unwrap_or_else(|| "never".to_string()),
+                last_error: f.last_error.clone(),
+                warnings: f.warnings.clone(),
+                next_poll: f
+                    .next_poll
+                    .as_ref()
+                    .map(show_time)
+                    .unwrap_or_else(|| "–".to_string()),
+            })
+            .collect(),
+        health: view.health.as_ref().map(|h| {
+            let per_day = if h.articles_per_day.is_finite() {
+                format!("{:.1}", h.articles_per_day)
+            } else {
+                "–".to_string()
+            };
+            format!(
+                "{} · {} of {} feed{} failing · {per_day} articles a day over the last {} days",
+                h.status,
+                h.feeds_failing,
+                h.feeds,
+                if h.feeds == 1 { "" } else { "s" },
+                crate::ARTICLES_PER_DAY_WINDOW_DAYS
+            )
+        }),
+        articles: view.articles,
+        stories: view
+            .recent_stories
+            .iter()
+            .map(|s| SourceStoryItem {
+                href: format!("/story/{}", path_segment(s.id.as_str())),
+                title: s.title.clone(),
+                articles: s.articles,
+                last_updated: show_time(&s.last_updated),
+            })
+            .collect(),
+        agreed: view.ledger.agreed,
+        disputed: view.ledger.disputed,
+        single_source: view.ledger.single_source,
+        ledger_stories: view.ledger.stories,
+        ledger_pending: view.ledger.stories_pending,
+        claims: view
+            .ledger
+            .claims
+            .iter()
+            .map(|e| {
+                let (standing, standing_class) = standing_words(e.standing);
+                LedgerItem {
+                    href: e.href.clone(),
+                    story_title: e.story_title.clone(),
+                    claim: e.claim,
+                    standing,
+                    standing_class,
+                    text: e.text.clone(),
+                }
+            })
+            .collect(),
+        claims_not_listed: view.ledger.claims_not_listed,
+    };
+    render(StatusCode::OK, &page)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
 use parallax_core::{
-    Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, DigestedStory, EntityStory,
-    FeedState, OwnershipType, PublishedTime, Rating, Result, Source, SourceId, Store, Story,
+    Article, ArticleAttribution, ArticleId, ArticleInsert, Bullet, Coverage, DateFound,
+    DigestedStory, EntityStory, Error, FeedState, OwnershipType, ProvidedRating, PublishedTime,
+    Rating, RatingKind, Reattribution, Result, Source, SourceId, SourceStore, Store, Story,
     StoryDigest, StoryId, StoryRecord, Tally, Translation,
 };
 use parallax_web::{
@@ -32,6 +33,117 @@ struct MemStore {
     translations: Mutex<Vec<Translation>>,
     digests: Mutex<Vec<StoryDigest>>,
     aliases: Mutex<Vec<(StoryId, StoryId)>>,
+    ratings: Mutex<Vec<ProvidedRating>>,
+    settings: Mutex<BTreeMap<String, String>>,
+}
+
+impl SourceStore for MemStore {
+    fn attributions(&self) -> Result<Vec<ArticleAttribution>> {
+        Ok(self
+            .articles
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(a, story)| ArticleAttribution {
+                article: a.id.clone(),
+                story: story.clone(),
+                source: a.source.clone(),
+                url: a.url.clone(),
+                canonical_url: a.canonical_url.clone(),
+                attribution: a.attribution.clone(),
+            })
+            .collect())
+    }
+    fn reattribute(&self, change: &Reattribution) -> Result<()> {
+        let mut articles = self.articles.lock().unwrap();
+        let mut stories = self.stories.lock().unwrap();
+        // Check everything first: a refused change writes nothing.
+        for a in &change.articles {
+            if !articles.iter().any(|(x, _)| x.id == a.article) {
+                return Err(Error::Invalid(format!(
+                    "article {} is not stored",
+                    a.article
+                )));
+            }
+        }
+        for s in &change.stories {
+            if !stories.iter().any(|x| x.id == s.id) {
+                return Err(Error::Invalid(format!("story {} is not stored", s.id)));
+            }
+        }
+        {
+            let mut sources = self.sources.lock().unwrap();
+            for s in &change.sources {
+                sources.retain(|x| x.id != s.id);
+                sources.push(s.clone());
+            }
+        }
+        for a in &change.articles {
+            if let Some((x, _)) = articles.iter_mut().find(|(x, _)| x.id == a.article) {
+                x.source = a.source.clone();
+                x.attribution = a.attribution.clone();
+            }
+        }
+        let mut digests = self.digests.lock().unwrap();
+        for s in &change.stories {
+            if let Some(x) = stories.iter_mut().find(|x| x.id == s.id) {
+                x.title = s.title.clone();
+                x.summary = s.summary.clone();
+                x.coverage = s.coverage.clone();
+            }
+            digests.retain(|d| d.story != s.id);
+        }
+        if let Some((k, v)) = &change.setting {
+            self.settings.lock().unwrap().insert(k.clone(), v.clone());
+        }
+        Ok(())
+    }
+    fn replace_ratings(
+        &self,
+        provider: &str,
+        kind: RatingKind,
+        ratings: &[ProvidedRating],
+    ) -> Result<()> {
+        if let Some(r) = ratings
+            .iter()
+            .find(|r| r.provider != provider || r.kind != kind)
+        {
+            return Err(Error::Invalid(format!(
+                "a rating of {} ({}) among those of {provider} ({})",
+                r.provider,
+                r.kind.label(),
+                kind.label()
+            )));
+        }
+        let mut all = self.ratings.lock().unwrap();
+        all.retain(|r| !(r.provider == provider && r.kind == kind));
+        all.extend(ratings.iter().cloned());
+        Ok(())
+    }
+    fn ratings(&self) -> Result<Vec<ProvidedRating>> {
+        let mut v = self.ratings.lock().unwrap().clone();
+        v.sort_by(|a, b| (&a.provider, a.kind, &a.domain).cmp(&(&b.provider, b.kind, &b.domain)));
+        Ok(v)
+    }
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.settings.lock().unwrap().get(key).cloned())
+    }
+    fn source_stories(&self, source: &SourceId, limit: usize) -> Result<Vec<Story>> {
+        let with_source: Vec<StoryId> = self
+            .articles
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(a, _)| &a.source == source)
+            .map(|(_, s)| s.clone())
+            .collect();
+        Ok(self
+            .stories(usize::MAX, 0)?
+            .into_iter()
+            .filter(|s| with_source.contains(&s.id))
+            .take(limit)
+            .collect())
+    }
 }
 
 impl Store for MemStore {
@@ -346,6 +458,7 @@ fn article(
         origin: key.to_string(),
         warnings: Vec::new(),
         excerpts: Vec::new(),
+        attribution: Default::default(),
     }
 }
 
@@ -442,6 +555,7 @@ fn fixture() -> Fixture {
             first_published: Some(t(7, 9)),
             last_published: Some(t(7, 9)),
             undated_articles: 2,
+            ..Coverage::default()
         },
         articles: vec![a1.id.clone(), a2.id.clone(), a3.id.clone()],
         first_seen: t(7, 10),
@@ -1484,4 +1598,781 @@ async fn a_merged_story_redirects_to_the_story_that_took_it_over() {
     );
     let r = get(f.store.clone(), "/story/sto-never").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 11: provenance, ratings and source pages
+// ---------------------------------------------------------------------------------------------
+
+const GDELT_CREDIT: &str = "inferred from the countries its articles mention, with data of the GDELT Project (https://www.gdeltproject.org/)";
+
+fn provided(
+    provider: &str,
+    value: &str,
+    score: Option<f64>,
+    estimate: bool,
+    licence: &str,
+) -> ProvidedRating {
+    ProvidedRating {
+        provider: provider.to_string(),
+        kind: RatingKind::Reliability,
+        domain: "ukrinform.net".to_string(),
+        value: value.to_string(),
+        score,
+        date: Some("2024".to_string()),
+        licence: Some(licence.to_string()),
+        estimate,
+    }
+}
+
+fn tally(label: &str, count: usize, of: usize) -> Tally {
+    Tally {
+        label: label.into(),
+        count,
+        share: count as f64 / of as f64,
+    }
+}
+
+struct SourceFixture {
+    store: Arc<MemStore>,
+    ukrinform: Source,
+    inferred: Source,
+    hostile: Source,
+    /// Articles with real text; its digest is made by the digest code.
+    story: StoryId,
+    /// Digest written by hand: a disputed claim, an agreed one, one of another outlet.
+    later: StoryId,
+    /// A digest made before the ledger was kept (version 0): not counted yet.
+    outdated: StoryId,
+}
+
+/// Three outlets: Ukrinform (every fact with its provenance, two ratings providers, two feeds),
+/// one whose country is only inferred from its coverage (GDELT), one with hostile data.
+fn source_fixture() -> SourceFixture {
+    use parallax_core::{AttributionMethod, ClaimStanding, CountryBasis, LedgerClaim, OutletClaim};
+    let store = Arc::new(MemStore::default());
+
+    let mut ukrinform = Source::named("Ukrinform");
+    ukrinform.id = SourceId::for_site("https://www.ukrinform.net/").unwrap();
+    ukrinform.home_page = Some("https://www.ukrinform.net/".into());
+    ukrinform.country = Some("UA".into());
+    ukrinform.languages = vec!["uk".into(), "en".into()];
+    ukrinform.owner = Some("Ministry of Culture of Ukraine".into());
+    ukrinform.ownership = Some(OwnershipType::State);
+    ukrinform.bias = Some(Rating {
+        value: "center".into(),
+        provenance: "Test Bias Raters, via the test set".into(),
+    });
+    ukrinform.feeds = vec![
+        "https://www.ukrinform.net/rss/block-lastnews".into(),
+        "https://www.ukrinform.net/rss/economy".into(),
+    ];
+    ukrinform.feed_categories = [
+        (ukrinform.feeds[0].clone(), "world".to_string()),
+        (ukrinform.feeds[1].clone(), "business".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    ukrinform.provenance.name = Some("kite media_data (MIT)".into());
+    ukrinform.provenance.country = Some("State Media Monitor list".into());
+    ukrinform.provenance.country_basis = Some(CountryBasis::Home);
+    ukrinform.provenance.languages = Some("the registry".into());
+    ukrinform.provenance.owner = Some("State Media Monitor 2024".into());
+    ukrinform.provenance.ownership_detail =
+        Some("state-controlled (State Media Monitor: SC)".into());
+    ukrinform.ratings = vec![
+        provided(
+            "idiap-reliability",
+            "0.55",
+            Some(0.55),
+            true,
+            "Apache-2.0; Idiap Research Institute",
+        ),
+        provided(
+            "wikipedia-perennial",
+            "generally reliable",
+            Some(1.0),
+            false,
+            "CC BY-SA 4.0; English Wikipedia",
+        ),
+    ];
+    store.upsert_source(&ukrinform).unwrap();
+
+    let mut inferred = Source::named("Inferred Daily");
+    inferred.home_page = Some("https://inferred-daily.example/".into());
+    inferred.id = SourceId::for_site("https://inferred-daily.example/").unwrap();
+    inferred.country = Some("US".into());
+    inferred.provenance.country = Some(GDELT_CREDIT.into());
+    inferred.provenance.country_basis = Some(CountryBasis::InferredFromCoverage);
+    store.upsert_source(&inferred).unwrap();
+
+    let mut hostile = Source::named(&format!("{XSS_SCRIPT} Gazette"));
+    hostile.home_page = Some(XSS_URL.into());
+    hostile.owner = Some(XSS_IMG.into());
+    hostile.country = Some("GB".into());
+    hostile.provenance.country = Some(format!("list {XSS_SCRIPT}"));
+    hostile.provenance.country_basis = Some(CountryBasis::TopLevelDomain);
+    hostile.provenance.ownership_detail = Some(XSS_IMG.into());
+    hostile.feeds = vec![format!("{XSS_URL}/feed")];
+    hostile.feed_categories = [(hostile.feeds[0].clone(), XSS_SCRIPT.to_string())]
+        .into_iter()
+        .collect();
+    hostile.ratings = vec![ProvidedRating {
+        provider: XSS_SCRIPT.into(),
+        kind: RatingKind::Bias,
+        domain: XSS_IMG.into(),
+        value: XSS_SCRIPT.into(),
+        score: None,
+        date: Some(XSS_IMG.into()),
+        licence: Some(XSS_SCRIPT.into()),
+        estimate: true,
+    }];
+    store.upsert_source(&hostile).unwrap();
+
+    // Feed health: Ukrinform's first feed fine, its second failing.
+    let mut ok = FeedState::new(&ukrinform.feeds[0], ukrinform.id.clone(), 3600, t(1, 0));
+    ok.last_polled = Some(t(9, 0));
+    ok.last_success = Some(t(9, 0));
+    ok.next_poll = t(9, 1);
+    store.save_feed_state(&ok).unwrap();
+    let mut failing = FeedState::new(&ukrinform.feeds[1], ukrinform.id.clone(), 3600, t(1, 0));
+    failing.last_polled = Some(t(9, 2));
+    failing.last_error = Some("HTTP 503 from the server".into());
+    failing.consecutive_failures = 3;
+    failing.next_poll = t(9, 5);
+    store.save_feed_state(&failing).unwrap();
+    let mut hostile_feed = FeedState::new(&hostile.feeds[0], hostile.id.clone(), 3600, t(1, 0));
+    hostile_feed.last_polled = Some(t(9, 2));
+    hostile_feed.last_error = Some(format!("not a feed: {XSS_SCRIPT}"));
+    hostile_feed.warnings = vec![XSS_IMG.into()];
+    store.save_feed_state(&hostile_feed).unwrap();
+
+    // Story 1: real text, so that the digest code makes its ledger.
+    let attributed = |mut a: Article, by: AttributionMethod| {
+        a.attribution.method = Some(by);
+        a
+    };
+    let u1 = attributed(
+        article(
+            "u1",
+            &ukrinform.id,
+            Some("https://www.ukrinform.net/a1"),
+            "Storm floods the harbour district of Millbrook",
+            &[
+                "The storm flooded forty homes in the harbour district of Millbrook on Tuesday night, the fire service said.",
+                "Mayor Jane Holt opened the town hall as a shelter for the families.",
+                "The harbour wall was last repaired in 1998, according to council records.",
+                "A regional minister is expected to visit the area on Thursday.",
+            ],
+        ),
+        AttributionMethod::Url,
+    );
+    let i1 = attributed(
+        article(
+            "i1",
+            &inferred.id,
+            Some("https://inferred-daily.example/b1"),
+            "Forty homes flooded in Millbrook harbour storm",
+            &[
+                "Residents of the coastal town spent Wednesday pumping water out of their cellars.",
+                "Forty homes in the harbour district of Millbrook were flooded on Tuesday night by the storm, the fire service said.",
+                "Insurers expect claims to reach two million pounds after the worst weather in a decade.",
+                "Fishermen said the waves broke over the old sea wall shortly before midnight.",
+                "Schools in the district will stay closed until Friday while engineers check the buildings.",
+            ],
+        ),
+        AttributionMethod::Masthead,
+    );
+    let h1 = article(
+        "h1",
+        &hostile.id,
+        Some("https://gazette.example/c1"),
+        &format!("Millbrook counts the cost {XSS_SCRIPT}"),
+        &["A fishing boat sank at its mooring during the storm, its owner said."],
+    );
+    let story = StoryId::from_seed(&u1.id);
+    let s1 = Story {
+        id: story.clone(),
+        title: "Storm floods the harbour district of Millbrook".into(),
+        summary: vec![Bullet {
+            text: "The storm flooded forty homes in the harbour district of Millbrook on Tuesday night, the fire service said.".into(),
+            citations: vec![u1.id.clone(), i1.id.clone()],
+        }],
+        coverage: Coverage {
+            articles: 3,
+            sources: 3,
+            countries: vec![tally("GB", 1, 3), tally("UA", 1, 3), tally("US", 1, 3)],
+            countries_inferred: 1,
+            inferred_countries: vec![tally("US", 1, 3)],
+            languages: vec![tally("en", 3, 3)],
+            bias: vec![tally("unrated", 2, 3), tally("center", 1, 3)],
+            ownership: vec![tally("unknown", 2, 3), tally("state", 1, 3)],
+            ratings: vec![
+                parallax_core::RatingDistribution {
+                    provider: "idiap-reliability".into(),
+                    kind: RatingKind::Reliability,
+                    licence: Some("Apache-2.0; Idiap Research Institute".into()),
+                    estimate: true,
+                    scale: Some("scores from -1 to 1: low below -0.2, mixed from -0.2 to 0.2, high above 0.2".into()),
+                    tallies: vec![tally("unrated", 2, 3), tally("high", 1, 3)],
+                },
+                parallax_core::RatingDistribution {
+                    provider: "wikipedia-perennial".into(),
+                    kind: RatingKind::Reliability,
+                    licence: Some("CC BY-SA 4.0; English Wikipedia".into()),
+                    estimate: false,
+                    scale: None,
+                    tallies: vec![tally("unrated", 2, 3), tally("generally reliable", 1, 3)],
+                },
+            ],
+            undated_articles: 3,
+            ..Coverage::default()
+        },
+        articles: vec![u1.id.clone(), i1.id.clone(), h1.id.clone()],
+        first_seen: t(7, 10),
+        last_updated: t(7, 12),
+    };
+    for a in [&u1, &i1, &h1] {
+        store.commit_article(a, &s1).unwrap();
+    }
+    digest_all(&store);
+
+    // Story 2, more recent, with a digest written by hand.
+    let u2 = article(
+        "u2",
+        &ukrinform.id,
+        Some("https://www.ukrinform.net/a2"),
+        "Talks end without a date",
+        &["The talks ended without a date for the next round."],
+    );
+    let later = StoryId::from_seed(&u2.id);
+    let s2 = Story {
+        id: later.clone(),
+        title: format!("Talks {XSS_SCRIPT}"),
+        summary: vec![],
+        coverage: Coverage {
+            articles: 1,
+            sources: 1,
+            ..Coverage::default()
+        },
+        articles: vec![u2.id.clone()],
+        first_seen: t(8, 0),
+        last_updated: t(8, 1),
+    };
+    store.commit_article(&u2, &s2).unwrap();
+    let claim = |number: usize,
+                 kind: ClaimStanding,
+                 text: &str,
+                 outlets: Vec<(&SourceId, ClaimStanding)>| LedgerClaim {
+        number,
+        kind,
+        text: text.to_string(),
+        outlets: outlets
+            .into_iter()
+            .map(|(s, standing)| OutletClaim {
+                source: s.clone(),
+                standing,
+            })
+            .collect(),
+    };
+    store
+        .save_digest(&StoryDigest {
+            story: later.clone(),
+            story_updated: t(8, 1),
+            articles: 1,
+            independent_reports: 1,
+            ledger: vec![
+                claim(
+                    1,
+                    ClaimStanding::Disputed,
+                    &format!("duration of the talks {XSS_IMG}"),
+                    vec![
+                        (&ukrinform.id, ClaimStanding::Disputed),
+                        (&hostile.id, ClaimStanding::Disputed),
+                    ],
+                ),
+                claim(
+                    2,
+                    ClaimStanding::Agreed,
+                    "The talks ended without a date.",
+                    vec![
+                        (&hostile.id, ClaimStanding::Agreed),
+                        (&ukrinform.id, ClaimStanding::Agreed),
+                    ],
+                ),
+                claim(
+                    3,
+                    ClaimStanding::SingleSource,
+                    "Only the Gazette says this.",
+                    vec![(&hostile.id, ClaimStanding::SingleSource)],
+                ),
+            ],
+            ..StoryDigest::default()
+        })
+        .unwrap();
+
+    // Story 3: a digest made before the ledger was kept.
+    let u3 = article(
+        "u3",
+        &ukrinform.id,
+        Some("https://www.ukrinform.net/a3"),
+        "Old story",
+        &["An old story."],
+    );
+    let outdated = StoryId::from_seed(&u3.id);
+    let s3 = Story {
+        id: outdated.clone(),
+        title: "Old story".into(),
+        summary: vec![],
+        coverage: Coverage::default(),
+        articles: vec![u3.id.clone()],
+        first_seen: t(6, 0),
+        last_updated: t(6, 1),
+    };
+    store.commit_article(&u3, &s3).unwrap();
+    store
+        .save_digest(&StoryDigest {
+            story: outdated.clone(),
+            story_updated: t(6, 1),
+            version: 0,
+            ..StoryDigest::default()
+        })
+        .unwrap();
+
+    SourceFixture {
+        store,
+        ukrinform,
+        inferred,
+        hostile,
+        story,
+        later,
+        outdated,
+    }
+}
+
+/// What the digests say of `source`: (agreed, disputed, single-source), from the stored digests.
+fn record_in_digests(store: &MemStore, source: &SourceId) -> (usize, usize, usize) {
+    use parallax_core::ClaimStanding;
+    let mut n = (0, 0, 0);
+    for d in store
+        .digests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|d| !d.is_outdated())
+    {
+        for c in &d.ledger {
+            match c
+                .outlets
+                .iter()
+                .find(|o| &o.source == source)
+                .map(|o| o.standing)
+            {
+                Some(ClaimStanding::Agreed) => n.0 += 1,
+                Some(ClaimStanding::Disputed) => n.1 += 1,
+                Some(ClaimStanding::SingleSource) => n.2 += 1,
+                None => {}
+            }
+        }
+    }
+    n
+}
+
+#[tokio::test]
+async fn a_source_page_shows_every_fact_with_provenance_ratings_feeds_and_ledger() {
+    use parallax_web::escape::escape_html;
+    let f = source_fixture();
+    let uri = format!("/source/{}", f.ukrinform.id);
+    let r = get(f.store.clone(), &uri).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_safe(&uri, &r);
+    let body = &r.body;
+    if std::env::var_os("PARALLAX_DUMP_HTML").is_some() {
+        println!("{body}");
+    }
+    for text in [
+        "<h1>Ukrinform</h1>",
+        "href=\"https://www.ukrinform.net/\"",
+        "Source: State Media Monitor list",
+        "Source: kite media_data (MIT)",
+        "uk, en",
+        "Source: the registry",
+        "Ministry of Culture of Ukraine",
+        "state — state-controlled (State Media Monitor: SC)",
+        "Source: State Media Monitor 2024",
+        "Rated by: Test Bias Raters, via the test set",
+        // Both providers, with value, score, date and licence; the estimate labelled.
+        "idiap-reliability",
+        "(score 0.55)",
+        "Apache-2.0; Idiap Research Institute",
+        "<span class=\"badge estimate\">estimate</span>",
+        "wikipedia-perennial",
+        "generally reliable",
+        "CC BY-SA 4.0; English Wikipedia",
+        "<span class=\"badge\">rating</span>",
+        // Feeds with their categories and health.
+        "https://www.ukrinform.net/rss/block-lastnews",
+        "world",
+        "business",
+        "HTTP 503 from the server",
+        "degraded · 1 of 2 feeds failing",
+        // Articles and recent stories.
+        "3 articles stored",
+        "Talks &lt;script&gt;",
+    ] {
+        assert!(
+            body.contains(&escape_html(text)) || body.contains(text),
+            "missing {text:?}:\n{body}"
+        );
+    }
+    assert!(!body.contains("inferred from coverage"), "{body}");
+    assert!(body.contains(&format!("href=\"/story/{}\"", f.story)));
+    assert!(body.contains(&format!("href=\"/story/{}\"", f.later)));
+    // The ledger record: counts from the digests, each claim linked to its anchor.
+    let (agreed, disputed, single) = record_in_digests(&f.store, &f.ukrinform.id);
+    assert!(agreed >= 2, "the real digest has an agreed claim too");
+    assert_eq!(disputed, 1);
+    assert!(
+        body.contains(&format!("<strong>{agreed}</strong> claim")),
+        "{body}"
+    );
+    assert!(body.contains(&format!("<strong>{disputed}</strong> disputed")));
+    assert!(body.contains(&format!("<strong>{single}</strong> single-source")));
+    assert!(body.contains("1 more story is not counted yet"), "{body}");
+    assert!(body.contains(&format!("href=\"/story/{}#claim-1\"", f.later)));
+    assert!(body.contains(&format!("href=\"/story/{}#claim-2\"", f.later)));
+    assert!(
+        !body.contains(&format!("href=\"/story/{}#claim-3\"", f.later)),
+        "not Ukrinform's"
+    );
+    assert!(body.contains("duration of the talks &lt;img src&#61;x"));
+    // Each link of the real digest leads to an anchor of the story page.
+    let story_page = get(f.store.clone(), &format!("/story/{}", f.story))
+        .await
+        .body;
+    let prefix = format!("href=\"/story/{}#", f.story);
+    let mut linked = 0;
+    for part in body.split(&prefix).skip(1) {
+        let anchor = part.split('"').next().unwrap();
+        assert!(
+            story_page.contains(&format!("id=\"{anchor}\"")),
+            "no {anchor} on the story page"
+        );
+        linked += 1;
+    }
+    assert!(linked >= 1);
+    // The outlet is reachable by its site too.
+    let r = get(f.store.clone(), "/source/ukrinform.net").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<h1>Ukrinform</h1>"));
+}
+
+#[tokio::test]
+async fn the_source_api_carries_provenance_ratings_feeds_and_the_ledger_record() {
+    let f = source_fixture();
+    let r = get(f.store.clone(), &format!("/api/sources/{}", f.ukrinform.id)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_security_headers("/api/sources/ID", &r);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["id"], f.ukrinform.id.as_str());
+    assert_eq!(v["name"], "Ukrinform");
+    assert_eq!(v["name_provenance"], "kite media_data (MIT)");
+    assert_eq!(v["country"], "UA");
+    assert_eq!(v["country_basis"], "home");
+    assert_eq!(v["country_inferred"], false);
+    assert_eq!(v["country_provenance"], "State Media Monitor list");
+    assert_eq!(v["languages"], serde_json::json!(["uk", "en"]));
+    assert_eq!(v["ownership"], "state");
+    assert_eq!(
+        v["ownership_detail"],
+        "state-controlled (State Media Monitor: SC)"
+    );
+    assert_eq!(v["owner_provenance"], "State Media Monitor 2024");
+    assert_eq!(v["bias"]["value"], "center");
+    assert_eq!(v["articles"], 3);
+    let ratings = v["ratings"].as_array().unwrap();
+    assert_eq!(ratings.len(), 2);
+    assert_eq!(ratings[0]["provider"], "idiap-reliability");
+    assert_eq!(ratings[0]["kind"], "reliability");
+    assert_eq!(ratings[0]["score"], 0.55);
+    assert_eq!(ratings[0]["estimate"], true);
+    assert_eq!(ratings[0]["label"], "estimate");
+    assert_eq!(ratings[0]["date"], "2024");
+    assert_eq!(ratings[1]["provider"], "wikipedia-perennial");
+    assert_eq!(ratings[1]["value"], "generally reliable");
+    assert_eq!(ratings[1]["label"], "rating");
+    assert_eq!(ratings[1]["licence"], "CC BY-SA 4.0; English Wikipedia");
+    let feeds = v["feeds"].as_array().unwrap();
+    assert_eq!(feeds.len(), 2);
+    assert_eq!(feeds[0]["category"], "world");
+    assert_eq!(feeds[0]["status"], "ok");
+    assert_eq!(feeds[1]["status"], "failing");
+    assert_eq!(feeds[1]["consecutive_failures"], 3);
+    assert_eq!(v["health"]["status"], "degraded");
+    assert_eq!(v["health"]["feeds_failing"], 1);
+    let stories: Vec<&str> = v["recent_stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stories,
+        vec![f.later.as_str(), f.story.as_str(), f.outdated.as_str()]
+    );
+    let (agreed, disputed, single) = record_in_digests(&f.store, &f.ukrinform.id);
+    let ledger = &v["ledger"];
+    assert_eq!(ledger["agreed"], agreed);
+    assert_eq!(ledger["disputed"], disputed);
+    assert_eq!(ledger["single_source"], single);
+    assert_eq!(ledger["stories"], 2);
+    assert_eq!(ledger["stories_pending"], 1);
+    let claims = ledger["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), agreed + disputed + single);
+    assert_eq!(claims[0]["standing"], "disputed");
+    assert_eq!(claims[0]["story"], f.later.as_str());
+    assert_eq!(claims[0]["claim"], 1);
+    assert_eq!(claims[0]["href"], format!("/story/{}#claim-1", f.later));
+    // The same by site.
+    let r = get(f.store.clone(), "/api/sources/www.ukrinform.net").await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_inferred_country_is_said_to_be_inferred_with_the_gdelt_credit() {
+    let f = source_fixture();
+    let uri = format!("/source/{}", f.inferred.id);
+    let r = get(f.store.clone(), &uri).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_safe(&uri, &r);
+    assert!(r.body.contains("inferred from coverage"), "{}", r.body);
+    assert!(r.body.contains("href=\"https://www.gdeltproject.org/\""));
+    assert!(r.body.contains("GDELT Project"));
+    assert!(r.body.contains("No feed"));
+    let r = get(f.store.clone(), &format!("/api/sources/{}", f.inferred.id)).await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["country"], "US");
+    assert_eq!(v["country_basis"], "inferred_from_coverage");
+    assert_eq!(v["country_inferred"], true);
+    assert_eq!(v["country_provenance"], GDELT_CREDIT);
+    assert_eq!(v["health"], Value::Null);
+}
+
+#[tokio::test]
+async fn unknown_sources_are_404() {
+    let f = source_fixture();
+    for uri in [
+        "/source/src-0123456789abcdef",
+        "/source/src-unknown",
+        "/source/nowhere.example",
+        "/source/%3Cscript%3E",
+    ] {
+        let r = get(f.store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(r.body.contains("Source not found"), "{uri}");
+        assert_safe(uri, &r);
+    }
+    for uri in [
+        "/api/sources/src-0123456789abcdef",
+        "/api/sources/src-unknown",
+    ] {
+        let r = get(f.store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["error"], "source not found");
+    }
+    assert!(
+        parallax_web::source_view(f.store.as_ref(), &SourceId::from("src-0123456789abcdef"))
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn hostile_source_data_is_escaped_on_every_page() {
+    let f = source_fixture();
+    for uri in [
+        format!("/source/{}", f.hostile.id),
+        format!("/story/{}", f.story),
+        format!("/story/{}", f.later),
+        "/sources".to_string(),
+    ] {
+        let r = get(f.store.clone(), &uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_safe(&uri, &r);
+    }
+    let r = get(f.store.clone(), &format!("/source/{}", f.hostile.id)).await;
+    assert!(
+        r.body
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt; Gazette"),
+        "{}",
+        r.body
+    );
+    // A home page that is no http(s) URL is shown, not linked.
+    assert!(r.body.contains("(not linked)"));
+    assert!(r.body.contains("(by its domain)"));
+    // The outlet names link to their pages, on /sources and on the story page.
+    let r = get(f.store.clone(), "/sources").await;
+    assert!(
+        r.body.contains(&format!(
+            "<a href=\"/source/{}\">Ukrinform</a>",
+            f.ukrinform.id
+        )),
+        "{}",
+        r.body
+    );
+    let r = get(f.store.clone(), &format!("/story/{}", f.story)).await;
+    assert!(r.body.contains(&format!(
+        "<a href=\"/source/{}\">&lt;script&gt;",
+        f.hostile.id
+    )));
+}
+
+#[tokio::test]
+async fn the_story_page_shows_country_provenance_attribution_and_rating_distributions() {
+    let f = source_fixture();
+    let uri = format!("/story/{}", f.story);
+    let r = get(f.store.clone(), &uri).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_safe(&uri, &r);
+    let body = &r.body;
+    // Each article: its outlet linked, its ownership, its country with what it rests on.
+    assert!(
+        body.contains(&format!(
+            "<a href=\"/source/{}\">Ukrinform</a> (state-controlled (State Media Monitor: SC))",
+            f.ukrinform.id
+        )),
+        "{body}"
+    );
+    assert!(
+        body.contains("title=\"State Media Monitor list\">UA</span>"),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "US</span> (inferred from coverage; <a href=\"https://www.gdeltproject.org/\""
+        ),
+        "{body}"
+    );
+    assert!(body.contains("outlet known from the site of its address"));
+    assert!(body.contains("outlet known from the masthead of the page"));
+    // Coverage: inferred countries said so, with the credit.
+    assert!(body.contains("US (inferred): 1 (33%)"), "{body}");
+    assert!(
+        body.contains("1 article's country is only inferred from what its outlet covers"),
+        "{body}"
+    );
+    // The bias mix with who rated, and each provider's reliability distribution.
+    assert!(body.contains("Rated by: Test Bias Raters, via the test set"));
+    assert!(
+        body.contains("<dt>Reliability (idiap-reliability)</dt>"),
+        "{body}"
+    );
+    assert!(body.contains("high: 1 (33%)"));
+    assert!(body.contains("2 of 3 sources (67%) not rated by it"));
+    assert!(body.contains("Apache-2.0; Idiap Research Institute"));
+    assert!(body.contains("<span class=\"badge estimate\">estimate</span>"));
+    assert!(body.contains("low below -0.2"));
+    assert!(body.contains("<dt>Reliability (wikipedia-perennial)</dt>"));
+    assert!(body.contains("generally reliable: 1 (33%)"));
+    assert!(body.contains("CC BY-SA 4.0; English Wikipedia"));
+    // Claims have anchors.
+    assert!(body.contains("id=\"claim-1\""), "{body}");
+
+    // The story JSON carries the same.
+    let r = get(f.store.clone(), &format!("/api/stories/{}", f.story)).await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    let a = &v["articles"][0];
+    assert_eq!(a["country"], "UA");
+    assert_eq!(a["country_basis"], "home");
+    assert_eq!(a["country_provenance"], "State Media Monitor list");
+    assert_eq!(a["attributed_by"], "url");
+    assert_eq!(a["ownership"], "state");
+    assert_eq!(
+        a["ownership_detail"],
+        "state-controlled (State Media Monitor: SC)"
+    );
+    let b = &v["articles"][1];
+    assert_eq!(b["country_basis"], "inferred_from_coverage");
+    assert_eq!(b["country_provenance"], GDELT_CREDIT);
+    assert_eq!(b["attributed_by"], "masthead");
+    assert_eq!(v["articles"][2]["attributed_by"], Value::Null);
+    assert_eq!(v["coverage"]["countries_inferred"], 1);
+    assert_eq!(v["coverage"]["inferred_countries"][0]["label"], "US");
+    let ratings = v["coverage"]["ratings"].as_array().unwrap();
+    assert_eq!(ratings.len(), 2);
+    assert_eq!(ratings[0]["provider"], "idiap-reliability");
+    assert_eq!(ratings[0]["kind"], "reliability");
+    assert_eq!(ratings[0]["estimate"], true);
+    assert_eq!(ratings[0]["tallies"][0]["label"], "unrated");
+    assert_eq!(ratings[0]["tallies"][0]["count"], 2);
+    assert_eq!(v["bias_rated_by"][0], "Test Bias Raters, via the test set");
+}
+
+/// Issue 11: every claim of the ledger has its anchor (`claim-N`) on the story page, those past
+/// the single-source list's cut too, so that source pages can link to any of them.
+#[tokio::test]
+async fn every_claim_has_its_anchor_on_the_story_page() {
+    let store = Arc::new(MemStore::default());
+    let source = Source::named("Long Reads");
+    store.upsert_source(&source).unwrap();
+    let places = [
+        "Millbrook",
+        "Riverside",
+        "Oakton",
+        "Hillcrest",
+        "Lakeside",
+        "Brookfield",
+        "Fairview",
+        "Greenwood",
+        "Kingsport",
+        "Westfield",
+    ];
+    let things = [
+        "library", "bridge", "hospital", "school", "market", "station", "museum",
+    ];
+    let mut paragraphs = Vec::new();
+    for (i, place) in places.iter().enumerate() {
+        for (j, thing) in things.iter().enumerate() {
+            paragraphs.push(format!(
+                "The council of {place} approved {} new rules for its {thing} on Monday, officials said.",
+                i * 7 + j + 2
+            ));
+        }
+    }
+    let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    let a = article(
+        "long",
+        &source.id,
+        None,
+        "Councils approve new rules",
+        &refs,
+    );
+    let story = Story {
+        id: StoryId::from_seed(&a.id),
+        title: "Councils approve new rules".into(),
+        summary: vec![],
+        coverage: Coverage::default(),
+        articles: vec![a.id.clone()],
+        first_seen: t(7, 0),
+        last_updated: t(7, 0),
+    };
+    store.commit_article(&a, &story).unwrap();
+    let r = get(store.clone(), &format!("/api/stories/{}", story.id)).await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    let claims = v["claims"].as_array().unwrap().len();
+    assert!(
+        claims > 40,
+        "{claims} claims: too few to pass the list's cut"
+    );
+    let r = get(store.clone(), &format!("/story/{}", story.id)).await;
+    assert_safe("/story", &r);
+    for n in 1..=claims {
+        assert!(
+            r.body.contains(&format!("id=\"claim-{n}\"")),
+            "no anchor claim-{n}"
+        );
+    }
+    assert!(!r.body.contains(&format!("id=\"claim-{}\"", claims + 1)));
+    assert!(r.body.contains("more, in short:"), "{}", r.body);
 }

@@ -141,7 +141,9 @@ pub struct ImportArgs {
     /// Files or directories.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Attribute documents whose outlet cannot be found (plain text files) to this source name.
+    /// The outlet that published every document imported (it overrides what the documents say
+    /// of themselves: a record's `source`, the page's site). Its country and owner come from the
+    /// registry or the outlet directory when they know it by this name.
     #[arg(long)]
     pub source: Option<String>,
     /// No progress bar.
@@ -357,6 +359,80 @@ pub enum SourcesCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// One outlet: every fact with where it came from, ownership, ratings with their provider,
+    /// feed health, recent stories and its record in the claim ledger.
+    Show {
+        /// The source id (`src-...`, as pages and `parallax story` show it) or registry slug.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Attribute every stored article to its outlet again, with the registry, the outlet
+    /// directory and the imported ratings of now (done by itself after an upgrade or a registry
+    /// change when the next import, crawl or server starts).
+    Reattribute {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// How many stored articles have a known outlet and a known country, and on what basis.
+    Attribution {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Import a provider's ratings of outlets by domain (JSON or CSV), replacing that provider's
+    /// earlier ones. Never applied by default; each rating keeps its provider, kind, date and
+    /// licence. `idiap-reliability` and `wikipedia-perennial` read the two files of
+    /// ../shared/sources/idiap-reliability as they are.
+    ImportRatings {
+        /// The ratings file (.json: an object by domain or an array of objects with "domain";
+        /// .csv: a header with a `domain` column).
+        file: PathBuf,
+        /// The provider's name, as ratings will credit it.
+        #[arg(long)]
+        provider: String,
+        /// What the file rates (default: reliability).
+        #[arg(long, value_enum)]
+        kind: Option<RatingKindArg>,
+        /// The field or column holding the value.
+        #[arg(long)]
+        field: Option<String>,
+        /// Labels of numeric values: "1=generally reliable,0=no consensus".
+        #[arg(long)]
+        labels: Option<String>,
+        /// The licence the ratings are used under, and the credit it asks for.
+        #[arg(long)]
+        licence: Option<String>,
+        /// When the provider made them.
+        #[arg(long)]
+        date: Option<String>,
+        /// The ratings are estimates computed by a method, not editorial judgements.
+        #[arg(long)]
+        estimate: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// What imported ratings rate.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RatingKindArg {
+    /// Political bias.
+    Bias,
+    /// Reliability or factuality of reporting.
+    Reliability,
+}
+
+impl From<RatingKindArg> for parallax_core::RatingKind {
+    fn from(k: RatingKindArg) -> Self {
+        match k {
+            RatingKindArg::Bias => parallax_core::RatingKind::Bias,
+            RatingKindArg::Reliability => parallax_core::RatingKind::Reliability,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

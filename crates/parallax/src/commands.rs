@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use parallax_core::{Embedder, Store, StoryId};
 use parallax_ingest::{Document, Next, Outcome, Pipeline, collect_files, load_file};
+use parallax_sources::Attributor;
 use parallax_store::SqliteStore;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -18,7 +19,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Doctor { format } => {
             crate::doctor::doctor(&cli.db, cli.config.as_deref(), &config, format)
         }
-        Command::Sources(c) if !matches!(c, SourcesCommand::Status { .. }) => {
+        Command::Sources(c)
+            if !matches!(
+                c,
+                SourcesCommand::Status { .. }
+                    | SourcesCommand::Show { .. }
+                    | SourcesCommand::Reattribute { .. }
+                    | SourcesCommand::Attribution { .. }
+                    | SourcesCommand::ImportRatings { .. }
+            ) =>
+        {
             crate::sources::sources(None, &config, c)
         }
         command => {
@@ -39,7 +49,45 @@ fn ingest_model(config: &Config, quiet: bool) -> crate::embedding::Loaded {
     loaded
 }
 
+/// The attributor of this installation: the operator's registry over the built-in one, the
+/// built-in outlet directory and the ratings imported into `store`.
+pub(crate) fn attributor(config: &Config, store: &dyn Store) -> Result<Arc<Attributor>> {
+    Ok(Arc::new(Attributor::new(
+        config.registry()?,
+        parallax_sources::Directory::builtin(),
+        store.ratings()?,
+    )))
+}
+
+/// Attributes the stored articles again when the registry, the directory or the ratings changed
+/// since they were attributed (an upgrade, an edited registry), and says so.
+pub(crate) fn attribution_up_to_date(
+    store: &dyn Store,
+    attributor: &Attributor,
+    quiet: bool,
+) -> Result<()> {
+    if let Some(pass) = parallax_ingest::ensure_attributed(store, attributor)?
+        && !quiet
+        && pass.articles > 0
+    {
+        eprintln!(
+            "Attributed the {} stored articles again (the registry, the outlet directory or the \
+             ratings changed): {} changed outlet or evidence, {} stories updated.",
+            pass.articles, pass.articles_changed, pass.stories_reanalysed
+        );
+    }
+    Ok(())
+}
+
 fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Result<ExitCode> {
+    if matches!(
+        command,
+        Command::Import(_) | Command::Run { .. } | Command::Crawl { .. } | Command::Serve(_)
+    ) {
+        let quiet = matches!(&command, Command::Import(a) if a.quiet)
+            || matches!(&command, Command::Crawl { quiet: true, .. });
+        attribution_up_to_date(store.as_ref(), &*attributor(config, store.as_ref())?, quiet)?;
+    }
     match command {
         Command::Import(args) => {
             let model = ingest_model(config, args.quiet);
@@ -48,6 +96,7 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
                 &args,
                 model.embedder,
                 &config.reader_language(),
+                attributor(config, store.as_ref())?,
             )
         }
         Command::Stories { limit, format } => stories(store.as_ref(), limit, format),
@@ -96,6 +145,7 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
                     &import_args,
                     embedder.clone(),
                     &config.reader_language(),
+                    attributor(config, store.as_ref())?,
                 )?;
             }
             if no_crawl {
@@ -123,6 +173,37 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
                 crate::crawl::run(store, config, allow_private_addresses, None, embedder)
             }
         }
+        Command::Sources(SourcesCommand::Reattribute { format }) => {
+            crate::attribution::reattribute(store.as_ref(), config, format)
+        }
+        Command::Sources(SourcesCommand::Attribution { format }) => {
+            crate::attribution::summary(store.as_ref(), config, format)
+        }
+        Command::Sources(SourcesCommand::ImportRatings {
+            file,
+            provider,
+            kind,
+            field,
+            labels,
+            licence,
+            date,
+            estimate,
+            format,
+        }) => crate::attribution::import_ratings(
+            store.as_ref(),
+            config,
+            crate::attribution::RatingsArgs {
+                file: &file,
+                provider: &provider,
+                kind: kind.map(Into::into),
+                field: field.as_deref(),
+                labels: labels.as_deref(),
+                licence: licence.as_deref(),
+                date: date.as_deref(),
+                estimate,
+                format,
+            },
+        ),
         Command::Sources(c) => crate::sources::sources(Some(store.as_ref()), config, c),
         Command::Eval(_) | Command::Models(_) | Command::Doctor { .. } => {
             unreachable!("handled before the store is opened")
@@ -181,12 +262,13 @@ fn import(
     args: &ImportArgs,
     embedder: Option<Arc<dyn parallax_core::Embedder>>,
     reader_language: &str,
+    attributor: Arc<Attributor>,
 ) -> Result<ExitCode> {
     let (files, missing) = collect_files(&args.paths);
     let embedding_model = embedder.as_ref().map(|e| e.model().to_string());
-    let mut pipeline = Pipeline::with_embedder(store, embedder)?;
+    let mut pipeline = Pipeline::with_embedder(store, embedder)?.with_attributor(attributor);
     if let Some(name) = &args.source {
-        pipeline = pipeline.with_default_source(name);
+        pipeline = pipeline.with_given_source(name);
     }
     let summary = RefCell::new(ImportSummary::default());
     for e in missing {
@@ -422,21 +504,58 @@ fn story(store: &dyn Store, id: &str, format: Format, language: &str) -> Result<
             String::new()
         }
     );
+    // A country known only by inference from coverage is marked as such.
+    let inferred: std::collections::HashMap<&str, usize> = c
+        .inferred_countries
+        .iter()
+        .map(|t| (t.label.as_str(), t.count))
+        .collect();
+    let rating_lines: Vec<(String, &Vec<parallax_core::Tally>)> = c
+        .ratings
+        .iter()
+        .map(|d| {
+            (
+                format!(
+                    "{} by {}{}",
+                    d.kind.label(),
+                    d.provider,
+                    if d.estimate { " (estimates)" } else { "" }
+                ),
+                &d.tallies,
+            )
+        })
+        .collect();
     for (name, tallies) in [
-        ("countries", &c.countries),
-        ("languages", &c.languages),
-        ("bias", &c.bias),
-        ("ownership", &c.ownership),
-    ] {
+        ("countries".to_string(), &c.countries),
+        ("languages".to_string(), &c.languages),
+        ("bias".to_string(), &c.bias),
+        ("ownership".to_string(), &c.ownership),
+    ]
+    .into_iter()
+    .chain(rating_lines)
+    {
         let parts: Vec<String> = tallies
             .iter()
-            .map(|t| format!("{} {} ({:.0}%)", t.label, t.count, t.share * 100.0))
+            .map(|t| {
+                let guess = match inferred.get(t.label.as_str()) {
+                    Some(n) if name == "countries" && *n == t.count => ", inferred".to_string(),
+                    Some(n) if name == "countries" => format!(", {n} inferred"),
+                    _ => String::new(),
+                };
+                format!("{} {} ({:.0}%{guess})", t.label, t.count, t.share * 100.0)
+            })
             .collect();
         if parts.is_empty() {
             println!("  {name}: no known sources");
         } else {
             println!("  {name}: {}", parts.join(", "));
         }
+    }
+    if c.countries_inferred > 0 {
+        println!(
+            "  (inferred: the country its articles mention most, not its home; {})",
+            parallax_sources::GDELT_CREDIT
+        );
     }
     let day = |d: Option<chrono::DateTime<chrono::Utc>>| {
         d.map_or_else(
@@ -457,8 +576,13 @@ fn story(store: &dyn Store, id: &str, format: Format, language: &str) -> Result<
             || "undated".to_string(),
             |p| p.at.format("%Y-%m-%d").to_string(),
         );
+        let country = match (&a.country, a.country_basis.as_deref()) {
+            (Some(c), Some("inferred_from_coverage")) => format!("{c}, inferred"),
+            (Some(c), _) => c.clone(),
+            (None, _) => "country unknown".to_string(),
+        };
         println!(
-            "  [{}] {} — {} ({}, {})",
+            "  [{}] {} — {} ({country}; {}, {})",
             i + 1,
             a.title,
             a.source_name,

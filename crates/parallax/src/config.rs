@@ -3,7 +3,8 @@
 //! ```toml
 //! contact = "https://news.example.org/about-our-crawler"  # goes into the User-Agent
 //! allow_private_addresses = false                          # allow loopback/private hosts (tests, intranets)
-//! sources_file = "sources.toml"                            # the operator's source registry
+//! sources_file = "sources.toml"                            # the operator's source registry, relative
+//!                                                          # to this file (default: ./sources.toml)
 //! default_sources = true                                   # include the built-in registry
 //!
 //! [http]
@@ -214,19 +215,46 @@ impl Config {
     }
 
     /// The source registry: the built-in one (unless `default_sources = false`) with the
-    /// operator's file over it.
+    /// operator's file ([`Config::operator_sources_file`]) over it. An entry of that file that
+    /// does not load is skipped with a warning on stderr naming it, so that one mistake never
+    /// stops the crawler; a file that is not TOML at all is an error.
     pub fn registry(&self) -> Result<parallax_sources::Registry> {
-        let operator = self.sources_file.as_deref();
-        if self.default_sources == Some(false) {
-            let Some(path) = operator else {
-                return Ok(parallax_sources::Registry::from_toml("")?);
-            };
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the source registry {}", path.display()))?;
-            return parallax_sources::Registry::from_toml(&text)
-                .with_context(|| format!("the source registry {} is not valid", path.display()));
+        let (registry, problems) = self.registry_with_problems()?;
+        for p in &problems {
+            eprintln!("warning: {p}; this entry is skipped");
         }
-        parallax_sources::Registry::load(operator).context("cannot load the source registry")
+        Ok(registry)
+    }
+
+    /// [`Config::registry`] without the warnings: the registry and the errors of the entries of
+    /// the operator's file that were skipped.
+    pub fn registry_with_problems(
+        &self,
+    ) -> Result<(
+        parallax_sources::Registry,
+        Vec<parallax_sources::RegistryError>,
+    )> {
+        let path = self.operator_sources_file();
+        // A file the operator named must be there when it is the only source of sources.
+        if self.default_sources == Some(false) && self.sources_file.is_some() && !path.exists() {
+            anyhow::bail!(
+                "cannot read the source registry {}: it does not exist (and default_sources = false)",
+                path.display()
+            );
+        }
+        self.base_registry()
+            .with_operator_file_lenient(Some(&path))
+            .with_context(|| format!("cannot load the source registry {}", path.display()))
+    }
+
+    /// The registry the operator's file is laid over: the built-in one, or none with
+    /// `default_sources = false`.
+    pub fn base_registry(&self) -> parallax_sources::Registry {
+        if self.default_sources == Some(false) {
+            parallax_sources::Registry::default()
+        } else {
+            parallax_sources::Registry::builtin()
+        }
     }
 
     /// The translation settings, or `None` when `[translate]` is absent. The key comes from
@@ -309,7 +337,9 @@ impl Config {
         }
     }
 
-    /// The operator's registry file that `sources add|remove|import-opml` edit.
+    /// The operator's registry file: the one `sources add|remove|import-opml` edit and the one
+    /// [`Config::registry`] reads, so that what is imported is what is crawled. `sources_file`
+    /// (relative to the configuration file's directory), else `./sources.toml`.
     pub fn operator_sources_file(&self) -> PathBuf {
         self.sources_file
             .clone()

@@ -17,6 +17,7 @@ fn article(key: &str, title: &str, paragraphs: &[&str]) -> Article {
         origin: key.to_string(),
         warnings: Vec::new(),
         excerpts: Vec::new(),
+        attribution: Default::default(),
     }
 }
 

@@ -285,6 +285,7 @@ fn article(
         origin: format!("wire fixture {id}"),
         warnings: Vec::new(),
         excerpts: Vec::new(),
+        attribution: Default::default(),
     }
 }
 
