@@ -4,48 +4,14 @@
 //! set) taken as one story, the worst case of a digest pass.
 //!
 //! `cargo run --release -p parallax-web --example digest_cost -- [FILE] [N]`
-use parallax_core::{Article, ArticleId, SourceId, StoryId};
+mod common;
+
+use parallax_core::{Article, StoryId};
 use std::time::Instant;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let path = args
-        .next()
-        .unwrap_or_else(|| "../shared/eval/clustering/allsides-dev.articles.jsonl".to_string());
-    let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(300);
-    let text = std::fs::read_to_string(&path).expect("the articles file");
-    let articles: Vec<Article> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(n)
-        .enumerate()
-        .map(|(i, l)| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
-            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
-            let body = s("text");
-            Article {
-                id: ArticleId::from_key(&format!("{i}")),
-                source: SourceId::from_key(&s("source")),
-                url: None,
-                canonical_url: None,
-                title: s("title"),
-                byline: None,
-                published: None,
-                language: Some("en".to_string()),
-                paragraphs: body
-                    .lines()
-                    .map(str::to_string)
-                    .filter(|p| !p.is_empty())
-                    .collect(),
-                content_hash: parallax_core::content_hash(&body),
-                fetched_at: chrono::DateTime::UNIX_EPOCH,
-                origin: path.clone(),
-                warnings: Vec::new(),
-                excerpts: Vec::new(),
-                attribution: Default::default(),
-            }
-        })
-        .collect();
+    let (path, n) = common::args();
+    let articles: Vec<Article> = common::articles(&path, n);
     let story = StoryId::from("sto-bench");
     let start = Instant::now();
     let d = parallax_intel::digest::digest(&story, chrono::DateTime::UNIX_EPOCH, &articles, &[]);
