@@ -180,8 +180,9 @@ fn reanalysed(story: &Story, members: &[Article], sources: &[Source]) -> Story {
 }
 
 /// The evidence of an article stored before evidence was kept, read back from what was stored:
-/// a registry source's feed, a source named by the input (its id is its name's), or else the
-/// article's address.
+/// a registry source's feed, a source named by the input (its id is its name's, with the country
+/// and bias the input gave), a page's outlet with the site name it declared, or else the
+/// article's address alone.
 fn legacy_evidence(
     row: &ArticleAttribution,
     source: Option<&Source>,
@@ -195,9 +196,17 @@ fn legacy_evidence(
         e.feed_source = Some(row.source.clone());
         return e;
     }
-    if let Some(s) = source
-        && SourceId::from_key(&s.name.trim().to_lowercase()) == row.source
-    {
+    let Some(s) = source else {
+        return e;
+    };
+    let named_by_host = parallax_core::site_key(s.home_page.as_deref().unwrap_or_default())
+        .as_deref()
+        == Some(s.name.as_str());
+    if named_by_host {
+        // A page's outlet known by its host only: its address says it all.
+        return e;
+    }
+    if SourceId::from_key(&s.name.trim().to_lowercase()) == row.source {
         e.record_source = Some(s.name.clone());
         e.record_country = s.country.clone();
         e.record_bias = s
@@ -205,6 +214,68 @@ fn legacy_evidence(
             .as_ref()
             .filter(|b| b.provenance == "given with the imported data")
             .map(|b| b.value.clone());
+    } else {
+        // A page's outlet, named by the site name it declared.
+        e.site_name = Some(s.name.clone());
     }
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parallax_core::{ArticleId, Attribution, Rating, StoryId};
+
+    fn row(source: &SourceId) -> ArticleAttribution {
+        ArticleAttribution {
+            article: ArticleId::from("art-1"),
+            story: StoryId::from("sto-1"),
+            source: source.clone(),
+            url: Some("https://edition.example.com/a".into()),
+            canonical_url: None,
+            attribution: Attribution::default(),
+        }
+    }
+
+    #[test]
+    fn evidence_of_articles_stored_before_it_was_kept() {
+        let registry = Registry::from_toml(
+            "[[source]]\nid = \"ex\"\nname = \"Example\"\nhome_page = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        // A registry source: its feed delivered the article.
+        let fed = registry.entries()[0].source.id.clone();
+        let e = legacy_evidence(&row(&fed), None, &registry);
+        assert_eq!(e.feed_source, Some(fed));
+        // A source whose id is its name's: a record or `--source` named it, with its facts.
+        let mut named = Source::named("Local Paper (News)");
+        named.country = Some("IE".into());
+        named.bias = Some(Rating {
+            value: "center".into(),
+            provenance: "given with the imported data".into(),
+        });
+        let e = legacy_evidence(&row(&named.id), Some(&named), &registry);
+        assert_eq!(e.record_source.as_deref(), Some("Local Paper (News)"));
+        assert_eq!(e.record_country.as_deref(), Some("IE"));
+        assert_eq!(e.record_bias.as_deref(), Some("center"));
+        // A page's site keyed by its host, named by its declared site name.
+        let mut page = Source::named("Example News");
+        page.id = SourceId::from_key("edition.example.com");
+        page.home_page = Some("https://edition.example.com/".into());
+        let e = legacy_evidence(&row(&page.id), Some(&page), &registry);
+        assert_eq!(e.site_name.as_deref(), Some("Example News"));
+        assert_eq!(e.record_source, None);
+        // Named by its host only: nothing but the address.
+        let mut host = Source::named("edition.example.com");
+        host.id = SourceId::from_key("edition.example.com");
+        host.home_page = Some("https://edition.example.com/".into());
+        assert_eq!(
+            legacy_evidence(&row(&host.id), Some(&host), &registry),
+            AttributionEvidence::default()
+        );
+        assert_eq!(
+            legacy_evidence(&row(&SourceId::unknown()), None, &registry),
+            AttributionEvidence::default()
+        );
+    }
 }
