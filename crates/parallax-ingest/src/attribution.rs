@@ -14,7 +14,7 @@ use parallax_core::{
     SourceId, Store, Story, StoryId,
 };
 use parallax_sources::{Attributor, Directory, Registry};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The settings key under which the fingerprint of the last attribution is kept.
 pub const ATTRIBUTION_SETTING: &str = "attribution_fingerprint";
@@ -32,6 +32,65 @@ pub struct ReattributionPass {
     pub stories_reanalysed: usize,
     /// The attributor's fingerprint now recorded.
     pub fingerprint: String,
+}
+
+/// How far attribution got over the stored articles ([`attribution_summary`]).
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AttributionSummary {
+    /// Stored articles.
+    pub articles: usize,
+    /// Articles whose outlet is known.
+    pub known_outlet: usize,
+    /// Articles whose outlet's country is known (on any basis).
+    pub known_country: usize,
+    /// Articles by the basis of their outlet's country ("unknown" for none, "unrecorded" for a
+    /// country with no basis recorded).
+    pub country_basis: BTreeMap<String, usize>,
+    /// Articles by how their outlet was established ("unknown" for none).
+    pub method: BTreeMap<String, usize>,
+    /// Articles per country of their outlet ("unknown" for none).
+    pub countries: BTreeMap<String, usize>,
+    /// Stored outlets with an imported rating, per provider.
+    pub rated_outlets: BTreeMap<String, usize>,
+}
+
+/// Counts, over the stored articles, how many have a known outlet and country, on which basis,
+/// and how their outlets were established.
+pub fn attribution_summary(store: &dyn Store) -> Result<AttributionSummary, PipelineError> {
+    let sources: HashMap<SourceId, Source> = store
+        .sources()?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let mut out = AttributionSummary::default();
+    for a in store.attributions()? {
+        out.articles += 1;
+        let method = a.attribution.method.map_or("unknown", |m| m.label());
+        *out.method.entry(method.to_string()).or_default() += 1;
+        let source = (!a.source.is_unknown())
+            .then(|| sources.get(&a.source))
+            .flatten();
+        out.known_outlet += usize::from(source.is_some());
+        let (country, basis) = match source.and_then(|s| s.country.clone().map(|c| (c, s))) {
+            Some((c, s)) => (
+                c,
+                s.provenance
+                    .country_basis
+                    .map_or("unrecorded", parallax_core::CountryBasis::label),
+            ),
+            None => ("unknown".to_string(), "unknown"),
+        };
+        out.known_country += usize::from(country != "unknown");
+        *out.country_basis.entry(basis.to_string()).or_default() += 1;
+        *out.countries.entry(country).or_default() += 1;
+    }
+    for s in sources.values() {
+        let providers: BTreeSet<&str> = s.ratings.iter().map(|r| r.provider.as_str()).collect();
+        for p in providers {
+            *out.rated_outlets.entry(p.to_string()).or_default() += 1;
+        }
+    }
+    Ok(out)
 }
 
 /// The attributor ingestion uses by default: the built-in registry, the built-in directory and

@@ -29,7 +29,8 @@ mod document;
 mod pipeline;
 
 pub use attribution::{
-    ATTRIBUTION_SETTING, ReattributionPass, default_attributor, ensure_attributed, reattribute,
+    ATTRIBUTION_SETTING, AttributionSummary, ReattributionPass, attribution_summary,
+    default_attributor, ensure_attributed, reattribute,
 };
 pub use consolidation::{ConsolidationPass, MAX_CONSOLIDATION_ARTICLES, consolidate_window};
 pub use digests::{DigestPass, SENTENCE_CACHE, refresh_digests, refresh_digests_with};

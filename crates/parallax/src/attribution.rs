@@ -4,8 +4,7 @@
 use crate::cli::Format;
 use crate::config::Config;
 use anyhow::{Context, Result, bail};
-use parallax_core::{CountryBasis, RatingKind, Store};
-use std::collections::BTreeMap;
+use parallax_core::{RatingKind, Store};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -26,68 +25,11 @@ pub fn reattribute(store: &dyn Store, config: &Config, format: Format) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
-/// How far attribution got over the stored articles.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct AttributionSummary {
-    /// Stored articles.
-    pub articles: usize,
-    /// Articles whose outlet is known.
-    pub known_outlet: usize,
-    /// Articles whose outlet's country is known (on any basis).
-    pub known_country: usize,
-    /// Articles by the basis of their outlet's country ("unknown" for none, "unrecorded" for a
-    /// country with no basis recorded).
-    pub country_basis: BTreeMap<String, usize>,
-    /// Articles by how their outlet was established ("unknown" for none).
-    pub method: BTreeMap<String, usize>,
-    /// Articles per country of their outlet.
-    pub countries: BTreeMap<String, usize>,
-    /// Outlets with an imported rating, per provider.
-    pub rated_outlets: BTreeMap<String, usize>,
-}
-
 /// `parallax sources attribution`: the share of stored articles with a known outlet and country.
 pub fn summary(store: &dyn Store, config: &Config, format: Format) -> Result<ExitCode> {
     let attributor = crate::commands::attributor(config, store)?;
     crate::commands::attribution_up_to_date(store, &attributor, format == Format::Json)?;
-    let sources: BTreeMap<_, _> = store
-        .sources()?
-        .into_iter()
-        .map(|s| (s.id.clone(), s))
-        .collect();
-    let mut out = AttributionSummary::default();
-    for a in store.attributions()? {
-        out.articles += 1;
-        let method = a
-            .attribution
-            .method
-            .map_or("unknown", |m| m.label())
-            .to_string();
-        *out.method.entry(method).or_default() += 1;
-        let source = (!a.source.is_unknown())
-            .then(|| sources.get(&a.source))
-            .flatten();
-        out.known_outlet += usize::from(source.is_some());
-        let (country, basis) = match source.and_then(|s| s.country.clone().map(|c| (c, s))) {
-            Some((c, s)) => (
-                c,
-                s.provenance
-                    .country_basis
-                    .map_or("unrecorded", CountryBasis::label),
-            ),
-            None => ("unknown".to_string(), "unknown"),
-        };
-        out.known_country += usize::from(country != "unknown");
-        *out.country_basis.entry(basis.to_string()).or_default() += 1;
-        *out.countries.entry(country).or_default() += 1;
-    }
-    for s in sources.values() {
-        let providers: std::collections::BTreeSet<&str> =
-            s.ratings.iter().map(|r| r.provider.as_str()).collect();
-        for p in providers {
-            *out.rated_outlets.entry(p.to_string()).or_default() += 1;
-        }
-    }
+    let out = parallax_ingest::attribution_summary(store)?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&out)?),
         Format::Table => {
