@@ -140,7 +140,8 @@ struct Row {
     host: (u32, u32),
 }
 
-/// The outlet directory; see the [module documentation](self).
+/// The outlet directory: host → outlet name, home country, languages, owner and ownership, and
+/// the country GDELT infers from coverage (`data/DIRECTORY.md`).
 pub struct Directory {
     /// A short hash of the TSV text: changes whenever the data does.
     version: String,

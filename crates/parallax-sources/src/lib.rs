@@ -1,5 +1,8 @@
-//! The source registry: the news outlets Parallax knows about, with their feeds, countries,
-//! languages and owners.
+//! What Parallax knows about news outlets: the source registry (the outlets it crawls, with their
+//! feeds, countries, languages and owners), the outlet [`Directory`] (some 170,000 sites, for
+//! attribution), the [`Attributor`] that establishes each article's outlet from what the document
+//! says, in the order of trust, and the reading of operators' ratings files ([`parse_ratings`]).
+//! Everything here is pure: the data is embedded, and files are read by the caller.
 //!
 //! A default registry ships with the project ([`Registry::builtin`], built from public lists; see
 //! `data/README.md`). Operators keep their own registry file in the same TOML format; it overrides
