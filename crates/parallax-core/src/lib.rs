@@ -11,6 +11,7 @@ mod embedding;
 mod error;
 mod feed;
 mod id;
+mod search;
 mod source;
 mod store;
 mod story;
@@ -27,11 +28,16 @@ pub use embedding::{ArticleEmbedding, Embedder, cosine};
 pub use error::{Error, Result};
 pub use feed::FeedState;
 pub use id::{ArticleId, SourceId, StoryId, content_hash, short_hash, site_key};
+pub use search::{
+    ArticleMatch, Fragment, Highlighted, SEARCH_ARTICLES_PER_STORY, SearchQuery, SearchResults,
+    StoryMatch, is_unspaced_script,
+};
 pub use source::{
     CountryBasis, OwnershipType, ProvidedRating, Rating, RatingKind, Source, SourceProvenance,
 };
 pub use store::{
-    ArticleAttribution, ArticleInsert, Reattribution, SourceStore, Store, StoryRecord,
+    ArticleAttribution, ArticleInsert, CountryVolume, Reattribution, SourceStore, Store,
+    StoryRecord,
 };
 pub use story::{Bullet, Coverage, RatingDistribution, Story, Tally};
 pub use translation::{Translation, is_language_code, same_language};

@@ -58,6 +58,17 @@ pub struct Reattribution {
     pub setting: Option<(String, String)>,
 }
 
+/// Articles and outlets of one country over a period ([`SourceStore::country_volumes`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountryVolume {
+    /// ISO 3166-1 alpha-2 code, upper case.
+    pub country: String,
+    /// Articles of its outlets fetched in the period.
+    pub articles: usize,
+    /// Distinct outlets of the country with at least one of those articles.
+    pub outlets: usize,
+}
+
 /// What the store keeps about outlets beyond [`Store`]: the attribution of articles to them,
 /// imported ratings, and small settings. Every method is one transaction, like [`Store`]'s.
 pub trait SourceStore {
@@ -85,6 +96,13 @@ pub trait SourceStore {
 
     /// The `limit` most recently updated stories with at least one article of `source`.
     fn source_stories(&self, source: &SourceId, limit: usize) -> Result<Vec<Story>>;
+
+    /// Articles fetched since `since` (by `fetched_at`: when Parallax stored them, so a period
+    /// means the same for dated and undated articles) and their distinct outlets, per outlet
+    /// country, most articles first, then by code. Only a home country (curated, the operator's,
+    /// or the site's country-code domain) counts: an outlet whose country is only inferred from
+    /// its coverage, or unknown, counts for no country.
+    fn country_volumes(&self, since: DateTime<Utc>) -> Result<Vec<CountryVolume>>;
 }
 
 /// Where Parallax keeps sources, articles and stories.
@@ -146,6 +164,13 @@ pub trait Store: SourceStore + Send + Sync {
 
     /// The stored article whose URL or canonical URL is `url`: lets the crawler skip pages it has.
     fn article_by_url(&self, url: &str) -> Result<Option<ArticleId>>;
+
+    /// The stories whose articles hold every word of `query.text` and pass its filters, best
+    /// match first (the best article's relevance, then the story's last update), the page of
+    /// `query.limit` stories after `query.offset`, each with its best matching articles and their
+    /// matches marked. The words are plain text, never query syntax: no text is an error; a text
+    /// with no letter or digit finds nothing.
+    fn search_stories(&self, query: &crate::SearchQuery) -> Result<crate::SearchResults>;
 
     /// The state of every feed the crawler has polled, by URL.
     fn feed_states(&self) -> Result<Vec<FeedState>>;

@@ -14,7 +14,10 @@
 //! - `feeds`: every field of [`FeedState`], keyed by feed URL; warnings as JSON text. Counts are
 //!   SQLite integers: an `interval_secs` above `i64::MAX` is refused with [`Error::Invalid`], and
 //!   a stored count that is negative or too large for its type reads as [`Error::DataCorruption`].
-//! - `articles_fts`: a full-text index of article titles and bodies, for [`SqliteStore::search`].
+//! - `articles_fts`: a full-text index of article titles and bodies, for [`SqliteStore::search`]
+//!   and [`Store::search_stories`]; `articles_trigram`: titles and first paragraphs indexed by
+//!   trigrams, for queries in scripts written without spaces (Chinese, Japanese), filled by a
+//!   trigger on `articles`.
 //! - `translations`: the machine-translation cache ([`Translation`]), keyed by the hash of the
 //!   original text, its language, the target language and the backend. The originals are never
 //!   written by [`Store::save_translations`].
@@ -63,6 +66,7 @@
 
 mod codec;
 mod schema;
+mod search;
 
 pub use schema::SCHEMA_VERSION;
 
@@ -74,9 +78,9 @@ use codec::{
 };
 use parallax_core::{
     Article, ArticleAttribution, ArticleEmbedding, ArticleId, ArticleInsert, Attribution,
-    DigestedStory, EntityStory, Error, FeedState, ProvidedRating, RatingKind, Reattribution,
-    Result, Source, SourceId, SourceStore, Store, Story, StoryDigest, StoryId, StoryRecord,
-    Translation,
+    CountryVolume, DigestedStory, EntityStory, Error, FeedState, ProvidedRating, RatingKind,
+    Reattribution, Result, SearchQuery, SearchResults, Source, SourceId, SourceStore, Store, Story,
+    StoryDigest, StoryId, StoryRecord, Translation,
 };
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, ErrorCode, Row, TransactionBehavior, params};
@@ -929,6 +933,13 @@ impl Store for SqliteStore {
         })
     }
 
+    fn search_stories(&self, query: &SearchQuery) -> Result<SearchResults> {
+        if query.limit == 0 {
+            return Ok(SearchResults::default());
+        }
+        self.read(|conn| search::search_stories(conn, query))
+    }
+
     fn article_by_url(&self, url: &str) -> Result<Option<ArticleId>> {
         self.read(|conn| {
             query_opt(conn, ARTICLE_BY_URL, &[&url], |r| {
@@ -1503,6 +1514,29 @@ impl SourceStore for SqliteStore {
         }
         Ok(out)
     }
+
+    fn country_volumes(&self, since: DateTime<Utc>) -> Result<Vec<CountryVolume>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT upper(trim(s.country)) AS c, count(*), count(DISTINCT a.source_id) \
+                 FROM articles a JOIN sources s ON s.id = a.source_id \
+                 WHERE a.fetched_at >= ?1 AND trim(coalesce(s.country, '')) <> '' \
+                 AND coalesce(json_extract(s.facts, '$.provenance.country_basis'), '') \
+                     <> 'inferred_from_coverage' \
+                 GROUP BY c ORDER BY 2 DESC, c",
+                &[&fmt_time(&since)],
+                |r| {
+                    let country = text(r, 0)?;
+                    Ok(CountryVolume {
+                        articles: count(r.get(1).map_err(backend)?, &country)?,
+                        outlets: count(r.get(2).map_err(backend)?, &country)?,
+                        country,
+                    })
+                },
+            )
+        })
+    }
 }
 
 /// A story with its digest: `id, title, last_updated, digest`.
@@ -1601,7 +1635,7 @@ mod tests {
 
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        assert_eq!(SCHEMA_VERSION, 6);
+        assert_eq!(SCHEMA_VERSION, 7);
         assert_eq!(store.counts().unwrap(), (1, 2, 1));
         assert_eq!(store.source(&source.id).unwrap(), Some(source));
         assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
@@ -1622,7 +1656,7 @@ mod tests {
             |r| r.get(0).map_err(backend),
         )
         .unwrap();
-        assert_eq!(logged, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(logged, vec![1, 2, 3, 4, 5, 6, 7]);
 
         // The new calls work on the migrated file, on the old rows.
         assert_eq!(
@@ -1711,6 +1745,33 @@ mod tests {
         }];
         store.commit_article(&b, &story("sto-b", &[&b])).unwrap();
         assert_eq!(store.article(&b.id).unwrap(), Some(b));
+    }
+
+    /// A version 6 file gains the trigram index, filled with the articles it holds: a Chinese
+    /// word inside a sentence is found in them and in articles stored after.
+    #[test]
+    fn a_version_6_file_gains_the_trigram_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v6.db");
+        let mut a = article("a", "example.com");
+        a.paragraphs = vec!["国家主席习近平今天会见了代表团。".into()];
+        {
+            let v6 = SqliteStore::open_at_version(&path, 6).unwrap();
+            v6.commit_article(&a, &story("sto-a", &[&a])).unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let query = parallax_core::SearchQuery {
+            text: "习近平".into(),
+            limit: 10,
+            ..Default::default()
+        };
+        let found = store.search_stories(&query).unwrap();
+        assert_eq!(found.stories.len(), 1);
+        assert_eq!(found.stories[0].articles[0].id, a.id);
+        let mut b = article("b", "example.com");
+        b.paragraphs = vec!["习近平在北京。".into()];
+        store.commit_article(&b, &story("sto-b", &[&b])).unwrap();
+        assert_eq!(store.search_stories(&query).unwrap().total, 2);
     }
 
     fn digest_of(story: &Story, key: &str, reports: usize) -> parallax_core::StoryDigest {
@@ -1898,6 +1959,81 @@ mod tests {
         assert!(plan.contains("articles_by_url"), "{plan}");
         assert!(plan.contains("articles_by_canonical_url"), "{plan}");
         assert!(!plan.contains("SCAN articles"), "{plan}");
+    }
+
+    /// Volumes count articles fetched in the period per home country; a country only inferred
+    /// from coverage, or none, counts nothing.
+    #[test]
+    fn country_volumes_count_home_countries_only() {
+        use parallax_core::{CountryBasis, SourceProvenance};
+        let store = SqliteStore::open_in_memory().unwrap();
+        let outlet = |host: &str, country: Option<&str>, basis: Option<CountryBasis>| Source {
+            id: SourceId::from_key(host),
+            country: country.map(str::to_string),
+            provenance: SourceProvenance {
+                country_basis: basis,
+                ..SourceProvenance::default()
+            },
+            ..Source::named(host)
+        };
+        store
+            .upsert_source(&outlet("ua.example", Some("UA"), Some(CountryBasis::Home)))
+            .unwrap();
+        store
+            .upsert_source(&outlet(
+                "tld.example",
+                Some("ua"),
+                Some(CountryBasis::TopLevelDomain),
+            ))
+            .unwrap();
+        store
+            .upsert_source(&outlet("plain.example", Some("FR"), None))
+            .unwrap();
+        store
+            .upsert_source(&outlet(
+                "guess.example",
+                Some("DE"),
+                Some(CountryBasis::InferredFromCoverage),
+            ))
+            .unwrap();
+        store
+            .upsert_source(&outlet("nowhere.example", None, None))
+            .unwrap();
+        let mut old = article("old", "ua.example");
+        old.fetched_at = t0() - chrono::Duration::days(40);
+        let articles = [
+            article("a1", "ua.example"),
+            article("a2", "ua.example"),
+            article("a3", "tld.example"),
+            article("a4", "plain.example"),
+            article("a5", "guess.example"),
+            article("a6", "nowhere.example"),
+            article("a7", "unlisted.example"),
+            old,
+        ];
+        for a in &articles {
+            store
+                .commit_article(a, &story(&format!("sto-{}", a.id), &[a]))
+                .unwrap();
+        }
+        let got = store
+            .country_volumes(t0() - chrono::Duration::days(30))
+            .unwrap();
+        assert_eq!(
+            got,
+            vec![
+                CountryVolume {
+                    country: "UA".into(),
+                    articles: 3,
+                    outlets: 2
+                },
+                CountryVolume {
+                    country: "FR".into(),
+                    articles: 1,
+                    outlets: 1
+                },
+            ]
+        );
     }
 
     #[test]

@@ -221,6 +221,25 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 7: a trigram index for searching scripts written without spaces (Chinese, Japanese).
+    r#"
+-- Trigram index of article titles and first paragraphs, rowid = articles.seq, contentless like
+-- articles_fts: unicode61 cannot split Chinese or Japanese text into words, so such queries are
+-- matched as substrings here. Indexing whole bodies made importing allsides-dev about 21% slower;
+-- titles and first paragraphs, about 11%. Filled by a trigger on the article's insertion (in the
+-- same transaction, like articles_fts), and here for the articles stored before.
+CREATE VIRTUAL TABLE articles_trigram USING fts5 (
+    title, lead,
+    content = '', contentless_delete = 1,
+    tokenize = 'trigram'
+);
+INSERT INTO articles_trigram (rowid, title, lead)
+    SELECT seq, title, json_extract(paragraphs, '$[0]') FROM articles;
+CREATE TRIGGER articles_trigram_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_trigram (rowid, title, lead)
+        VALUES (new.seq, new.title, json_extract(new.paragraphs, '$[0]'));
+END;
+"#,
 ];
 
 /// The schema version this code writes and reads.

@@ -1531,3 +1531,278 @@ fn translations_are_cached_by_text_language_and_backend_and_never_touch_original
     assert_eq!(got[0], newer, "newest first");
     assert_eq!(store.article(&a.id).unwrap(), Some(a));
 }
+
+// ----- search grouped by story (issue 12) -------------------------------------------------------
+
+/// An article of `site` (whose source is `site`) in `language`, published `days` after t0().
+fn search_article(
+    site: &str,
+    key: &str,
+    language: &str,
+    title: &str,
+    body: &str,
+    days: i64,
+) -> Article {
+    let mut a = article(&format!("{site}-{key}"), 0);
+    a.source = SourceId::from_key(site);
+    a.language = Some(language.into());
+    a.title = title.into();
+    a.paragraphs = vec![body.into(), "Second paragraph.".into()];
+    a.published = Some(PublishedTime {
+        at: t0() + Duration::days(days),
+        found: DateFound::JsonLd,
+        confidence: 0.9,
+    });
+    a
+}
+
+fn search_source(site: &str, country: &str) -> Source {
+    Source {
+        id: SourceId::from_key(site),
+        country: Some(country.into()),
+        ..Source::named(site)
+    }
+}
+
+fn search(text: &str) -> parallax_core::SearchQuery {
+    parallax_core::SearchQuery {
+        text: text.into(),
+        limit: 10,
+        ..Default::default()
+    }
+}
+
+/// The ids of the matching articles, story by story.
+fn found(store: &SqliteStore, q: &parallax_core::SearchQuery) -> Vec<(String, Vec<ArticleId>)> {
+    store
+        .search_stories(q)
+        .unwrap()
+        .stories
+        .into_iter()
+        .map(|s| (s.id.0, s.articles.into_iter().map(|a| a.id).collect()))
+        .collect()
+}
+
+/// A store with stories in English (two outlets, two countries), Chinese, Japanese, Arabic and
+/// Russian.
+fn search_store() -> (SqliteStore, Vec<Article>) {
+    let store = SqliteStore::open_in_memory().unwrap();
+    for (site, country) in [
+        ("harbour.co.uk", "GB"),
+        ("port.com", "US"),
+        ("xinhua.cn", "CN"),
+        ("nhk.jp", "JP"),
+        ("aljazeera.net", "QA"),
+        ("ria.ru", "RU"),
+    ] {
+        store.upsert_source(&search_source(site, country)).unwrap();
+    }
+    let a = vec![
+        search_article(
+            "harbour.co.uk",
+            "a",
+            "en",
+            "Storm closes the harbour",
+            "The breakwater failed at dawn near the harbour.",
+            1,
+        ),
+        search_article(
+            "port.com",
+            "b",
+            "en",
+            "Harbor storm",
+            "A storm hit the harbour city; the breakwater held.",
+            2,
+        ),
+        search_article(
+            "port.com",
+            "c",
+            "en",
+            "Elections tomorrow",
+            "Voters go to the polls; harbour workers strike.",
+            5,
+        ),
+        search_article(
+            "xinhua.cn",
+            "d",
+            "zh",
+            "新华社报道",
+            "国家主席习近平今天在北京会见了外国代表团。",
+            3,
+        ),
+        search_article(
+            "nhk.jp",
+            "e",
+            "ja",
+            "台風のニュース",
+            "東京都では台風の影響で電車が止まりました。",
+            3,
+        ),
+        search_article(
+            "aljazeera.net",
+            "f",
+            "ar",
+            "عاصفة في الميناء",
+            "ضربت العاصفة مدينة القاهرة صباح اليوم.",
+            3,
+        ),
+        search_article(
+            "ria.ru",
+            "g",
+            "ru",
+            "Шторм в порту",
+            "Сильный шторм обрушился на Москву в понедельник.",
+            3,
+        ),
+    ];
+    let stories = [
+        ("sto-storm", vec![0, 1]),
+        ("sto-vote", vec![2]),
+        ("sto-zh", vec![3]),
+        ("sto-ja", vec![4]),
+        ("sto-ar", vec![5]),
+        ("sto-ru", vec![6]),
+    ];
+    for (i, (id, members)) in stories.iter().enumerate() {
+        let mut listed: Vec<&Article> = Vec::new();
+        for &m in members {
+            listed.push(&a[m]);
+            store
+                .commit_article(&a[m], &story(id, &listed, i as i64 * 10 + m as i64))
+                .unwrap();
+        }
+    }
+    (store, a)
+}
+
+#[test]
+fn search_groups_matching_articles_by_story_best_first() {
+    let (store, a) = search_store();
+    let results = store.search_stories(&search("harbour breakwater")).unwrap();
+    assert_eq!(results.total, 1);
+    let s = &results.stories[0];
+    assert_eq!(s.id, StoryId::from("sto-storm"));
+    assert_eq!(s.title, "Story sto-storm");
+    assert_eq!(s.matching, 2);
+    let ids: Vec<&ArticleId> = s.articles.iter().map(|x| &x.id).collect();
+    // "harbour" is in a's title and text: it ranks first.
+    assert_eq!(ids, vec![&a[0].id, &a[1].id]);
+    let first = &s.articles[0];
+    assert_eq!(first.source, a[0].source);
+    assert_eq!(first.language.as_deref(), Some("en"));
+    assert_eq!(first.published, a[0].published.as_ref().map(|p| p.at));
+    assert_eq!(first.title.plain(), a[0].title);
+    assert_eq!(first.title.marked().collect::<Vec<_>>(), vec!["harbour"]);
+    assert!(first.snippet.plain().contains("The breakwater failed"));
+    let marks: Vec<&str> = first.snippet.marked().collect();
+    assert!(
+        marks.contains(&"breakwater") && marks.contains(&"harbour"),
+        "{marks:?}"
+    );
+
+    // One word in two stories: both, the better match first.
+    let both = found(&store, &search("harbour"));
+    assert_eq!(both.len(), 2);
+    assert_eq!(both[0].0, "sto-storm");
+    assert_eq!(both[1], ("sto-vote".to_string(), vec![a[2].id.clone()]));
+    // Pages of stories.
+    let mut q = search("harbour");
+    q.limit = 1;
+    q.offset = 1;
+    let page = store.search_stories(&q).unwrap();
+    assert_eq!(page.total, 2);
+    assert_eq!(page.stories.len(), 1);
+    assert_eq!(page.stories[0].id, StoryId::from("sto-vote"));
+}
+
+#[test]
+fn search_filters_by_country_language_outlet_and_dates() {
+    let (store, a) = search_store();
+    let mut q = search("harbour");
+    q.country = Some("gb".into());
+    assert_eq!(
+        found(&store, &q),
+        vec![("sto-storm".to_string(), vec![a[0].id.clone()])]
+    );
+    let mut q = search("harbour");
+    q.source = Some(SourceId::from_key("port.com"));
+    let got = found(&store, &q);
+    assert_eq!(got.len(), 2);
+    assert!(got.iter().all(|(_, ids)| !ids.contains(&a[0].id)));
+    let mut q = search("harbour");
+    q.language = Some("ru".into());
+    assert!(found(&store, &q).is_empty());
+    let mut q = search("harbour");
+    q.since = Some(t0() + Duration::days(2));
+    q.until = Some(t0() + Duration::days(3));
+    assert_eq!(
+        found(&store, &q),
+        vec![("sto-storm".to_string(), vec![a[1].id.clone()])]
+    );
+    let mut q = search("harbour");
+    q.since = Some(t0() + Duration::days(4));
+    assert_eq!(
+        found(&store, &q),
+        vec![("sto-vote".to_string(), vec![a[2].id.clone()])]
+    );
+}
+
+#[test]
+fn search_finds_words_in_every_script() {
+    let (store, a) = search_store();
+    for (query, story, article, mark) in [
+        ("习近平", "sto-zh", &a[3], "习近平"), // Chinese, inside a sentence
+        ("北京", "sto-zh", &a[3], ""),         // two characters: titles only, not here
+        ("新华社", "sto-zh", &a[3], "新华社"), // in the title
+        ("台風の影響", "sto-ja", &a[4], "台風の影響"), // Japanese, inside a sentence
+        ("القاهرة", "sto-ar", &a[5], "القاهرة"), // Arabic
+        ("шторм", "sto-ru", &a[6], "Шторм"),   // Russian, any case
+        ("Москву", "sto-ru", &a[6], "Москву"),
+    ] {
+        let results = store.search_stories(&search(query)).unwrap();
+        if mark.is_empty() {
+            assert!(results.stories.is_empty(), "{query}");
+            continue;
+        }
+        assert_eq!(results.stories.len(), 1, "{query}");
+        assert_eq!(results.stories[0].id, StoryId::from(story), "{query}");
+        let hit = &results.stories[0].articles[0];
+        assert_eq!(hit.id, article.id, "{query}");
+        let marks: Vec<&str> = hit.title.marked().chain(hit.snippet.marked()).collect();
+        assert!(marks.contains(&mark), "{query}: {marks:?}");
+        assert_eq!(hit.title.plain(), article.title);
+    }
+    // A short Chinese or Japanese query finds titles holding it.
+    let short = store.search_stories(&search("台風")).unwrap();
+    assert_eq!(short.stories.len(), 1);
+    assert_eq!(
+        short.stories[0].articles[0]
+            .title
+            .marked()
+            .collect::<Vec<_>>(),
+        vec!["台風"]
+    );
+}
+
+#[test]
+fn search_never_errors_on_query_syntax() {
+    let (store, _) = search_store();
+    for query in [
+        "\"unbalanced OR (",
+        "NEAR(a b",
+        "* ^ : -",
+        "\"\"",
+        "",
+        "   ",
+        "%_\\",
+        "習\"(",
+        "harbour)\"OR",
+    ] {
+        let results = store.search_stories(&search(query));
+        assert!(results.is_ok(), "{query}: {results:?}");
+    }
+    assert_eq!(found(&store, &search("harbour)\"OR")).len(), 0);
+    let mut q = search("harbour");
+    q.limit = 0;
+    assert!(store.search_stories(&q).unwrap().stories.is_empty());
+}

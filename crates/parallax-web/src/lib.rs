@@ -26,18 +26,29 @@ mod feeds;
 mod health;
 pub mod intel_cache;
 mod pages;
+mod search;
 mod source_view;
 mod translations;
+mod world;
 
 pub use health::{
     ARTICLES_PER_DAY_WINDOW_DAYS, STATUS_DEGRADED, STATUS_FAILING, STATUS_NEVER_POLLED, STATUS_OK,
     SourceHealth, source_health, source_health_at, source_health_summary,
+};
+pub use search::{
+    SEARCH_PAGE_SIZE, SearchArticle, SearchStory, SearchView, search_date, search_view,
 };
 pub use source_view::{
     FeedRow, GDELT_URL, LEDGER_CLAIMS_LISTED, LEDGER_STORIES, LedgerEntry, LedgerRecord, RatingRow,
     SOURCE_STORIES, SourceStoryRow, SourceView, find_source, source_view,
 };
 pub use translations::{BulletView, DEFAULT_LANGUAGE, TranslationView, machine_translation_label};
+pub use world::{
+    COUNTRY_STORIES, CountryOutlet, CountryStoryRow, CountryView, CountryVolumeRow,
+    DEFAULT_WORLD_PERIOD, MapCountry, MapShape, OVERLOOKED_MAX_OTHER_OUTLETS,
+    OVERLOOKED_MIN_HOME_OUTLETS, WORLD_PERIODS, WorldMap, WorldView, country_view, country_view_at,
+    parse_world_map, volume_class, world_map, world_view, world_view_at,
+};
 
 use axum::{
     Json, Router,
@@ -760,6 +771,12 @@ pub fn router_with_options(store: Arc<dyn Store>, options: WebOptions) -> Router
         .route("/api/entities", get(api_entities))
         .route("/api/entities/{key}", get(api_entity))
         .route("/api/blindspots", get(api_blindspots))
+        .route("/world", get(world::world_page))
+        .route("/country/{cc}", get(world::country_page))
+        .route("/api/countries", get(world::api_countries))
+        .route("/api/countries/{cc}", get(world::api_country))
+        .route("/search", get(search::search_page))
+        .route("/api/search", get(search::api_search))
         .route("/healthz", get(healthz))
         .fallback(not_found_page)
         .with_state(AppState {

@@ -5,10 +5,11 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
 use parallax_core::{
-    Article, ArticleAttribution, ArticleId, ArticleInsert, Bullet, Coverage, DateFound,
-    DigestedStory, EntityStory, Error, FeedState, OwnershipType, ProvidedRating, PublishedTime,
-    Rating, RatingKind, Reattribution, Result, Source, SourceId, SourceStore, Store, Story,
-    StoryDigest, StoryId, StoryRecord, Tally, Translation,
+    Article, ArticleAttribution, ArticleId, ArticleInsert, ArticleMatch, Bullet, Coverage,
+    DateFound, DigestedStory, EntityStory, Error, FeedState, Highlighted, OwnershipType,
+    ProvidedRating, PublishedTime, Rating, RatingKind, Reattribution, Result,
+    SEARCH_ARTICLES_PER_STORY, SearchQuery, SearchResults, Source, SourceId, SourceStore, Store,
+    Story, StoryDigest, StoryId, StoryMatch, StoryRecord, Tally, Translation,
 };
 use parallax_web::{
     CONTENT_SECURITY_POLICY, router, source_health, source_health_at, source_health_summary,
@@ -143,6 +144,40 @@ impl SourceStore for MemStore {
             .filter(|s| with_source.contains(&s.id))
             .take(limit)
             .collect())
+    }
+    fn country_volumes(&self, since: DateTime<Utc>) -> Result<Vec<parallax_core::CountryVolume>> {
+        let sources = self.sources.lock().unwrap();
+        let mut per: BTreeMap<String, (usize, std::collections::BTreeSet<SourceId>)> =
+            BTreeMap::new();
+        for (a, _) in self.articles.lock().unwrap().iter() {
+            if a.fetched_at < since {
+                continue;
+            }
+            let Some(country) = sources
+                .iter()
+                .find(|s| s.id == a.source)
+                .and_then(|s| s.known_country())
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+            else {
+                continue;
+            };
+            let e = per.entry(country).or_default();
+            e.0 += 1;
+            e.1.insert(a.source.clone());
+        }
+        let mut out: Vec<parallax_core::CountryVolume> = per
+            .into_iter()
+            .map(
+                |(country, (articles, outlets))| parallax_core::CountryVolume {
+                    country,
+                    articles,
+                    outlets: outlets.len(),
+                },
+            )
+            .collect();
+        out.sort_by(|a, b| b.articles.cmp(&a.articles).then(a.country.cmp(&b.country)));
+        Ok(out)
     }
 }
 
@@ -305,6 +340,95 @@ impl Store for MemStore {
             .filter(|t| t.target_language == target && text_hashes.contains(&t.text_hash))
             .cloned()
             .collect())
+    }
+    fn search_stories(&self, query: &SearchQuery) -> Result<SearchResults> {
+        // Every word (lowercased, as a substring) in the title or text; stories in the order of
+        // their last update.
+        let words: Vec<String> = query
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if words.is_empty() || query.limit == 0 {
+            return Ok(SearchResults::default());
+        }
+        let sources = self.sources.lock().unwrap().clone();
+        let articles = self.articles.lock().unwrap().clone();
+        let mut matching: Vec<(StoryId, Article)> = articles
+            .into_iter()
+            .filter(|(a, _)| {
+                let text = format!("{}\n{}", a.title, a.body()).to_lowercase();
+                let when = a.published.as_ref().map_or(a.fetched_at, |p| p.at);
+                words.iter().all(|w| text.contains(w.as_str()))
+                    && query.country.as_ref().is_none_or(|c| {
+                        sources
+                            .iter()
+                            .any(|s| s.id == a.source && s.country.as_deref() == Some(c.as_str()))
+                    })
+                    && query
+                        .language
+                        .as_ref()
+                        .is_none_or(|l| a.language.as_ref() == Some(l))
+                    && query.source.as_ref().is_none_or(|s| &a.source == s)
+                    && query.since.is_none_or(|t| when >= t)
+                    && query.until.is_none_or(|t| when < t)
+            })
+            .map(|(a, s)| (s, a))
+            .collect();
+        let mut stories: Vec<Story> = self
+            .stories(usize::MAX, 0)?
+            .into_iter()
+            .filter(|s| matching.iter().any(|(id, _)| id == &s.id))
+            .collect();
+        stories.sort_by(|a, b| b.last_updated.cmp(&a.last_updated).then(a.id.cmp(&b.id)));
+        let total = stories.len();
+        let mark = |text: &str| {
+            let lower = text.to_lowercase();
+            let mut ranges: Vec<(usize, usize)> = Vec::new();
+            if lower.len() == text.len() {
+                for w in &words {
+                    ranges.extend(
+                        lower
+                            .match_indices(w.as_str())
+                            .map(|(i, m)| (i, i + m.len())),
+                    );
+                }
+            }
+            ranges.sort();
+            Highlighted::from_ranges(text, &ranges)
+        };
+        let stories = stories
+            .into_iter()
+            .skip(query.offset)
+            .take(query.limit)
+            .map(|s| {
+                let hits: Vec<Article> = matching
+                    .iter_mut()
+                    .filter(|(id, _)| id == &s.id)
+                    .map(|(_, a)| a.clone())
+                    .collect();
+                StoryMatch {
+                    matching: hits.len(),
+                    articles: hits
+                        .iter()
+                        .take(SEARCH_ARTICLES_PER_STORY)
+                        .map(|a| ArticleMatch {
+                            id: a.id.clone(),
+                            title: mark(&a.title),
+                            source: a.source.clone(),
+                            language: a.language.clone(),
+                            published: a.published.as_ref().map(|p| p.at),
+                            snippet: mark(&a.body()),
+                        })
+                        .collect(),
+                    id: s.id,
+                    title: s.title,
+                    last_updated: s.last_updated,
+                }
+            })
+            .collect();
+        Ok(SearchResults { stories, total })
     }
     fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>> {
         Ok(self
@@ -2375,4 +2499,405 @@ async fn every_claim_has_its_anchor_on_the_story_page() {
     }
     assert!(!r.body.contains(&format!("id=\"claim-{}\"", claims + 1)));
     assert!(r.body.contains("more, in short:"), "{}", r.body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Pick a country": the world map and the country pages
+// ---------------------------------------------------------------------------------------------
+
+/// Outlets in Ukraine (home, country-code domain, one with a hostile name and a feed), France
+/// (no basis recorded) and Germany (only inferred from coverage), with articles fetched in the
+/// last day (and one French article 40 days ago); a Ukrainian story, a story Ukraine shares with
+/// others, and a story covered widely abroad but not in Ukraine, each with a digest.
+fn world_fixture() -> Arc<MemStore> {
+    use parallax_core::CountryBasis;
+    let store = Arc::new(MemStore::default());
+    let now = Utc::now();
+    let outlet = |name: &str, country: &str, basis: Option<CountryBasis>| {
+        let mut s = Source::named(name);
+        s.country = Some(country.into());
+        s.provenance.country_basis = basis;
+        store.upsert_source(&s).unwrap();
+        s
+    };
+    let mut kyiv = Source::named(&format!("Kyiv Daily {XSS_SCRIPT}"));
+    kyiv.country = Some("UA".into());
+    kyiv.provenance.country_basis = Some(CountryBasis::Home);
+    kyiv.feeds = vec!["https://kyiv.example/feed".into()];
+    store.upsert_source(&kyiv).unwrap();
+    let lviv = outlet("Lviv Post", "UA", Some(CountryBasis::TopLevelDomain));
+    let paris = outlet("Paris Soir", "FR", None);
+    let guess = outlet(
+        "Guess Gazette",
+        "DE",
+        Some(CountryBasis::InferredFromCoverage),
+    );
+
+    let story = |id: &str, title: &str| Story {
+        id: StoryId::from(id),
+        title: title.into(),
+        summary: Vec::new(),
+        coverage: Coverage::default(),
+        articles: Vec::new(),
+        first_seen: now - chrono::Duration::hours(3),
+        last_updated: now - chrono::Duration::hours(2),
+    };
+    let local = story("sto-local", "Kharkiv tram line reopens");
+    let shared = story("sto-shared", "Grain corridor talks resume");
+    let world = story("sto-world", "Summit on ocean treaty");
+    let mut n = 0;
+    let mut add = |source: &Source, story: &Story, fetched: DateTime<Utc>| {
+        n += 1;
+        let mut a = article(&format!("w{n}"), &source.id, None, &story.title, &["Text."]);
+        a.fetched_at = fetched;
+        store.commit_article(&a, story).unwrap();
+    };
+    let recent = now - chrono::Duration::days(1);
+    for _ in 0..11 {
+        add(&kyiv, &local, recent);
+    }
+    add(&lviv, &local, recent);
+    add(&kyiv, &shared, recent);
+    for _ in 0..3 {
+        add(&paris, &world, recent);
+    }
+    add(&paris, &world, now - chrono::Duration::days(40));
+    for _ in 0..50 {
+        add(&guess, &world, recent);
+    }
+
+    let countries = |c: &[(&str, usize)]| {
+        c.iter()
+            .map(|(country, sources)| parallax_core::CountrySources {
+                country: (*country).into(),
+                articles: *sources,
+                sources: *sources,
+            })
+            .collect()
+    };
+    for (s, c) in [
+        (&local, countries(&[("UA", 2)])),
+        (&shared, countries(&[("UA", 1), ("FR", 1), ("US", 2)])),
+        (
+            &world,
+            countries(&[("US", 2), ("GB", 2), ("FR", 1), ("PL", 1), ("unknown", 3)]),
+        ),
+    ] {
+        store
+            .save_digest(&StoryDigest {
+                story: s.id.clone(),
+                story_updated: s.last_updated,
+                countries: c,
+                ..StoryDigest::default()
+            })
+            .unwrap();
+    }
+    store
+}
+
+#[tokio::test]
+async fn the_world_map_links_every_country_shaded_by_its_outlets_volume() {
+    let store = world_fixture();
+    let r = get(store.clone(), "/world").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_safe("/world", &r);
+    assert!(r.body.contains("<a href=\"/world\">World</a>"), "nav link");
+    let map = parallax_web::world_map();
+    let svg = &r.body[r.body.find("<svg").unwrap()..r.body.find("</svg>").unwrap()];
+    assert_eq!(
+        svg.matches("<a href=\"/country/").count(),
+        map.countries.len(),
+        "one link per country in the map"
+    );
+    for c in &map.countries {
+        let link = format!("<a href=\"/country/{}\">", c.code);
+        assert!(svg.contains(&link), "{} is not a link", c.code);
+        // And listed beside the map.
+        assert!(
+            r.body.matches(&link).count() >= 2,
+            "{} is not listed",
+            c.code
+        );
+    }
+    // 12 + 1 articles: 10–99; 3: 1–9; a country only inferred from coverage counts nothing.
+    assert!(
+        svg.contains("<a href=\"/country/UA\"><path class=\"v2\" d=\"M"),
+        "{svg}"
+    );
+    assert!(svg.contains("<title>Ukraine: 13 articles</title>"), "{svg}");
+    assert!(svg.contains("<a href=\"/country/FR\"><path class=\"v1\""));
+    assert!(svg.contains("<title>France: 3 articles</title>"));
+    assert!(svg.contains("<a href=\"/country/DE\"><path class=\"v0\""));
+    assert!(svg.contains("<title>Germany: 0 articles</title>"));
+    // Microstates are dots.
+    assert!(svg.contains("<a href=\"/country/SG\"><circle class=\"v0\""));
+    // The list puts the busiest first; the legend names the classes.
+    let list = &r.body[r.body.find("id=\"list-title\"").unwrap()..];
+    assert!(list.find("/country/UA").unwrap() < list.find("/country/FR").unwrap());
+    assert!(list.contains("13 articles, 2 outlets"));
+    assert!(r.body.contains("10–99"), "legend");
+    // A longer period counts the older article; a period not offered is refused.
+    let r = get(store.clone(), "/world?days=365").await;
+    assert!(r.body.contains("<title>France: 4 articles</title>"));
+    assert!(r.body.contains("<strong>last 365 days</strong>"));
+    let r = get(store.clone(), "/world?days=8").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_safe("/world?days=8", &r);
+}
+
+#[tokio::test]
+async fn api_countries_gives_every_countrys_volume() {
+    let store = world_fixture();
+    let r = get(store.clone(), "/api/countries").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_security_headers("/api/countries", &r);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["days"], 30);
+    assert_eq!(v["articles"], 16);
+    let countries = v["countries"].as_array().unwrap();
+    assert_eq!(countries.len(), parallax_web::world_map().countries.len());
+    assert_eq!(countries[0]["code"], "UA");
+    assert_eq!(countries[0]["name"], "Ukraine");
+    assert_eq!(countries[0]["articles"], 13);
+    assert_eq!(countries[0]["outlets"], 2);
+    assert_eq!(countries[0]["class"], 2);
+    assert_eq!(countries[0]["on_map"], true);
+    let de = countries.iter().find(|c| c["code"] == "DE").unwrap();
+    assert_eq!(
+        (de["articles"].as_u64(), de["class"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let v: Value =
+        serde_json::from_str(&get(store.clone(), "/api/countries?days=365").await.body).unwrap();
+    let fr = v["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "FR")
+        .unwrap();
+    assert_eq!(fr["articles"], 4);
+    let r = get(store, "/api/countries?days=0").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_country_page_lists_its_stories_blindspots_and_outlets() {
+    let store = world_fixture();
+    for uri in ["/country/UA", "/country/ua"] {
+        let r = get(store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_safe(uri, &r);
+        assert!(r.body.contains("<h1>Ukraine"), "{}", r.body);
+        let at = |s: &str| {
+            r.body
+                .find(s)
+                .unwrap_or_else(|| panic!("{s} missing:\n{}", r.body))
+        };
+        let (top, overlooked, blind, outlets) = (
+            at("Top stories of its outlets"),
+            at("<h2>Overlooked elsewhere"),
+            at("<h2>Blindspots"),
+            at("<h2>Outlets"),
+        );
+        let top_part = &r.body[top..overlooked];
+        assert!(top_part.contains("Kharkiv tram line reopens"));
+        assert!(top_part.contains("Grain corridor talks resume"));
+        assert!(!top_part.contains("Summit on ocean treaty"));
+        let overlooked_part = &r.body[overlooked..blind];
+        assert!(overlooked_part.contains("href=\"/story/sto-local\""));
+        assert!(!overlooked_part.contains("Grain corridor"));
+        let blind_part = &r.body[blind..outlets];
+        assert!(
+            blind_part.contains("Summit on ocean treaty"),
+            "{blind_part}"
+        );
+        let outlet_part = &r.body[outlets..];
+        assert!(
+            outlet_part.contains("Kyiv Daily &lt;script&gt;"),
+            "{outlet_part}"
+        );
+        assert!(outlet_part.contains("Lviv Post"));
+        assert!(
+            outlet_part.contains("never polled"),
+            "health of the outlet with a feed"
+        );
+        assert!(outlet_part.contains("no feeds"));
+    }
+    // Only an inferred country: no outlet of Germany.
+    let r = get(store.clone(), "/country/DE").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("Guess Gazette"));
+    assert!(r.body.contains("No outlet is known to be based in Germany"));
+
+    let r = get(store.clone(), "/api/countries/UA").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["code"], "UA");
+    assert_eq!(v["volume"]["articles"], 13);
+    assert_eq!(v["top_stories"][0]["story"], "sto-local");
+    assert_eq!(v["top_stories"][0]["home_outlets"], 2);
+    assert_eq!(v["top_stories"][1]["other_outlets"], 3);
+    assert_eq!(v["top_stories"][1]["other_countries"], 2);
+    assert_eq!(v["overlooked_elsewhere"].as_array().unwrap().len(), 1);
+    assert_eq!(v["blindspots"][0]["story"], "sto-world");
+    let outlets = v["outlets"].as_array().unwrap();
+    assert_eq!(outlets.len(), 2);
+    assert!(
+        outlets
+            .iter()
+            .any(|o| o["health"]["status"] == "never polled")
+    );
+    assert!(outlets.iter().any(|o| o["health"].is_null()));
+}
+
+#[tokio::test]
+async fn an_unknown_country_is_404() {
+    let store = world_fixture();
+    for uri in [
+        "/country/ZZ",
+        "/country/USA",
+        "/country/%3Cscript%3E",
+        "/country/AQ",
+    ] {
+        let r = get(store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_safe(uri, &r);
+    }
+    let r = get(store, "/api/countries/ZZ").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert!(v["error"].is_string());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search (issue 12)
+// ---------------------------------------------------------------------------------------------
+
+/// The texts inside `<mark>…</mark>` in a page.
+fn marked(body: &str) -> Vec<String> {
+    body.split("<mark>")
+        .skip(1)
+        .map(|rest| rest.split("</mark>").next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn search_page_escapes_hostile_titles_and_snippets_and_marks_only_matches() {
+    let f = fixture();
+    for uri in [
+        "/search",
+        "/search?q=",
+        "/search?q=evil",
+        "/search?q=script",
+        "/search?q=rescued+river",
+        "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/search?q=%22unbalanced+OR+(",
+        "/search?q=evil&country=US&lang=en&since=2025-07-01&until=2025-07-31&source=x",
+    ] {
+        let r = get(f.store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_safe(uri, &r);
+    }
+    let r = get(f.store.clone(), "/search?q=script").await;
+    // The hostile title and the story's title are shown escaped, "script" marked inside them.
+    assert!(
+        r.body.contains(
+            "Evil headline &#60;<mark>script</mark>&#62;alert(1)&#60;/<mark>script</mark>&#62;"
+        ) || r.body.contains(
+            "Evil headline &lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;"
+        ),
+        "{}",
+        r.body
+    );
+    assert!(
+        marked(&r.body).iter().all(|m| m == "script"),
+        "{:?}",
+        marked(&r.body)
+    );
+    let r = get(f.store.clone(), "/search?q=rescued").await;
+    let marks = marked(&r.body);
+    assert_eq!(marks, vec!["rescued"], "{}", r.body);
+    assert!(r.body.contains(&format!("href=\"/story/{}\"", f.story)));
+    // The query is shown back in the form, escaped.
+    let r = get(f.store.clone(), "/search?q=%22%3E%3Cscript%3Ezzqq").await;
+    assert_safe("hostile query", &r);
+    assert!(marked(&r.body).is_empty());
+    // A filter that fits no article: nothing found; a bad filter: 400.
+    let r = get(f.store.clone(), "/search?q=evil&country=FR").await;
+    assert!(r.body.contains("No story matches."));
+    let r = get(f.store.clone(), "/search?q=evil&country=France").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = get(f.store.clone(), "/search?q=evil&since=yesterday").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The site header has a search box on every page.
+    let r = get(f.store.clone(), "/").await;
+    assert!(r.body.contains("action=\"/search\""));
+}
+
+#[tokio::test]
+async fn search_api_paginates_stories() {
+    let store = Arc::new(MemStore::default());
+    let source = Source::named("Port News");
+    store.upsert_source(&source).unwrap();
+    for i in 0..5u32 {
+        let a = article(
+            &format!("h{i}"),
+            &source.id,
+            None,
+            &format!("Harbour report {i}"),
+            &["The harbour <b>reopened</b>."],
+        );
+        let story = Story {
+            id: StoryId::from_seed(&a.id),
+            title: format!("Harbour story {i}"),
+            summary: Vec::new(),
+            coverage: Coverage::default(),
+            articles: vec![a.id.clone()],
+            first_seen: t(1, i),
+            last_updated: t(1, i),
+        };
+        store.commit_article(&a, &story).unwrap();
+    }
+    let mut seen = Vec::new();
+    for (offset, expected) in [(0, 2), (2, 2), (4, 1), (6, 0)] {
+        let uri = format!("/api/search?q=harbour&limit=2&offset={offset}");
+        let r = get(store.clone(), &uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_security_headers(&uri, &r);
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["total"], 5, "{uri}");
+        assert_eq!(v["offset"], offset, "{uri}");
+        assert_eq!(v["limit"], 2, "{uri}");
+        let stories = v["stories"].as_array().unwrap();
+        assert_eq!(stories.len(), expected, "{uri}");
+        for s in stories {
+            seen.push(s["id"].as_str().unwrap().to_string());
+            let a = &s["articles"][0];
+            assert_eq!(a["source_name"], "Port News");
+            assert_eq!(
+                a["title"][0],
+                serde_json::json!({"text": "Harbour", "mark": true})
+            );
+            // Fragments are plain text: the article's markup is text, never rendered.
+            assert!(a["snippet"].to_string().contains("<b>reopened</b>"));
+        }
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 5, "every story once over the pages");
+    for uri in [
+        "/api/search",
+        "/api/search?q=%20",
+        "/api/search?q=harbour&limit=x",
+        "/api/search?q=harbour&lang=english",
+    ] {
+        let r = get(store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+    }
+    // The page links to the next page of the same search.
+    let r = get(store.clone(), "/search?q=harbour+%C3%A9").await;
+    assert!(r.body.contains("No story matches."));
+    let r = get(store, "/search?q=harbour").await;
+    assert!(r.body.contains("5 stories match."), "{}", r.body);
+    assert!(!r.body.contains("Next →"));
 }

@@ -59,6 +59,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Search the stored articles: stories whose articles hold every word, best match first, with
+    /// the matching articles and a passage around each match (Chinese and Japanese words are
+    /// matched inside sentences too).
+    Search(SearchArgs),
     /// Blindspots: stories covered widely abroad but little or not at all in one country, and
     /// stories covered mostly by one side.
     Blindspots {
@@ -450,4 +454,33 @@ pub enum E5Prefix {
     Query,
     /// "passage: "
     Passage,
+}
+
+/// `parallax search`.
+#[derive(clap::Args, Debug)]
+pub struct SearchArgs {
+    /// The words to search for (all of them must occur; never query syntax).
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Only outlets of this country (ISO 3166-1 alpha-2 code).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Only articles in this language (ISO 639-1 code).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Only articles of this outlet (its source id, as `parallax sources list` prints it).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only articles published (undated: fetched) on this day (YYYY-MM-DD) or later.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only articles published (undated: fetched) on this day (YYYY-MM-DD) or earlier.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// How many stories.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

@@ -109,6 +109,7 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
             limit,
             format,
         } => crate::intel::entity(store.as_ref(), name.as_deref(), limit, format),
+        Command::Search(args) => crate::search::search(store.as_ref(), &args),
         Command::Blindspots { country, format } => {
             crate::intel::blindspots(store.as_ref(), &country, format)
         }

@@ -9,6 +9,7 @@ mod crawl;
 mod doctor;
 mod embedding;
 mod intel;
+mod search;
 mod sources;
 mod translate;
 

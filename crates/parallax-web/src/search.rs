@@ -1,0 +1,390 @@
+//! Search: `/search` (the page), `/api/search` (JSON) and [`search_view`], shared with
+//! `parallax search`. Results come grouped by story from [`Store::search_stories`]; the matched
+//! words arrive as marked plain-text fragments ([`Highlighted`]), which the template wraps in
+//! `<mark>` after escaping each fragment: nothing from an article is ever taken as markup.
+
+use crate::{
+    AppState, blocking, html_failure, is_country_code, json_error, json_failure, pages,
+    query_number,
+};
+use askama::Template;
+use axum::{
+    Json,
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use parallax_core::{
+    ArticleId, Highlighted, SearchQuery, SourceId, Store, StoryId, is_language_code,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Stories per page of `/search`, and the default `limit` of `/api/search`.
+pub const SEARCH_PAGE_SIZE: usize = 20;
+/// The largest `limit` of `/api/search`.
+const SEARCH_MAX_LIMIT: usize = 100;
+
+/// One page of search results, grouped by story.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchView {
+    /// The words searched for.
+    pub query: String,
+    /// Stories found in all.
+    pub total: usize,
+    /// Stories skipped before this page.
+    pub offset: usize,
+    /// Stories per page.
+    pub limit: usize,
+    /// The stories of the page, best match first.
+    pub stories: Vec<SearchStory>,
+}
+
+/// A story with its matching articles.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchStory {
+    /// Story id.
+    pub id: StoryId,
+    /// Headline.
+    pub title: String,
+    /// When the story last changed.
+    pub last_updated: DateTime<Utc>,
+    /// How many of its articles match.
+    pub matching: usize,
+    /// The best matching articles.
+    pub articles: Vec<SearchArticle>,
+}
+
+/// A matching article.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchArticle {
+    /// Article id.
+    pub id: ArticleId,
+    /// Its title: plain-text fragments, the matches marked.
+    pub title: Highlighted,
+    /// Its outlet.
+    pub source: SourceId,
+    /// The outlet's name ([`crate::UNKNOWN_SOURCE_NAME`] when it is not stored).
+    pub source_name: String,
+    /// The outlet's country, when known.
+    pub country: Option<String>,
+    /// Its language, when known.
+    pub language: Option<String>,
+    /// When it was published, when known.
+    pub published: Option<DateTime<Utc>>,
+    /// A passage around the first match: plain-text fragments, the matches marked.
+    pub snippet: Highlighted,
+}
+
+/// Searches the store: the stories of `query`'s page, each article with its outlet's name and
+/// country.
+pub fn search_view(store: &dyn Store, query: &SearchQuery) -> parallax_core::Result<SearchView> {
+    let results = store.search_stories(query)?;
+    let mut outlets: HashMap<SourceId, (String, Option<String>)> = HashMap::new();
+    let mut stories = Vec::with_capacity(results.stories.len());
+    for s in results.stories {
+        let mut articles = Vec::with_capacity(s.articles.len());
+        for a in s.articles {
+            if !outlets.contains_key(&a.source) {
+                let outlet = store.source(&a.source)?.map_or_else(
+                    || (crate::UNKNOWN_SOURCE_NAME.to_string(), None),
+                    |src| (src.name, src.country),
+                );
+                outlets.insert(a.source.clone(), outlet);
+            }
+            let (source_name, country) = outlets[&a.source].clone();
+            articles.push(SearchArticle {
+                id: a.id,
+                title: a.title,
+                source: a.source,
+                source_name,
+                country,
+                language: a.language,
+                published: a.published,
+                snippet: a.snippet,
+            });
+        }
+        stories.push(SearchStory {
+            id: s.id,
+            title: s.title,
+            last_updated: s.last_updated,
+            matching: s.matching,
+            articles,
+        });
+    }
+    Ok(SearchView {
+        query: query.text.clone(),
+        total: results.total,
+        offset: query.offset,
+        limit: query.limit,
+        stories,
+    })
+}
+
+/// A date of a search filter: `YYYY-MM-DD` (midnight UTC starting that day, or with `until`
+/// the midnight ending it, so that the day is included) or an RFC 3339 time.
+pub fn search_date(text: &str, until: bool) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    if let Ok(day) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        let day = if until {
+            day.checked_add_days(Days::new(1)).unwrap_or(day)
+        } else {
+            day
+        };
+        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    DateTime::parse_from_rfc3339(t)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| format!("\"{t}\" is not a date (YYYY-MM-DD)"))
+}
+
+/// The search a request asks for: `q`, `country`, `lang`, `source`, `since`, `until`, `limit`
+/// (at most `max_limit`) and `offset`. Empty parameters are no filter.
+fn search_query(params: &HashMap<String, String>, max_limit: usize) -> Result<SearchQuery, String> {
+    let get = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let country = match get("country") {
+        Some(c) if is_country_code(c) => Some(c.to_ascii_uppercase()),
+        Some(_) => return Err("`country` must be a two-letter country code such as \"US\"".into()),
+        None => None,
+    };
+    let language = match get("lang") {
+        Some(l) if is_language_code(l) => Some(l.to_ascii_lowercase()),
+        Some(_) => return Err("`lang` must be a language code such as \"en\"".into()),
+        None => None,
+    };
+    Ok(SearchQuery {
+        text: get("q").unwrap_or_default().to_string(),
+        country,
+        language,
+        source: get("source").map(|s| SourceId(s.to_string())),
+        since: get("since").map(|d| search_date(d, false)).transpose()?,
+        until: get("until").map(|d| search_date(d, true)).transpose()?,
+        limit: query_number(params, "limit")?
+            .unwrap_or(SEARCH_PAGE_SIZE)
+            .min(max_limit),
+        offset: query_number(params, "offset")?.unwrap_or(0),
+    })
+}
+
+pub(crate) async fn api_search(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let query = match search_query(&params, SEARCH_MAX_LIMIT) {
+        Ok(q) if q.text.trim().is_empty() => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "`q` (the words to search) is required",
+            );
+        }
+        Ok(q) => q,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    match blocking(&state, move |s| search_view(s, &query)).await {
+        Ok(view) => Json(view).into_response(),
+        Err(f) => json_failure(f),
+    }
+}
+
+pub(crate) async fn search_page(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let query = match search_query(&params, SEARCH_PAGE_SIZE) {
+        Ok(q) => q,
+        Err(e) => return pages::error_page(StatusCode::BAD_REQUEST, "Bad request", &e),
+    };
+    let form = SearchForm::of(&params);
+    if query.text.trim().is_empty() {
+        return render(&SearchPage {
+            form,
+            searched: false,
+            total: 0,
+            stories: Vec::new(),
+            previous: None,
+            next: None,
+        });
+    }
+    let (offset, limit) = (query.offset, query.limit);
+    match blocking(&state, move |s| search_view(s, &query)).await {
+        Ok(view) => {
+            let page = |offset: usize| format!("/search?{}", form.query_string(offset));
+            let next = (offset + view.stories.len() < view.total && limit > 0)
+                .then(|| page(offset + limit));
+            let previous = (offset > 0).then(|| page(offset.saturating_sub(limit)));
+            render(&SearchPage {
+                searched: true,
+                total: view.total,
+                stories: view.stories.iter().map(StoryItem::of).collect(),
+                form,
+                previous,
+                next,
+            })
+        }
+        Err(f) => html_failure(f),
+    }
+}
+
+fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(e) => {
+            tracing::error!("template: {e}");
+            pages::error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "the page could not be rendered",
+            )
+        }
+    }
+}
+
+/// The form's fields as the reader filled them in (shown again, escaped by the template).
+struct SearchForm {
+    q: String,
+    country: String,
+    lang: String,
+    source: String,
+    since: String,
+    until: String,
+}
+
+impl SearchForm {
+    fn of(params: &HashMap<String, String>) -> Self {
+        let get = |k: &str| {
+            params
+                .get(k)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        SearchForm {
+            q: get("q"),
+            country: get("country"),
+            lang: get("lang"),
+            source: get("source"),
+            since: get("since"),
+            until: get("until"),
+        }
+    }
+
+    /// The query string of the same search at `offset`.
+    fn query_string(&self, offset: usize) -> String {
+        let mut out = format!("q={}", form_encode(&self.q));
+        for (k, v) in [
+            ("country", &self.country),
+            ("lang", &self.lang),
+            ("source", &self.source),
+            ("since", &self.since),
+            ("until", &self.until),
+        ] {
+            if !v.is_empty() {
+                out.push_str(&format!("&{k}={}", form_encode(v)));
+            }
+        }
+        if offset > 0 {
+            out.push_str(&format!("&offset={offset}"));
+        }
+        out
+    }
+}
+
+/// `s` percent-encoded for a query string (everything but unreserved characters).
+fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+struct StoryItem {
+    href: String,
+    title: String,
+    updated: String,
+    matching: usize,
+    articles: Vec<ArticleItem>,
+}
+
+impl StoryItem {
+    fn of(s: &SearchStory) -> Self {
+        StoryItem {
+            href: format!("/story/{}", pages::path_segment(&s.id.0)),
+            title: s.title.clone(),
+            updated: pages::show_time(&s.last_updated),
+            matching: s.matching,
+            articles: s.articles.iter().map(ArticleItem::of).collect(),
+        }
+    }
+}
+
+struct ArticleItem {
+    title: Highlighted,
+    source_name: String,
+    source_href: Option<String>,
+    country: String,
+    language: String,
+    published: String,
+    snippet: Highlighted,
+}
+
+impl ArticleItem {
+    fn of(a: &SearchArticle) -> Self {
+        ArticleItem {
+            title: a.title.clone(),
+            source_name: a.source_name.clone(),
+            source_href: pages::source_href(&a.source),
+            country: a.country.clone().unwrap_or_default(),
+            language: a.language.clone().unwrap_or_default(),
+            published: a
+                .published
+                .map_or_else(|| "undated".to_string(), |t| pages::show_time(&t)),
+            snippet: a.snippet.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    form: SearchForm,
+    searched: bool,
+    total: usize,
+    stories: Vec<StoryItem>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_include_the_until_day() {
+        assert_eq!(
+            search_date("2025-07-03", false).unwrap().to_rfc3339(),
+            "2025-07-03T00:00:00+00:00"
+        );
+        assert_eq!(
+            search_date("2025-07-03", true).unwrap().to_rfc3339(),
+            "2025-07-04T00:00:00+00:00"
+        );
+        assert!(search_date("July", false).is_err());
+    }
+
+    #[test]
+    fn query_strings_are_encoded() {
+        let form = SearchForm::of(&HashMap::from([
+            ("q".to_string(), "a&b=c \"北京\"".to_string()),
+            ("lang".to_string(), "zh".to_string()),
+        ]));
+        assert_eq!(
+            form.query_string(20),
+            "q=a%26b%3Dc%20%22%E5%8C%97%E4%BA%AC%22&lang=zh&offset=20"
+        );
+    }
+}
