@@ -1063,12 +1063,26 @@ pub(crate) fn entities_page(rows: &[EntityRow]) -> Response {
 }
 
 pub(crate) struct CountryBlindspotItem {
-    href: String,
-    title: String,
-    abroad_sources: usize,
-    abroad_countries: usize,
-    home_sources: usize,
-    last_updated: String,
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) abroad_sources: usize,
+    pub(crate) abroad_countries: usize,
+    pub(crate) home_sources: usize,
+    pub(crate) last_updated: String,
+}
+
+impl CountryBlindspotItem {
+    /// The row of a country blindspot, as the blindspot and country pages list it.
+    pub(crate) fn of(b: &parallax_intel::blindspots::CountryBlindspot) -> Self {
+        CountryBlindspotItem {
+            href: format!("/story/{}", path_segment(b.story.as_str())),
+            title: b.title.clone(),
+            abroad_sources: b.abroad_sources,
+            abroad_countries: b.abroad_countries,
+            home_sources: b.home_sources,
+            last_updated: show_time(&b.last_updated),
+        }
+    }
 }
 
 pub(crate) struct SideBlindspotItem {
@@ -1100,14 +1114,7 @@ pub(crate) fn blindspots_page(view: &BlindspotsView) -> Response {
     let countries = view
         .country_blindspots
         .iter()
-        .map(|b| CountryBlindspotItem {
-            href: format!("/story/{}", path_segment(b.story.as_str())),
-            title: b.title.clone(),
-            abroad_sources: b.abroad_sources,
-            abroad_countries: b.abroad_countries,
-            home_sources: b.home_sources,
-            last_updated: show_time(&b.last_updated),
-        })
+        .map(CountryBlindspotItem::of)
         .collect();
     let sides = view
         .one_sided

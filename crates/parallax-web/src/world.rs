@@ -595,15 +595,6 @@ struct StoryItem {
     last_updated: String,
 }
 
-struct BlindspotItem {
-    href: String,
-    title: String,
-    abroad_sources: usize,
-    abroad_countries: usize,
-    home_sources: usize,
-    last_updated: String,
-}
-
 struct OutletItem {
     href: String,
     name: String,
@@ -624,7 +615,7 @@ struct CountryPage {
     active_outlets: usize,
     top: Vec<StoryItem>,
     overlooked: Vec<StoryItem>,
-    blindspots: Vec<BlindspotItem>,
+    blindspots: Vec<crate::pages::CountryBlindspotItem>,
     outlets: Vec<OutletItem>,
     min_home: usize,
     max_other: usize,
@@ -658,14 +649,7 @@ fn country_page_html(view: &CountryView) -> Response {
         blindspots: view
             .blindspots
             .iter()
-            .map(|b| BlindspotItem {
-                href: format!("/story/{}", path_segment(b.story.as_str())),
-                title: b.title.clone(),
-                abroad_sources: b.abroad_sources,
-                abroad_countries: b.abroad_countries,
-                home_sources: b.home_sources,
-                last_updated: show_time(&b.last_updated),
-            })
+            .map(crate::pages::CountryBlindspotItem::of)
             .collect(),
         outlets: view
             .outlets
