@@ -144,6 +144,11 @@ pub struct AttributionEvidence {
     /// outlet ("Ukrinform").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masthead: Vec<String>,
+    /// The masthead lines that the page names again elsewhere in its text ("As Ukrinform
+    /// reports"): a masthead line decides the outlet only when the page repeats it, so that a
+    /// section label ("Sport", "Opinion") never does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masthead_in_text: Vec<String>,
     /// The credit at the start of a plain-text page's first paragraph ("(MENAFN)",
     /// "KYIV (Reuters) -"): the name inside it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -22,6 +22,8 @@ const MAX_CHARS: usize = 50;
 pub struct Masthead {
     /// Short stand-alone lines of the head (no sentence, no date, no number-only line).
     pub lines: Vec<String>,
+    /// Those of `lines` that the page names again elsewhere, as whole words in the same case.
+    pub in_text: Vec<String>,
     /// The name a credit gives ("MENAFN", "Reuters").
     pub credit: Option<String>,
 }
@@ -58,7 +60,38 @@ pub fn masthead(text: &str) -> Masthead {
             out.lines.push(line);
         }
     }
+    out.in_text = out
+        .lines
+        .iter()
+        .filter(|l| occurrences(text, l) >= 2)
+        .cloned()
+        .collect();
     out
+}
+
+/// How often `needle` stands in `text` as whole words (not inside a longer word), white space
+/// folded.
+fn occurrences(text: &str, needle: &str) -> usize {
+    let words: Vec<&str> = needle.split(' ').collect();
+    let hay: Vec<&str> = text.split_whitespace().collect();
+    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+    let first = bare(words[0]);
+    let last = bare(words[words.len() - 1]);
+    hay.windows(words.len())
+        .filter(|win| {
+            win.iter().zip(&words).enumerate().all(|(i, (h, w))| {
+                if words.len() == 1 {
+                    bare(h) == first
+                } else if i == 0 {
+                    h.ends_with(w) && bare(h) == first
+                } else if i == words.len() - 1 {
+                    h.starts_with(w) && bare(h) == last
+                } else {
+                    h == w
+                }
+            })
+        })
+        .count()
 }
 
 fn is_body_like(line: &str, words: usize) -> bool {
@@ -108,6 +141,11 @@ mod tests {
                 "Ukraine"
             ]
         );
+        // "As Ukrinform reports": the page names it again; "Ukraine" stands only in the head.
+        assert_eq!(m.in_text, ["Ukrinform"]);
+        // Whole words in the same case only.
+        assert_eq!(occurrences("Sport: the sportsman. SPORT", "Sport"), 1);
+        assert_eq!(occurrences("Kyiv Post, and the Kyiv Post.", "Kyiv Post"), 2);
         assert_eq!(m.credit, None);
     }
 

@@ -584,6 +584,7 @@ fn build_article(
         Document::Text { text, .. } => {
             let m = parallax_extract::masthead(text);
             evidence.masthead = m.lines;
+            evidence.masthead_in_text = m.in_text;
             evidence.credit = m.credit;
             (parallax_extract::extract_text(text), None)
         }

@@ -524,7 +524,7 @@ fn stored_articles_are_attributed_again_when_the_registry_changes() {
     let ids = ids_of(&outcomes);
     // A plain-text page whose masthead names an outlet nobody knows yet: unknown.
     let text = Document::Text {
-        text: "Planet Daily\n\nLisbon\n\nParliament passes the climate law after a debate that lasted two days, with 312 votes to 190.\n".into(),
+        text: "Planet Daily\n\nLisbon\n\nParliament passes the climate law after a debate that lasted two days, with 312 votes to 190, Planet Daily learned.\n".into(),
         origin: "saved/page.txt".into(),
     };
     let text_id = ids_of(&[pipeline.ingest(&text).unwrap()])[0].clone();

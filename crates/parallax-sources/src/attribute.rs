@@ -170,20 +170,25 @@ impl Attributor {
                 .unwrap_or_else(|| named(name, "the site name the page declares"));
             return self.done(source, AttributionMethod::SiteName);
         }
-        // 6. A masthead naming exactly one known outlet.
-        let mut found: Vec<Source> = Vec::new();
+        // 6. A masthead naming exactly one known outlet, which the page names again in its
+        // text (a lone section label such as "Sport" or "Opinion" may be some outlet's name).
+        let mut found: Vec<(Source, bool)> = Vec::new();
         for line in &evidence.masthead {
             if let Some(s) = self.known_by_name(line)
-                && !found.iter().any(|f| f.id == s.id)
+                && !found.iter().any(|(f, _)| f.id == s.id)
             {
-                found.push(s);
+                found.push((s, evidence.masthead_in_text.contains(line)));
             }
         }
-        if found.len() == 1 {
-            return self.done(found.remove(0), AttributionMethod::Masthead);
-        }
-        if found.len() > 1 {
-            return Attributed::unknown();
+        match found.len() {
+            0 => {}
+            1 => {
+                let (source, repeated) = found.remove(0);
+                if repeated {
+                    return self.done(source, AttributionMethod::Masthead);
+                }
+            }
+            _ => return Attributed::unknown(),
         }
         // 7. A credit line naming a known outlet or a known domain's name.
         if let Some(credit) = nonempty(&evidence.credit)

@@ -65,6 +65,7 @@ fn the_order_of_trust() {
         record_source: Some("CNN (Online News)".into()),
         site_name: Some("Some Site".into()),
         masthead: vec!["Ukrinform".into()],
+        masthead_in_text: vec!["Ukrinform".into()],
         credit: Some("MENAFN".into()),
         ..Default::default()
     };
@@ -109,6 +110,7 @@ fn the_order_of_trust() {
     assert_eq!(got.method, Some(AttributionMethod::Masthead));
     assert_eq!(got.source.unwrap().name, "Ukrinform");
     e.masthead.clear();
+    e.masthead_in_text.clear();
     let got = a.attribute(None, None, &e);
     assert_eq!(got.method, Some(AttributionMethod::Credit));
     e.credit = None;
@@ -202,8 +204,10 @@ fn countries_follow_the_order_of_trust() {
 #[test]
 fn a_masthead_names_one_known_outlet_or_nothing() {
     let a = attributor(Vec::new());
+    // Every line also named again in the page's text, unless said otherwise.
     let masthead = |lines: &[&str]| AttributionEvidence {
         masthead: lines.iter().map(|l| l.to_string()).collect(),
+        masthead_in_text: lines.iter().map(|l| l.to_string()).collect(),
         ..Default::default()
     };
     // One known outlet among page furniture: that outlet (its two hosts are one outlet).
@@ -255,6 +259,11 @@ fn a_masthead_names_one_known_outlet_or_nothing() {
             .source
             .is_none()
     );
+    // A known name the page never names again is a label, not a masthead ("Sport" may be some
+    // outlet's name): unknown.
+    let mut lone = masthead(&["Menu", "Kyiv Post"]);
+    lone.masthead_in_text = vec!["Menu".into()];
+    assert!(a.attribute(None, None, &lone).source.is_none());
 }
 
 #[test]

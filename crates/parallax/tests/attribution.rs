@@ -39,7 +39,8 @@ fn shared(rel: &str) -> PathBuf {
 ///
 /// - 000 is a world-news app's page of a Ukrinform article: its masthead lines name "Ukrinform"
 ///   (the only line that names a known outlet; "Ukraine", "Alternative Takes" and the app's
-///   furniture name none), an outlet of the state-media list with its home country UA.
+///   furniture name none), which its text names again ("As Ukrinform reports"), an outlet of the
+///   state-media list with its home country UA.
 /// - 001 opens its first paragraph with the credit "(MENAFN)", the name of one known domain,
 ///   menafn.com, whose country only GDELT's coverage gives (US): shown as inferred.
 /// - 002 is a story page of an aggregator that quotes many outlets: no masthead line or credit
