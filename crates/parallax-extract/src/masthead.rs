@@ -104,13 +104,18 @@ fn credit(line: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
-            r"^(?:\(([^()]{2,40})\)\s|([^()]{1,40}?)\s\(([^()]{2,40})\)\s*[-\u{2013}\u{2014}])",
+            r"^(?:\(([^()]{2,40})\)(?:\s*([-\u{2013}\u{2014}]))?\s|([^()]{1,40}?)\s\(([^()]{2,40})\)\s*[-\u{2013}\u{2014}])",
         )
         .expect("the credit pattern is valid")
     });
     let caps = re.captures(line)?;
-    let name = caps.get(1).or_else(|| caps.get(3))?.as_str().trim();
-    if let Some(dateline) = caps.get(2) {
+    let name = caps.get(1).or_else(|| caps.get(4))?.as_str().trim();
+    // "(MENAFN) Russian ..." and "(Reuters) - Russia ...": a bracket alone opening a paragraph
+    // credits only in capitals or before a dash; "(Opinion) The ..." is a label.
+    if caps.get(1).is_some() && caps.get(2).is_none() && name.chars().any(char::is_lowercase) {
+        return None;
+    }
+    if let Some(dateline) = caps.get(3) {
         // A dateline is a place and maybe a date: no sentence before the credit.
         let d = dateline.as_str();
         if d.split_whitespace().count() > 5 || d.ends_with(['.', '!', '?']) {
@@ -160,6 +165,14 @@ mod tests {
             "KYIV, July 3 (Reuters) - Russia launched its largest drone attack of the war overnight, officials said.\n",
         );
         assert_eq!(dateline.credit.as_deref(), Some("Reuters"));
+        let dashed = masthead(
+            "(Reuters) - Russia launched its largest drone attack of the war overnight, officials said.\n",
+        );
+        assert_eq!(dashed.credit.as_deref(), Some("Reuters"));
+        let label = masthead(
+            "(Opinion) The war will not end with one phone call between two presidents, whatever they say.\n",
+        );
+        assert_eq!(label.credit, None);
     }
 
     #[test]
