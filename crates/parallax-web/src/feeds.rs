@@ -1,10 +1,22 @@
-//! Atom feeds of the blindspot lists, for feed readers: `/blindspots/country.atom?country=CC` and
-//! `/blindspots/one-sided.atom`. Every text from articles is escaped, and characters XML 1.0 does
-//! not allow are dropped; links are relative to the feed's own address.
+//! Atom feeds, for feed readers: the blindspot lists (`/blindspots/country.atom?country=CC` and
+//! `/blindspots/one-sided.atom`), the top stories (`/feeds/top.atom`), a country's top stories
+//! (`/country/{cc}/feed.atom`) and a search (`/search.atom?q=...`, with the filters of `/search`).
+//! Every text from articles is escaped, and characters XML 1.0 does not allow are dropped; links
+//! are relative to the feed's own address.
 
-use crate::BlindspotsView;
 use crate::escape::escape_html;
+use crate::{
+    AppState, BlindspotsView, CountryView, PAGE_SIZE, SEARCH_PAGE_SIZE, SearchView, blocking,
+    json_error, json_failure, search_view,
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
 use chrono::{DateTime, Utc};
+use parallax_core::{SearchQuery, Story};
+use std::collections::HashMap;
 
 /// Text fit for an XML element or attribute: escaped, without the control characters XML 1.0
 /// forbids.
@@ -123,6 +135,186 @@ pub fn one_sided_feed(view: &BlindspotsView) -> String {
         "one-sided.atom",
         &entries,
     )
+}
+
+/// The story `id`'s page, from a feed `depth` directories below the site's root.
+fn story_href(depth: usize, id: &str) -> String {
+    format!(
+        "{}story/{}",
+        "../".repeat(depth),
+        crate::pages::path_segment(id)
+    )
+}
+
+/// The top stories feed (`/feeds/top.atom`): `stories` as the front page lists them, most
+/// recently updated first, each with its first summary bullet.
+pub fn top_feed(stories: &[Story]) -> String {
+    let entries: Vec<Entry> = stories
+        .iter()
+        .map(|s| Entry {
+            id: format!("urn:parallax:story:{}", s.id),
+            title: s.title.clone(),
+            href: story_href(1, s.id.as_str()),
+            summary: s
+                .summary
+                .first()
+                .map(|b| b.text.clone())
+                .unwrap_or_default(),
+            updated: s.last_updated,
+        })
+        .collect();
+    feed(
+        "urn:parallax:top",
+        "Parallax: top stories",
+        "top.atom",
+        &entries,
+    )
+}
+
+/// The feed of a country's top stories (`/country/{cc}/feed.atom`), in the country page's order.
+pub fn country_top_feed(view: &CountryView) -> String {
+    let entries: Vec<Entry> = view
+        .top_stories
+        .iter()
+        .map(|s| Entry {
+            id: format!("urn:parallax:story:{}", s.story),
+            title: s.title.clone(),
+            href: story_href(2, s.story.as_str()),
+            summary: format!(
+                "Covered by {} outlets of {} ({} articles) and {} outlets in {} other countries.",
+                s.home_outlets, view.code, s.home_articles, s.other_outlets, s.other_countries
+            ),
+            updated: s.last_updated,
+        })
+        .collect();
+    feed(
+        &format!("urn:parallax:country:{}", view.code),
+        &format!("Parallax: top stories of {}", view.name),
+        "feed.atom",
+        &entries,
+    )
+}
+
+/// The feed of a search (`/search.atom?QUERY`): the stories found, newest first, each with its
+/// best matching article's passage. `query_string` is the search's own (encoded) query string.
+pub fn search_feed(view: &SearchView, query_string: &str) -> String {
+    let mut stories: Vec<_> = view.stories.iter().collect();
+    stories.sort_by_key(|s| std::cmp::Reverse(s.last_updated));
+    let entries: Vec<Entry> = stories
+        .into_iter()
+        .map(|s| {
+            let passage: String = s
+                .articles
+                .first()
+                .map(|a| a.snippet.parts.iter().map(|p| p.text.as_str()).collect())
+                .unwrap_or_default();
+            let matching = format!(
+                "{} matching article{}.",
+                s.matching,
+                if s.matching == 1 { "" } else { "s" }
+            );
+            Entry {
+                id: format!("urn:parallax:story:{}", s.id),
+                title: s.title.clone(),
+                href: story_href(0, s.id.as_str()),
+                summary: if passage.is_empty() {
+                    matching
+                } else {
+                    format!("{passage} ({matching})")
+                },
+                updated: s.last_updated,
+            }
+        })
+        .collect();
+    feed(
+        &format!("urn:parallax:search:{query_string}"),
+        &format!("Parallax: search for {}", view.query),
+        &format!("search.atom?{query_string}"),
+        &entries,
+    )
+}
+
+/// An Atom response.
+fn atom(body: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /feeds/top.atom`: the front page's first page of stories.
+pub(crate) async fn top_atom(State(state): State<AppState>) -> Response {
+    match blocking(&state, |s| s.stories(PAGE_SIZE, 0)).await {
+        Ok(stories) => atom(top_feed(&stories)),
+        Err(f) => json_failure(f),
+    }
+}
+
+/// `GET /country/{cc}/feed.atom`: 404 for a country the map does not have.
+pub(crate) async fn country_atom(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Response {
+    match blocking(&state, move |s| crate::country_view(s, &code)).await {
+        Ok(Some(view)) => atom(country_top_feed(&view)),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "no such country"),
+        Err(f) => json_failure(f),
+    }
+}
+
+/// The search a feed request asks for, read as `/search` reads it: `q`, `country`, `lang`,
+/// `source`, `since`, `until`, `limit` (at most [`SEARCH_PAGE_SIZE`]) and `offset`; empty
+/// parameters are no filter. With it, the query string that asks for it again.
+fn search_feed_query(params: &HashMap<String, String>) -> Result<(SearchQuery, String), String> {
+    let query = crate::search::search_query(params, SEARCH_PAGE_SIZE)?;
+    if query.text.trim().is_empty() {
+        return Err("`q` (the words to search) is required".into());
+    }
+    let get = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let mut again = String::new();
+    for k in [
+        "q", "country", "lang", "source", "since", "until", "limit", "offset",
+    ] {
+        if let Some(v) = get(k) {
+            if !again.is_empty() {
+                again.push('&');
+            }
+            again.push_str(&format!("{k}={}", query_encode(v)));
+        }
+    }
+    Ok((query, again))
+}
+
+/// `s` percent-encoded for a query string (everything but unreserved characters).
+fn query_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `GET /search.atom?q=...`: 400 without words to search or with a bad filter.
+pub(crate) async fn search_atom(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let (query, again) = match search_feed_query(&params) {
+        Ok(q) => q,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    match blocking(&state, move |s| search_view(s, &query)).await {
+        Ok(view) => atom(search_feed(&view, &again)),
+        Err(f) => json_failure(f),
+    }
 }
 
 #[cfg(test)]

@@ -141,7 +141,10 @@ pub fn search_date(text: &str, until: bool) -> Result<DateTime<Utc>, String> {
 
 /// The search a request asks for: `q`, `country`, `lang`, `source`, `since`, `until`, `limit`
 /// (at most `max_limit`) and `offset`. Empty parameters are no filter.
-fn search_query(params: &HashMap<String, String>, max_limit: usize) -> Result<SearchQuery, String> {
+pub(crate) fn search_query(
+    params: &HashMap<String, String>,
+    max_limit: usize,
+) -> Result<SearchQuery, String> {
     let get = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
     let country = match get("country") {
         Some(c) if is_country_code(c) => Some(c.to_ascii_uppercase()),

@@ -2901,3 +2901,364 @@ async fn search_api_paginates_stories() {
     assert!(r.body.contains("5 stories match."), "{}", r.body);
     assert!(!r.body.contains("Next →"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Atom feeds of top stories, per country and per search (issue 12)
+// ---------------------------------------------------------------------------------------------
+
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+
+/// Text of XML with its entity and character references resolved; panics on a bad reference or
+/// a raw `<`.
+fn xml_text(raw: &str) -> String {
+    assert!(!raw.contains('<'), "raw < in text: {raw}");
+    let mut out = String::new();
+    let mut rest = raw;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let end = rest[at..]
+            .find(';')
+            .unwrap_or_else(|| panic!("unterminated reference in {raw}"));
+        let name = &rest[at + 1..at + end];
+        let c = match name {
+            "lt" => '<',
+            "gt" => '>',
+            "amp" => '&',
+            "quot" => '"',
+            "apos" => '\'',
+            n if n.starts_with("#x") => char::from_u32(u32::from_str_radix(&n[2..], 16).unwrap())
+                .unwrap_or_else(|| panic!("bad reference &{n};")),
+            n if n.starts_with('#') => char::from_u32(n[1..].parse().unwrap())
+                .unwrap_or_else(|| panic!("bad reference &{n};")),
+            n => panic!("unknown entity &{n}; in {raw}"),
+        };
+        out.push(c);
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An XML element: name, attributes (resolved), children and text (resolved).
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attributes: BTreeMap<String, String>,
+    children: Vec<Element>,
+    text: String,
+}
+
+impl Element {
+    fn child(&self, name: &str) -> &Element {
+        self.children
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no <{name}> in <{}>", self.name))
+    }
+
+    fn all(&self, name: &str) -> Vec<&Element> {
+        self.children.iter().filter(|c| c.name == name).collect()
+    }
+}
+
+/// Parses a whole XML document (declaration, one root element, no DTD, comments or CDATA),
+/// panicking when it is not well-formed.
+fn parse_xml(doc: &str) -> Element {
+    let mut rest = doc.trim_start();
+    if rest.starts_with("<?xml") {
+        rest = &rest[rest.find("?>").expect("end of the declaration") + 2..];
+    }
+    let mut stack: Vec<Element> = vec![Element::default()];
+    loop {
+        let Some(open) = rest.find('<') else {
+            assert!(rest.trim().is_empty(), "text after the root: {rest}");
+            break;
+        };
+        let text = xml_text(&rest[..open]);
+        stack.last_mut().unwrap().text.push_str(&text);
+        rest = &rest[open..];
+        let close = rest.find('>').expect("unterminated tag");
+        let tag = &rest[1..close];
+        rest = &rest[close + 1..];
+        assert!(!tag.starts_with('!') && !tag.starts_with('?'), "<{tag}>");
+        if let Some(name) = tag.strip_prefix('/') {
+            let done = stack.pop().unwrap();
+            assert_eq!(done.name, name.trim(), "mismatched end tag");
+            assert!(!stack.is_empty(), "end tag without start");
+            stack.last_mut().unwrap().children.push(done);
+            continue;
+        }
+        let empty = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
+        let mut element = Element {
+            name: tag[..name_end].to_string(),
+            ..Element::default()
+        };
+        let mut attrs = tag[name_end..].trim();
+        while !attrs.is_empty() {
+            let eq = attrs
+                .find("=\"")
+                .unwrap_or_else(|| panic!("bad attribute in <{tag}>"));
+            let key = attrs[..eq].trim().to_string();
+            let value_end = attrs[eq + 2..].find('"').expect("unterminated attribute");
+            let value = xml_text(&attrs[eq + 2..eq + 2 + value_end]);
+            assert!(
+                element.attributes.insert(key, value).is_none(),
+                "repeated attribute in <{tag}>"
+            );
+            attrs = attrs[eq + 2 + value_end + 1..].trim_start();
+        }
+        if empty {
+            stack.last_mut().unwrap().children.push(element);
+        } else {
+            stack.push(element);
+        }
+    }
+    assert_eq!(stack.len(), 1, "unclosed elements");
+    let mut top = stack.pop().unwrap();
+    assert_eq!(top.children.len(), 1, "one root element");
+    top.children.pop().unwrap()
+}
+
+/// A feed answer: 200, Atom's content type, the security headers, well-formed, Atom's namespace;
+/// its entries as (id, title, link, summary, updated).
+fn atom_entries(uri: &str, r: &Reply) -> Vec<(String, String, String, String, String)> {
+    assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+    assert_security_headers(uri, r);
+    assert_eq!(
+        r.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/atom+xml; charset=utf-8",
+        "{uri}"
+    );
+    let feed = parse_xml(&r.body);
+    assert_eq!(feed.name, "feed", "{uri}");
+    assert_eq!(feed.attributes["xmlns"], ATOM_NS, "{uri}");
+    for required in ["id", "title", "updated", "author"] {
+        feed.child(required);
+    }
+    assert!(
+        DateTime::parse_from_rfc3339(&feed.child("updated").text).is_ok(),
+        "{uri}"
+    );
+    feed.all("entry")
+        .into_iter()
+        .map(|e| {
+            let link = e.child("link");
+            assert_eq!(link.attributes["rel"], "alternate");
+            assert!(DateTime::parse_from_rfc3339(&e.child("updated").text).is_ok());
+            (
+                e.child("id").text.clone(),
+                e.child("title").text.clone(),
+                link.attributes["href"].clone(),
+                e.child("summary").text.clone(),
+                e.child("updated").text.clone(),
+            )
+        })
+        .collect()
+}
+
+const HOSTILE_TITLE: &str = "Flood <script>alert(1)</script> ]]> & \"more\"";
+
+/// Three stories, the newest with a hostile title and summary, the oldest without a summary.
+fn feed_fixture() -> Arc<MemStore> {
+    let store = Arc::new(MemStore::default());
+    let source = Source::named("Port News");
+    store.upsert_source(&source).unwrap();
+    for (i, title, bullet) in [
+        (0u32, "Harbour quiet again", None),
+        (1, "Harbour strike ends", Some("Dockers went back to work.")),
+        (
+            2,
+            HOSTILE_TITLE,
+            Some("Harbour <img src=x onerror=alert(1)> flooded ]]> & closed."),
+        ),
+    ] {
+        let a = article(
+            &format!("f{i}"),
+            &source.id,
+            None,
+            &format!("Harbour {title}"),
+            &["The harbour <b>reopened</b> & ]]> more."],
+        );
+        let story = Story {
+            id: StoryId::from(format!("sto-f{i}").as_str()),
+            title: title.into(),
+            summary: bullet
+                .into_iter()
+                .map(|text: &str| Bullet {
+                    text: text.into(),
+                    citations: vec![a.id.clone()],
+                })
+                .collect(),
+            coverage: Coverage::default(),
+            articles: vec![a.id.clone()],
+            first_seen: t(1, i),
+            last_updated: t(2, i),
+        };
+        store.commit_article(&a, &story).unwrap();
+    }
+    store
+}
+
+#[tokio::test]
+async fn the_top_stories_feed_lists_the_front_pages_stories_escaped() {
+    let store = feed_fixture();
+    let r = get(store.clone(), "/feeds/top.atom").await;
+    let entries = atom_entries("/feeds/top.atom", &r);
+    let ids: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "urn:parallax:story:sto-f2",
+            "urn:parallax:story:sto-f1",
+            "urn:parallax:story:sto-f0"
+        ],
+        "most recently updated first"
+    );
+    assert_eq!(entries[0].1, HOSTILE_TITLE, "the title survives escaping");
+    assert_eq!(entries[0].2, "../story/sto-f2", "relative to /feeds/");
+    assert_eq!(
+        entries[0].3,
+        "Harbour <img src=x onerror=alert(1)> flooded ]]> & closed."
+    );
+    assert_eq!(entries[0].4, "2025-07-02T02:00:00+00:00");
+    assert_eq!(entries[1].3, "Dockers went back to work.");
+    assert_eq!(entries[2].3, "", "no summary, empty");
+    assert!(!r.body.contains("<script"), "{}", r.body);
+    assert!(!r.body.contains("<img"), "{}", r.body);
+    assert!(!r.body.contains("]]>"), "{}", r.body);
+    assert!(r.body.contains("&amp;"), "{}", r.body);
+    let feed = parse_xml(&r.body);
+    assert_eq!(feed.child("updated").text, "2025-07-02T02:00:00+00:00");
+    assert_eq!(feed.child("link").attributes["href"], "top.atom");
+    // An empty store gives an empty, well-formed feed.
+    let r = get(Arc::new(MemStore::default()), "/feeds/top.atom").await;
+    assert!(atom_entries("empty", &r).is_empty());
+}
+
+#[tokio::test]
+async fn a_countrys_feed_lists_its_top_stories_and_an_unknown_country_is_404() {
+    let store = world_fixture();
+    for uri in ["/country/UA/feed.atom", "/country/ua/feed.atom"] {
+        let r = get(store.clone(), uri).await;
+        let entries = atom_entries(uri, &r);
+        let links: Vec<&str> = entries.iter().map(|e| e.2.as_str()).collect();
+        assert_eq!(
+            links,
+            ["../../story/sto-local", "../../story/sto-shared"],
+            "{uri}: the country page's order, relative to /country/CC/"
+        );
+        assert_eq!(entries[0].1, "Kharkiv tram line reopens");
+        assert!(entries[0].3.contains("2 outlets of UA"), "{:?}", entries[0]);
+        assert!(entries[1].3.contains("3 outlets in 2 other countries"));
+        let feed = parse_xml(&r.body);
+        assert_eq!(feed.child("id").text, "urn:parallax:country:UA");
+        assert!(feed.child("title").text.contains("Ukraine"));
+    }
+    for uri in [
+        "/country/ZZ/feed.atom",
+        "/country/USA/feed.atom",
+        "/country/%3Cscript%3E/feed.atom",
+    ] {
+        let r = get(store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_safe(uri, &r);
+    }
+}
+
+#[tokio::test]
+async fn the_search_feed_lists_the_stories_found_newest_first_with_the_search_filters() {
+    let store = feed_fixture();
+    let uri = "/search.atom?q=harbour";
+    let r = get(store.clone(), uri).await;
+    let entries = atom_entries(uri, &r);
+    let links: Vec<&str> = entries.iter().map(|e| e.2.as_str()).collect();
+    assert_eq!(
+        links,
+        ["story/sto-f2", "story/sto-f1", "story/sto-f0"],
+        "newest first, relative to /"
+    );
+    assert_eq!(entries[0].1, HOSTILE_TITLE);
+    assert!(
+        entries[0].3.contains("1 matching article."),
+        "{:?}",
+        entries[0]
+    );
+    assert!(!r.body.contains("<script"), "{}", r.body);
+    assert!(!r.body.contains("<b>"), "{}", r.body);
+    assert!(!r.body.contains("]]>"), "{}", r.body);
+    let feed = parse_xml(&r.body);
+    assert_eq!(
+        feed.child("link").attributes["href"],
+        "search.atom?q=harbour"
+    );
+    // The page's filters: limit, a country that fits no outlet, a hostile query.
+    let r = get(store.clone(), "/search.atom?q=harbour&limit=1").await;
+    assert_eq!(atom_entries("limit", &r).len(), 1);
+    let r = get(store.clone(), "/search.atom?q=harbour&country=FR").await;
+    assert!(atom_entries("country", &r).is_empty());
+    let uri = "/search.atom?q=%3Cscript%3E%5D%5D%3E%26";
+    let r = get(store.clone(), uri).await;
+    atom_entries(uri, &r);
+    assert!(!r.body.contains("<script"), "{}", r.body);
+    assert_eq!(
+        parse_xml(&r.body).child("link").attributes["href"],
+        "search.atom?q=%3Cscript%3E%5D%5D%3E%26"
+    );
+    for uri in [
+        "/search.atom",
+        "/search.atom?q=",
+        "/search.atom?q=%20",
+        "/search.atom?q=harbour&country=France",
+        "/search.atom?q=harbour&lang=english",
+        "/search.atom?q=harbour&since=yesterday",
+        "/search.atom?q=harbour&limit=x",
+    ] {
+        let r = get(store.clone(), uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_security_headers(uri, &r);
+    }
+}
+
+#[tokio::test]
+async fn pages_link_to_their_feeds() {
+    let has_alternate = |body: &str, href: &str| {
+        body.split("<link rel=\"alternate\" type=\"application/atom+xml\"")
+            .skip(1)
+            .any(|rest| {
+                let tag = &rest[..rest.find('>').unwrap()];
+                tag.contains(&format!("href=\"{href}\""))
+            })
+    };
+    let store = feed_fixture();
+    let r = get(store.clone(), "/").await;
+    assert!(has_alternate(&r.body, "/feeds/top.atom"), "{}", r.body);
+    assert!(r.body.contains("<a href=\"/feeds/top.atom\">"));
+    let head = &r.body[..r.body.find("</head>").unwrap()];
+    assert!(head.contains("application/atom+xml"), "in the head");
+
+    let r = get(store.clone(), "/search?q=harbour+%26+%3Cb%3E").await;
+    assert_safe("search", &r);
+    // `=` is written as an entity by the strict escaper: the same link once decoded.
+    let href = "/search.atom?q&#61;harbour%20%26%20%3Cb%3E";
+    assert!(has_alternate(&r.body, href), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("<a href=\"{href}\">")),
+        "{}",
+        r.body
+    );
+    let r = get(store.clone(), "/search").await;
+    assert!(
+        !r.body.contains("application/atom+xml"),
+        "no search, no feed"
+    );
+
+    let r = get(world_fixture(), "/country/ua").await;
+    assert!(
+        has_alternate(&r.body, "/country/UA/feed.atom"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<a href=\"/country/UA/feed.atom\">"));
+}

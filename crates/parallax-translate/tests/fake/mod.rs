@@ -328,8 +328,17 @@ pub async fn start() -> Server {
     Server { addr, seen }
 }
 
-/// A port on 127.0.0.1 where nothing listens.
+/// A port on 127.0.0.1 where nothing listens. A port below 1024 that refuses connections now: the
+/// system never hands such a port out as an ephemeral one, so no other test's server can take it
+/// before it is used (a port freed by dropping a listener can be, and was, taken by a fixture
+/// server of a test running alongside, which then answered 404).
 pub fn closed_port() -> u16 {
+    for port in [1u16, 9, 13, 17, 19, 37, 79] {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return port,
+            _ => {}
+        }
+    }
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
