@@ -283,23 +283,10 @@ fn search_feed_query(params: &HashMap<String, String>) -> Result<(SearchQuery, S
             if !again.is_empty() {
                 again.push('&');
             }
-            again.push_str(&format!("{k}={}", query_encode(v)));
+            again.push_str(&format!("{k}={}", crate::search::form_encode(v)));
         }
     }
     Ok((query, again))
-}
-
-/// `s` percent-encoded for a query string (everything but unreserved characters).
-fn query_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `GET /search.atom?q=...`: 400 without words to search or with a bad filter.

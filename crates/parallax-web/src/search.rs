@@ -293,7 +293,7 @@ impl SearchForm {
 }
 
 /// `s` percent-encoded for a query string (everything but unreserved characters).
-fn form_encode(s: &str) -> String {
+pub(crate) fn form_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
