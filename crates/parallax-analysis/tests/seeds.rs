@@ -1,4 +1,4 @@
-//! The five seed documents in /work/shared/seeds describe one event (a July 2025 Putin–Trump phone
+//! The five seed documents in ../shared/seeds describe one event (a July 2025 Putin–Trump phone
 //! call) as told by different outlets. Built into crude articles, they must give a cited summary.
 
 use parallax_analysis::analyze;
@@ -7,7 +7,7 @@ use parallax_text::Analyzer;
 use std::collections::HashSet;
 use std::path::Path;
 
-const SEEDS: &str = "/work/shared/seeds";
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds");
 
 fn crude_article(name: &str, text: &str) -> Article {
     let title = text.lines().next().unwrap_or("").trim().to_string();

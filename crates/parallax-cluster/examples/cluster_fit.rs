@@ -189,8 +189,16 @@ fn main() {
     let mut files: Vec<String> = std::env::args().skip(1).collect();
     if files.is_empty() {
         files = vec![
-            "/work/shared/eval/clustering/allsides-dev.articles.jsonl".into(),
-            "/work/shared/eval/clustering/neus-train.triplets.jsonl".into(),
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/eval/clustering/allsides-dev.articles.jsonl"
+            )
+            .into(),
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/eval/clustering/neus-train.triplets.jsonl"
+            )
+            .into(),
         ];
     }
     let sets: Vec<Vec<Doc>> = files.iter().map(|f| load(f)).collect();

@@ -1,4 +1,4 @@
-//! Measures the clusterer on the evaluation sets (read from /work/shared/eval at run time) with the
+//! Measures the clusterer on the evaluation sets (read from ../shared/eval at run time) with the
 //! default configuration, or with values overridden from the environment (`PX_THRESHOLD=0.3`, ...),
 //! in file order and in a shuffled order.
 //!
@@ -287,8 +287,16 @@ fn main() {
     let mut files: Vec<String> = std::env::args().skip(1).collect();
     if files.is_empty() {
         files = vec![
-            "/work/shared/eval/clustering/allsides-dev.articles.jsonl".into(),
-            "/work/shared/eval/clustering/neus-train.triplets.jsonl".into(),
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/eval/clustering/allsides-dev.articles.jsonl"
+            )
+            .into(),
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/eval/clustering/neus-train.triplets.jsonl"
+            )
+            .into(),
         ];
     }
     let shuffle = std::env::var("PX_SHUFFLE").is_ok();

@@ -272,11 +272,6 @@ fn late_dated_article_still_joins_on_strong_text_match() {
 
 fn seed_docs() -> Option<Vec<ClusterDoc>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-    let dir = if dir.is_dir() {
-        dir
-    } else {
-        std::path::PathBuf::from("/work/shared/seeds")
-    };
     let Ok(entries) = std::fs::read_dir(&dir) else {
         eprintln!("skipped: seed documents not found at {}", dir.display());
         return None;

@@ -12,7 +12,7 @@
 //! `parallax-eval` gives them). A `.csv` input is read as SemEval-2022 task 8 pairs (columns
 //! `text1`, `text2`): each whole text is embedded with ids `{row}/1`, `{row}/2` (0-based row), what
 //! `parallax eval crosslingual --extra-embeddings` reads. Output: `<out-dir>/<set>.<e5|use>.bin`,
-//! where `<set>` is the input file name up to its first dot. Defaults: both sets under `/work/shared/eval/clustering`,
+//! where `<set>` is the input file name up to its first dot. Defaults: both sets under `../shared/eval/clustering`,
 //! `<workspace>/target/embeddings`, the model's default directory.
 
 use std::path::{Path, PathBuf};
@@ -47,7 +47,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if sets.is_empty() {
-        let base = Path::new("/work/shared/eval/clustering");
+        let base = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/eval/clustering"
+        ));
         sets.push(base.join("allsides-dev.articles.jsonl"));
         sets.push(base.join("neus-train.triplets.jsonl"));
     }

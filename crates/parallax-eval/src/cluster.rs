@@ -500,11 +500,6 @@ mod tests {
         let p = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../../shared/eval/clustering")
             .join(name);
-        let p = if p.exists() {
-            p
-        } else {
-            Path::new("/work/shared/eval/clustering").join(name)
-        };
         if p.exists() {
             Some(p)
         } else {

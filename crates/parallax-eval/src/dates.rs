@@ -382,9 +382,12 @@ mod tests {
 
     /// Runs on the real set when it is there (`cargo test -p parallax-eval --release -- --ignored`).
     #[test]
-    #[ignore = "reads /work/shared/eval; slow in debug builds"]
+    #[ignore = "reads ../shared/eval; slow in debug builds"]
     fn mediacloud2020_set() {
-        let dir = Path::new("/work/shared/eval/dates/mediacloud2020");
+        let dir = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/eval/dates/mediacloud2020"
+        ));
         if !dir.exists() {
             eprintln!("skipped: {} is absent", dir.display());
             return;

@@ -349,9 +349,10 @@ mod tests {
 
     /// Runs on the real set when it is there (`cargo test -p parallax-eval --release -- --ignored`).
     #[test]
-    #[ignore = "reads /work/shared/eval; slow in debug builds"]
+    #[ignore = "reads ../shared/eval; slow in debug builds"]
     fn scrapinghub_set() {
-        let dir = Path::new("/work/shared/eval/extraction/scrapinghub");
+        let dir = &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/eval/extraction/scrapinghub");
         if !dir.exists() {
             eprintln!("skipped: {} is absent", dir.display());
             return;

@@ -534,10 +534,11 @@ mod tests {
     /// Runs on the real sets when they are there
     /// (`cargo test -p parallax-eval --release -- --ignored`).
     #[test]
-    #[ignore = "reads /work/shared/eval; slow in debug builds"]
+    #[ignore = "reads ../shared/eval; slow in debug builds"]
     fn allsides_dev_roundups() {
-        let articles = Path::new("/work/shared/eval/clustering/allsides-dev.articles.jsonl");
-        let references = Path::new("/work/shared/eval/summarization/allsides-dev.roundups.jsonl");
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval");
+        let articles = &shared.join("clustering/allsides-dev.articles.jsonl");
+        let references = &shared.join("summarization/allsides-dev.roundups.jsonl");
         if !articles.exists() || !references.exists() {
             eprintln!("skipped: the allsides-dev sets are absent");
             return;

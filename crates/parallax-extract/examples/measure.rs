@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! cargo run --release -p parallax-extract --example measure -- \
-//!     /work/shared/eval/extraction/scrapinghub [parallax|smoothie|smoothie-raw|decode|parse|parse-cut]... [--dump DIR]
+//!     ../shared/eval/extraction/scrapinghub [parallax|smoothie|smoothie-raw|decode|parse|parse-cut]... [--dump DIR]
 //! ```
 use std::collections::HashMap;
 use std::io::Read;
@@ -104,11 +104,13 @@ fn main() {
         dump = args.get(i + 1).map(PathBuf::from);
         args.drain(i..(i + 2).min(args.len()));
     }
-    let dir = PathBuf::from(
-        args.first()
-            .cloned()
-            .unwrap_or_else(|| "/work/shared/eval/extraction/scrapinghub".into()),
-    );
+    let dir = PathBuf::from(args.first().cloned().unwrap_or_else(|| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/eval/extraction/scrapinghub"
+        )
+        .into()
+    }));
     let mut which: Vec<String> = args.iter().skip(1).cloned().collect();
     if which.is_empty() {
         which = vec!["parallax".into(), "smoothie".into()];
