@@ -68,8 +68,10 @@ pub struct Pipeline<'s> {
     known_sources: HashSet<SourceId>,
     /// The outlet the operator named for every document of this import (`--source`).
     given_source: Option<String>,
-    /// Establishes each document's outlet (see [`parallax_sources::Attributor`]).
-    attributor: Arc<Attributor>,
+    /// Establishes each document's outlet (see [`parallax_sources::Attributor`]): the one given
+    /// with [`Pipeline::with_attributor`], else the default one, made when the first document
+    /// needs it (a pipeline rebuilt only for its clustering window never makes one).
+    attributor: std::sync::OnceLock<Arc<Attributor>>,
     embedder: Option<Arc<dyn Embedder>>,
     /// Articles that were to be embedded and could not be (the embedder failed).
     embed_failures: usize,
@@ -170,14 +172,13 @@ impl<'s> Pipeline<'s> {
             clusterer.insert_known(&cluster_doc(&rec.article, embedding), &seed);
         }
         let known_sources = store.sources()?.into_iter().map(|s| s.id).collect();
-        let attributor = Arc::new(crate::attribution::default_attributor(store)?);
         Ok(Pipeline {
             store,
             clusterer,
             story_of_seed,
             known_sources,
             given_source: None,
-            attributor,
+            attributor: std::sync::OnceLock::new(),
             embedder,
             embed_failures: 0,
         })
@@ -211,8 +212,17 @@ impl<'s> Pipeline<'s> {
     /// Attributes documents with `attributor` (the operator's registry, the directory and the
     /// imported ratings) instead of the built-in registry's.
     pub fn with_attributor(mut self, attributor: Arc<Attributor>) -> Self {
-        self.attributor = attributor;
+        self.attributor = std::sync::OnceLock::from(attributor);
         self
+    }
+
+    /// The attributor in use (the default one is made on first use).
+    fn attributor(&self) -> Result<&Arc<Attributor>, PipelineError> {
+        if let Some(a) = self.attributor.get() {
+            return Ok(a);
+        }
+        let made = Arc::new(crate::attribution::default_attributor(self.store)?);
+        Ok(self.attributor.get_or_init(|| made))
     }
 
     /// Records a problem with an input that never became a document (an unreadable file).
@@ -392,7 +402,7 @@ impl<'s> Pipeline<'s> {
     /// the outcome (a duplicate, or a rejected document, whose reason is recorded in the store).
     pub fn prepare(&self, doc: &Document) -> Result<Prep, PipelineError> {
         let (article, source) =
-            match build_article(doc, self.given_source.as_deref(), &self.attributor) {
+            match build_article(doc, self.given_source.as_deref(), self.attributor()?) {
                 Ok(x) => x,
                 Err(reason) => {
                     self.store.record_problem(doc.origin(), &reason)?;

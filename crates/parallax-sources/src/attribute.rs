@@ -14,7 +14,7 @@
 //! attributed again whenever the registry, the directory or the ratings change.
 
 use crate::directory::{
-    Directory, DirectoryEntry, GDELT_CREDIT, country_from_tld, registrable_domain,
+    Directory, DirectoryEntry, GDELT_CREDIT, country_from_tld, fold_name, registrable_domain,
 };
 use crate::{Registry, RegistryEntry};
 use parallax_core::{
@@ -437,23 +437,4 @@ fn host_of(url: &str) -> Option<String> {
     let u = url::Url::parse(url).ok()?;
     let host = u.host_str()?.trim_end_matches('.').to_ascii_lowercase();
     (!host.is_empty()).then_some(host)
-}
-
-/// A name folded for comparison: lower case, letters and digits only, runs of anything else one
-/// space ("The  New-York Times" and "the new york times" fold the same).
-pub(crate) fn fold_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut gap = false;
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.push(c);
-        } else {
-            gap = true;
-        }
-    }
-    out
 }

@@ -624,8 +624,9 @@ pub fn country_from_tld(host: &str) -> Option<&'static str> {
 }
 
 /// Fold a name for matching: decomposed, without diacritics, lower case, every run of
-/// characters other than letters and digits one space, trimmed.
-fn fold_name(name: &str) -> String {
+/// characters other than letters and digits one space, trimmed. Registry names are matched with
+/// the same rule ([`crate::Attributor`]).
+pub(crate) fn fold_name(name: &str) -> String {
     let nfd = icu_normalizer::DecomposingNormalizerBorrowed::new_nfd().normalize(name);
     let mut out = String::with_capacity(nfd.len());
     let mut gap = false;

@@ -80,14 +80,25 @@ pub(crate) fn attribution_up_to_date(
 }
 
 fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Result<ExitCode> {
-    if matches!(
+    // Commands that ingest or serve first bring the stored articles' attribution up to date;
+    // the importing ones then attribute new documents with the same attributor.
+    let ingest_attributor = if matches!(
         command,
         Command::Import(_) | Command::Run { .. } | Command::Crawl { .. } | Command::Serve(_)
     ) {
         let quiet = matches!(&command, Command::Import(a) if a.quiet)
             || matches!(&command, Command::Crawl { quiet: true, .. });
-        attribution_up_to_date(store.as_ref(), &*attributor(config, store.as_ref())?, quiet)?;
-    }
+        let a = attributor(config, store.as_ref())?;
+        attribution_up_to_date(store.as_ref(), &a, quiet)?;
+        Some(a)
+    } else {
+        None
+    };
+    let ingest_attributor = || {
+        ingest_attributor
+            .clone()
+            .expect("made above for every command that imports")
+    };
     match command {
         Command::Import(args) => {
             let model = ingest_model(config, args.quiet);
@@ -96,7 +107,7 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
                 &args,
                 model.embedder,
                 &config.reader_language(),
-                attributor(config, store.as_ref())?,
+                ingest_attributor(),
             )
         }
         Command::Stories { limit, format } => stories(store.as_ref(), limit, format),
@@ -146,7 +157,7 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
                     &import_args,
                     embedder.clone(),
                     &config.reader_language(),
-                    attributor(config, store.as_ref())?,
+                    ingest_attributor(),
                 )?;
             }
             if no_crawl {
