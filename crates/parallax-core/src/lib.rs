@@ -39,5 +39,5 @@ pub use store::{
     ArticleAttribution, ArticleInsert, CountryVolume, Reattribution, SourceStore, Store,
     StoryRecord,
 };
-pub use story::{Bullet, Coverage, RatingDistribution, Story, Tally};
+pub use story::{Bullet, Coverage, ListedStory, RatingDistribution, Story, Tally};
 pub use translation::{Translation, is_language_code, same_language};

@@ -1,6 +1,6 @@
 use crate::{
-    Article, ArticleId, Attribution, DigestedStory, EntityStory, FeedState, ProvidedRating,
-    RatingKind, Result, Source, SourceId, Story, StoryDigest, StoryId, Translation,
+    Article, ArticleId, Attribution, DigestedStory, EntityStory, FeedState, ListedStory,
+    ProvidedRating, RatingKind, Result, Source, SourceId, Story, StoryDigest, StoryId, Translation,
 };
 use chrono::{DateTime, Utc};
 
@@ -147,6 +147,10 @@ pub trait Store: SourceStore + Send + Sync {
 
     /// Stories, most recently updated first (ties by id), `limit` of them after skipping `offset`.
     fn stories(&self, limit: usize, offset: usize) -> Result<Vec<Story>>;
+
+    /// [`Store::stories`] with each story's independent reports from its digest when the digest
+    /// is up to date: what story lists rank by, in one read.
+    fn listed_stories(&self, limit: usize, offset: usize) -> Result<Vec<ListedStory>>;
 
     /// Articles fetched at or after `since`, with their stories, in the order they were stored: what
     /// the clusterer needs to rebuild its window after a restart.

@@ -2,6 +2,16 @@ use crate::{ArticleId, RatingKind, StoryId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// A story as lists rank and show it: its record, and its independent reports when its digest is
+/// up to date with it (`None` otherwise: the count may lag the story).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListedStory {
+    /// The story.
+    pub story: Story,
+    /// Independent reports among its articles (wire copies and rewrites of one report count once).
+    pub independent_reports: Option<usize>,
+}
+
 /// A news story: the articles that report one event, and what we say about them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Story {

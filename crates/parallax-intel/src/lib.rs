@@ -22,6 +22,7 @@ pub mod claims;
 pub mod digest;
 pub mod entities;
 mod geo;
+pub use geo::region_of;
 pub mod gist;
 pub mod outlets;
 pub mod perspectives;

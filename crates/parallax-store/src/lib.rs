@@ -78,9 +78,9 @@ use codec::{
 };
 use parallax_core::{
     Article, ArticleAttribution, ArticleEmbedding, ArticleId, ArticleInsert, Attribution,
-    CountryVolume, DigestedStory, EntityStory, Error, FeedState, ProvidedRating, RatingKind,
-    Reattribution, Result, SearchQuery, SearchResults, Source, SourceId, SourceStore, Store, Story,
-    StoryDigest, StoryId, StoryRecord, Translation,
+    CountryVolume, DigestedStory, EntityStory, Error, FeedState, ListedStory, ProvidedRating,
+    RatingKind, Reattribution, Result, SearchQuery, SearchResults, Source, SourceId, SourceStore,
+    Store, Story, StoryDigest, StoryId, StoryRecord, Translation,
 };
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, ErrorCode, Row, TransactionBehavior, params};
@@ -864,6 +864,38 @@ impl Store for SqliteStore {
                 ),
                 &[&sql_int(limit), &sql_int(offset)],
                 |r| story_from_row(r, article_ids(conn, &text(r, 0)?)?),
+            )
+        })
+    }
+
+    fn listed_stories(&self, limit: usize, offset: usize) -> Result<Vec<ListedStory>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT s.id, s.title, s.summary, s.coverage, s.first_seen, s.last_updated, \
+                 d.independent_reports AS reports, \
+                 d.story_updated >= s.last_updated AS current \
+                 FROM stories s LEFT JOIN story_digests d ON d.story_id = s.id \
+                 ORDER BY s.last_updated DESC, s.id LIMIT ?1 OFFSET ?2",
+                &[&sql_int(limit), &sql_int(offset)],
+                |r| {
+                    let story = story_from_row(r, article_ids(conn, &text(r, 0)?)?)?;
+                    let current: Option<bool> = r.get("current").map_err(backend)?;
+                    let reports: Option<i64> = r.get("reports").map_err(backend)?;
+                    let independent_reports = match (current, reports) {
+                        (Some(true), Some(n)) => Some(usize::try_from(n).map_err(|_| {
+                            Error::DataCorruption(format!(
+                                "story {}: independent reports {n}",
+                                story.id
+                            ))
+                        })?),
+                        _ => None,
+                    };
+                    Ok(ListedStory {
+                        story,
+                        independent_reports,
+                    })
+                },
             )
         })
     }

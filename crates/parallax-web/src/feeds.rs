@@ -5,10 +5,7 @@
 //! are relative to the feed's own address.
 
 use crate::escape::escape_html;
-use crate::{
-    AppState, BlindspotsView, CountryView, PAGE_SIZE, SEARCH_PAGE_SIZE, SearchView, blocking,
-    json_error, json_failure, search_view,
-};
+use crate::{AppState, PAGE_SIZE, blocking, json_error, json_failure};
 use axum::{
     extract::{Path, Query, State},
     http::{HeaderValue, StatusCode, header},
@@ -16,6 +13,7 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use parallax_core::{SearchQuery, Story};
+use parallax_views::{BlindspotsView, CountryView, SEARCH_PAGE_SIZE, SearchView, search_view};
 use std::collections::HashMap;
 
 /// Text fit for an XML element or attribute: escaped, without the control characters XML 1.0
@@ -259,7 +257,7 @@ pub(crate) async fn country_atom(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Response {
-    match blocking(&state, move |s| crate::country_view(s, &code)).await {
+    match blocking(&state, move |s| parallax_views::country_view(s, &code)).await {
         Ok(Some(view)) => atom(country_top_feed(&view)),
         Ok(None) => json_error(StatusCode::NOT_FOUND, "no such country"),
         Err(f) => json_failure(f),

@@ -1,10 +1,6 @@
 //! HTML pages (askama templates in `templates/`). Every value that reaches a template is plain text
 //! that askama escapes; no template uses `|safe`.
 
-use crate::{
-    ArticleRow, BlindspotsView, EntityRow, EntityView, ProblemRow, SourceHealth, SourceView,
-    StatusView, StoryRow, StoryView,
-};
 use askama::Template;
 use axum::{
     http::{StatusCode, header},
@@ -16,7 +12,16 @@ use parallax_core::{
     RatingKind, SourceId, Tally,
 };
 use parallax_intel::claims::{ClaimForm, ClaimKind};
+use parallax_views::{
+    ArticleRow, BlindspotsView, EntityRow, EntityView, ProblemRow, SourceHealth, SourceView,
+    StatusView, StoryView,
+};
 use std::collections::HashMap;
+
+/// A page with status 200.
+pub(crate) fn render_ok<T: Template>(page: &T) -> Response {
+    render(StatusCode::OK, page)
+}
 
 fn render<T: Template>(status: StatusCode, page: &T) -> Response {
     match page.render() {
@@ -64,18 +69,7 @@ pub(crate) fn safe_link(url: &str) -> Option<String> {
     (scheme_ok && clean && u.len() > "https://".len()).then(|| u.to_string())
 }
 
-/// Percent-encodes an id for use as one path segment.
-pub(crate) fn path_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub(crate) use parallax_views::path_segment;
 
 fn label(s: &str) -> String {
     s.replace('_', " ")
@@ -193,66 +187,6 @@ fn rating_dist_item(d: &RatingDistribution, sources: usize) -> RatingDistItem {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Story list
-// ---------------------------------------------------------------------------------------------
-
-pub(crate) struct StoryItem {
-    href: String,
-    title: String,
-    article_count: usize,
-    source_count: usize,
-    /// "from N independent reports", when the story's digest is current.
-    reports: Option<String>,
-    languages: String,
-    last_updated: String,
-}
-
-#[derive(Template)]
-#[template(path = "index.html")]
-struct IndexPage {
-    stories: Vec<StoryItem>,
-    page: usize,
-    prev_href: Option<String>,
-    next_href: Option<String>,
-}
-
-pub(crate) fn index_page(rows: &[StoryRow], page: usize, has_next: bool) -> Response {
-    let stories = rows
-        .iter()
-        .map(|r| StoryItem {
-            href: format!("/story/{}", path_segment(r.id.as_str())),
-            title: r.title.clone(),
-            article_count: r.article_count,
-            source_count: r.source_count,
-            reports: r
-                .independent_reports
-                .map(|n| format!("{n} independent report{}", if n == 1 { "" } else { "s" })),
-            languages: if r.languages.is_empty() {
-                "unknown".to_string()
-            } else {
-                r.languages.join(", ")
-            },
-            last_updated: show_time(&r.last_updated),
-        })
-        .collect();
-    let prev_href = match page {
-        0 | 1 => None,
-        2 => Some("/".to_string()),
-        p => Some(format!("/?page={}", p - 1)),
-    };
-    let next_href = has_next.then(|| format!("/?page={}", page + 1));
-    render(
-        StatusCode::OK,
-        &IndexPage {
-            stories,
-            page,
-            prev_href,
-            next_href,
-        },
-    )
-}
-
-// ---------------------------------------------------------------------------------------------
 // Story page
 // ---------------------------------------------------------------------------------------------
 
@@ -273,7 +207,7 @@ pub(crate) struct TranslationItem {
     label: String,
 }
 
-fn translation_item(t: &Option<crate::TranslationView>) -> Option<TranslationItem> {
+fn translation_item(t: &Option<parallax_views::TranslationView>) -> Option<TranslationItem> {
     t.as_ref().map(|t| TranslationItem {
         text: t.text.clone(),
         lang: lang_attr(Some(&t.language)),
@@ -292,7 +226,7 @@ fn lang_attr(language: Option<&str>) -> Option<String> {
 /// The language label of a text in another language than the reader's: `None` for the reader's
 /// language and for an unknown one.
 fn foreign_label(language: Option<&str>, reader: &str) -> Option<String> {
-    crate::translations::is_foreign(language, reader)
+    parallax_views::is_foreign(language, reader)
         .then(|| language.unwrap_or_default().trim().to_string())
 }
 
@@ -935,7 +869,7 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
     let foreign_articles = view
         .articles
         .iter()
-        .filter(|a| crate::translations::is_foreign(a.language.as_deref(), &view.language))
+        .filter(|a| parallax_views::is_foreign(a.language.as_deref(), &view.language))
         .count();
     let c = &view.coverage;
     let page = StoryPage {
@@ -1182,9 +1116,9 @@ struct SourcesPage {
 
 fn status_class(status: &str) -> &'static str {
     match status {
-        crate::STATUS_FAILING => "status-failing",
-        crate::STATUS_DEGRADED => "status-degraded",
-        crate::STATUS_NEVER_POLLED => "status-never",
+        parallax_views::STATUS_FAILING => "status-failing",
+        parallax_views::STATUS_DEGRADED => "status-degraded",
+        parallax_views::STATUS_NEVER_POLLED => "status-never",
         _ => "status-ok",
     }
 }
@@ -1231,7 +1165,7 @@ pub(crate) fn sources_page(rows: &[SourceHealth]) -> Response {
     render(
         StatusCode::OK,
         &SourcesPage {
-            summary: crate::source_health_summary(rows),
+            summary: parallax_views::source_health_summary(rows),
             sources,
         },
     )
@@ -1374,7 +1308,7 @@ pub(crate) fn source_page(view: &SourceView) -> Response {
             view.country_basis.as_deref(),
             view.country_provenance.as_deref(),
         ),
-        gdelt_url: crate::GDELT_URL,
+        gdelt_url: parallax_views::GDELT_URL,
         facts,
         bias: view
             .bias
@@ -1434,7 +1368,7 @@ pub(crate) fn source_page(view: &SourceView) -> Response {
                 h.feeds_failing,
                 h.feeds,
                 if h.feeds == 1 { "" } else { "s" },
-                crate::ARTICLES_PER_DAY_WINDOW_DAYS
+                parallax_views::ARTICLES_PER_DAY_WINDOW_DAYS
             )
         }),
         articles: view.articles,

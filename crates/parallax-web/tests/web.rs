@@ -6,15 +6,15 @@ use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
 use parallax_core::{
     Article, ArticleAttribution, ArticleId, ArticleInsert, ArticleMatch, Bullet, Coverage,
-    DateFound, DigestedStory, EntityStory, Error, FeedState, Highlighted, OwnershipType,
-    ProvidedRating, PublishedTime, Rating, RatingKind, Reattribution, Result,
+    DateFound, DigestedStory, EntityStory, Error, FeedState, Highlighted, ListedStory,
+    OwnershipType, ProvidedRating, PublishedTime, Rating, RatingKind, Reattribution, Result,
     SEARCH_ARTICLES_PER_STORY, SearchQuery, SearchResults, Source, SourceId, SourceStore, Store,
     Story, StoryDigest, StoryId, StoryMatch, StoryRecord, Tally, Translation,
 };
-use parallax_web::{
-    CONTENT_SECURITY_POLICY, router, source_health, source_health_at, source_health_summary,
-    story_rows, story_view,
+use parallax_views::{
+    source_health, source_health_at, source_health_summary, story_rows, story_view,
 };
+use parallax_web::{CONTENT_SECURITY_POLICY, router};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -269,6 +269,21 @@ impl Store for MemStore {
                 .then_with(|| a.id.cmp(&b.id))
         });
         Ok(v.into_iter().skip(offset).take(limit).collect())
+    }
+    fn listed_stories(&self, limit: usize, offset: usize) -> Result<Vec<ListedStory>> {
+        self.stories(limit, offset)?
+            .into_iter()
+            .map(|story| {
+                let independent_reports = self
+                    .digest(&story.id)?
+                    .filter(|d| d.story_updated >= story.last_updated)
+                    .map(|d| d.independent_reports);
+                Ok(ListedStory {
+                    story,
+                    independent_reports,
+                })
+            })
+            .collect()
     }
     fn recent_articles(&self, since: DateTime<Utc>) -> Result<Vec<StoryRecord>> {
         Ok(self
@@ -930,12 +945,37 @@ async fn story_list_shows_the_story() {
         r.body
     );
     assert!(r.body.contains("3 articles"));
-    assert!(r.body.contains("2 sources"));
-    // Far past the end: an empty page, still 200.
-    let r = get(f.store.clone(), "/?page=99").await;
+    assert!(r.body.contains("2 outlets"));
+    // Far past the end: an empty page, still 200, whose previous page keeps the instant ranked at.
+    let r = get(f.store.clone(), "/?page=99&at=2030-01-01T00:00:00Z").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("No more stories"));
-    assert!(r.body.contains("href=\"/?page&#61;98\""));
+    assert!(
+        r.body
+            .contains("href=\"/?page&#61;98&amp;at&#61;2030-01-01T00:00:00Z\""),
+        "{}",
+        r.body
+    );
+    // Filters and orders are checked; the JSON of the page says what was asked.
+    for bad in ["/?order=best", "/?country=France", "/?at=yesterday"] {
+        assert_eq!(
+            get(f.store.clone(), bad).await.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    let r = get(f.store.clone(), "/api/front?order=latest&lang=en").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["order"], "latest");
+    assert_eq!(v["language"], "en");
+    assert!(v["cards"].as_array().is_some());
+    let r = get(f.store.clone(), "/?country=ZZ").await;
+    assert!(
+        r.body.contains("No story matches these filters"),
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test]
@@ -2306,7 +2346,7 @@ async fn unknown_sources_are_404() {
         assert_eq!(v["error"], "source not found");
     }
     assert!(
-        parallax_web::source_view(f.store.as_ref(), &SourceId::from("src-0123456789abcdef"))
+        parallax_views::source_view(f.store.as_ref(), &SourceId::from("src-0123456789abcdef"))
             .unwrap()
             .is_none()
     );
@@ -2602,7 +2642,7 @@ async fn the_world_map_links_every_country_shaded_by_its_outlets_volume() {
     assert_eq!(r.status, StatusCode::OK);
     assert_safe("/world", &r);
     assert!(r.body.contains("<a href=\"/world\">World</a>"), "nav link");
-    let map = parallax_web::world_map();
+    let map = parallax_views::world_map();
     let svg = &r.body[r.body.find("<svg").unwrap()..r.body.find("</svg>").unwrap()];
     assert_eq!(
         svg.matches("<a href=\"/country/").count(),
@@ -2655,7 +2695,7 @@ async fn api_countries_gives_every_countrys_volume() {
     assert_eq!(v["days"], 30);
     assert_eq!(v["articles"], 16);
     let countries = v["countries"].as_array().unwrap();
-    assert_eq!(countries.len(), parallax_web::world_map().countries.len());
+    assert_eq!(countries.len(), parallax_views::world_map().countries.len());
     assert_eq!(countries[0]["code"], "UA");
     assert_eq!(countries[0]["name"], "Ukraine");
     assert_eq!(countries[0]["articles"], 13);

@@ -202,7 +202,7 @@ pub fn show(store: &dyn Store, config: &Config, id: &str, format: Format) -> Res
             None => bail!("no source {id:?}: give its id (src-...) or its registry slug"),
         }
     };
-    let Some(view) = parallax_web::source_view(store, &source_id)? else {
+    let Some(view) = parallax_views::source_view(store, &source_id)? else {
         bail!("no source {id:?} is stored (sources are stored with their first article)");
     };
     match format {
@@ -212,7 +212,7 @@ pub fn show(store: &dyn Store, config: &Config, id: &str, format: Format) -> Res
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_source(v: &parallax_web::SourceView) {
+fn print_source(v: &parallax_views::SourceView) {
     let or_unknown = |x: &Option<String>| x.clone().unwrap_or_else(|| "unknown".to_string());
     let from = |p: &Option<String>| p.as_ref().map(|p| format!("  [{p}]")).unwrap_or_default();
     println!("{}  ({}){}", v.name, v.id, from(&v.name_provenance));

@@ -429,7 +429,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn stories(store: &dyn Store, limit: usize, format: Format) -> Result<ExitCode> {
-    let rows = parallax_web::story_rows(store, limit, 0)?;
+    let rows = parallax_views::story_rows(store, limit, 0)?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
         Format::Table => {
@@ -453,12 +453,12 @@ fn stories(store: &dyn Store, limit: usize, format: Format) -> Result<ExitCode> 
 }
 
 fn story(store: &dyn Store, id: &str, format: Format, language: &str) -> Result<ExitCode> {
-    let mut view = parallax_web::story_view_in(store, &StoryId(id.to_string()), language)?;
+    let mut view = parallax_views::story_view_in(store, &StoryId(id.to_string()), language)?;
     if view.is_none()
         && let Some(to) = store.story_alias(&StoryId(id.to_string()))?
     {
         eprintln!("story {id} was merged into story {to}");
-        view = parallax_web::story_view_in(store, &to, language)?;
+        view = parallax_views::story_view_in(store, &to, language)?;
     }
     let Some(view) = view else {
         eprintln!("error: no story with id {id:?} (see `parallax stories`)");
@@ -469,7 +469,7 @@ fn story(store: &dyn Store, id: &str, format: Format, language: &str) -> Result<
         return Ok(ExitCode::SUCCESS);
     }
     // A machine translation, under its original.
-    let translated = |t: &Option<parallax_web::TranslationView>, indent: &str| {
+    let translated = |t: &Option<parallax_views::TranslationView>, indent: &str| {
         if let Some(t) = t {
             println!("{indent}↳ {} ({})", t.text, t.label);
         }

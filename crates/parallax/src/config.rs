@@ -325,12 +325,12 @@ impl Config {
             .and_then(|t| t.target.as_deref())
             .map(str::trim)
             .filter(|t| parallax_core::is_language_code(t))
-            .unwrap_or(parallax_web::DEFAULT_LANGUAGE)
+            .unwrap_or(parallax_views::DEFAULT_LANGUAGE)
             .to_string()
     }
 
     /// How the web pages are set up: these status lines, and the reader's language.
-    pub fn web_options(&self, status: Vec<parallax_web::StatusLine>) -> parallax_web::WebOptions {
+    pub fn web_options(&self, status: Vec<parallax_views::StatusLine>) -> parallax_web::WebOptions {
         parallax_web::WebOptions {
             status,
             language: self.reader_language(),

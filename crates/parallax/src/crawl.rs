@@ -131,7 +131,7 @@ pub fn run(
     store: Arc<dyn Store>,
     config: &Config,
     allow_private: bool,
-    serve: Option<(SocketAddr, Vec<parallax_web::StatusLine>)>,
+    serve: Option<(SocketAddr, Vec<parallax_views::StatusLine>)>,
     embedder: Option<Arc<dyn Embedder>>,
 ) -> Result<ExitCode> {
     let sources = enabled_sources(config)?;

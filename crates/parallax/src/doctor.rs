@@ -383,7 +383,7 @@ fn table(r: &Report) -> String {
 pub fn status_lines(
     config: &Config,
     embeddings_line: Option<String>,
-) -> Vec<parallax_web::StatusLine> {
+) -> Vec<parallax_views::StatusLine> {
     let embeddings = embeddings_line.unwrap_or_else(|| match embedding::plan(config) {
         Plan::Disabled => {
             format!("embeddings: off (disabled in the configuration); {FALLBACK}")
@@ -403,7 +403,7 @@ pub fn status_lines(
         .into_iter()
         .map(|l| {
             let (name, value) = l.split_once(": ").unwrap_or(("", l.as_str()));
-            parallax_web::StatusLine {
+            parallax_views::StatusLine {
                 ok: !value.starts_with("off") && !value.starts_with("not "),
                 name: name.to_string(),
                 value: value.to_string(),

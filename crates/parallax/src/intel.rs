@@ -1,6 +1,6 @@
 //! Terminal output of story intelligence: the story's ledger, reports, perspectives, timeline and
 //! entities (`parallax story`), entity pages (`parallax entity`) and blindspots
-//! (`parallax blindspots`). The views are `parallax_web`'s, so the terminal, the pages and the API
+//! (`parallax blindspots`). The views are `parallax_views`'s, so the terminal, the pages and the API
 //! say the same.
 
 use std::collections::HashMap;
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use parallax_core::{ArticleId, Store};
 use parallax_intel::claims::{Claim, ClaimKind};
-use parallax_web::StoryView;
+use parallax_views::StoryView;
 
 use crate::cli::Format;
 
@@ -257,7 +257,7 @@ pub(crate) fn entity(
 ) -> Result<ExitCode> {
     crate::commands::digest_stories(store);
     let Some(name) = name else {
-        let rows = parallax_web::entity_rows(store, limit)?;
+        let rows = parallax_views::entity_rows(store, limit)?;
         match format {
             Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
             Format::Table => {
@@ -278,7 +278,7 @@ pub(crate) fn entity(
         }
         return Ok(ExitCode::SUCCESS);
     };
-    let Some(view) = parallax_web::entity_view(store, name)? else {
+    let Some(view) = parallax_views::entity_view(store, name)? else {
         eprintln!("error: no story names {name:?} (see `parallax entity` for the list)");
         return Ok(ExitCode::from(1));
     };
@@ -304,12 +304,12 @@ pub(crate) fn entity(
 
 /// `parallax blindspots [--country CC]`.
 pub(crate) fn blindspots(store: &dyn Store, country: &str, format: Format) -> Result<ExitCode> {
-    if !parallax_web::is_country_code(country) {
+    if !parallax_views::is_country_code(country) {
         eprintln!("error: --country must be a two-letter country code such as US");
         return Ok(ExitCode::from(2));
     }
     crate::commands::digest_stories(store);
-    let view = parallax_web::blindspots_view(store, country)?;
+    let view = parallax_views::blindspots_view(store, country)?;
     if format == Format::Json {
         println!("{}", serde_json::to_string_pretty(&view)?);
         return Ok(ExitCode::SUCCESS);

@@ -1,5 +1,5 @@
 //! `parallax search`: the stories whose articles match, as `/search` and `/api/search` show them
-//! (the view is `parallax_web::search_view`), matches marked «like this» in the terminal.
+//! (the view is `parallax_views::search_view`), matches marked «like this» in the terminal.
 
 use std::process::ExitCode;
 
@@ -11,7 +11,7 @@ use crate::cli::{Format, SearchArgs};
 /// Runs `parallax search`.
 pub(crate) fn search(store: &dyn Store, args: &SearchArgs) -> Result<ExitCode> {
     let country = match args.country.as_deref().map(str::trim) {
-        Some(c) if parallax_web::is_country_code(c) => Some(c.to_ascii_uppercase()),
+        Some(c) if parallax_views::is_country_code(c) => Some(c.to_ascii_uppercase()),
         Some(c) => bail!("--country {c}: not a two-letter country code such as US"),
         None => None,
     };
@@ -23,7 +23,7 @@ pub(crate) fn search(store: &dyn Store, args: &SearchArgs) -> Result<ExitCode> {
     let date = |d: &Option<String>, until: bool, flag: &str| {
         d.as_deref()
             .map(|d| {
-                parallax_web::search_date(d, until).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+                parallax_views::search_date(d, until).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
             })
             .transpose()
     };
@@ -40,7 +40,7 @@ pub(crate) fn search(store: &dyn Store, args: &SearchArgs) -> Result<ExitCode> {
         limit: args.limit,
         offset: 0,
     };
-    let view = parallax_web::search_view(store, &query)?;
+    let view = parallax_views::search_view(store, &query)?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&view)?),
         Format::Table => {

@@ -148,7 +148,7 @@ pub fn sources(
             let Some(store) = store else {
                 bail!("no store")
             };
-            let rows = parallax_web::source_health(store)?;
+            let rows = parallax_views::source_health(store)?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
                 Format::Table => {

@@ -65,7 +65,7 @@ fn view(t: Translation) -> TranslationView {
 }
 
 /// Whether a text in `language` needs a translation for a reader of `reader`.
-pub(crate) fn is_foreign(language: Option<&str>, reader: &str) -> bool {
+pub fn is_foreign(language: Option<&str>, reader: &str) -> bool {
     language.is_some_and(|l| !l.trim().is_empty() && !same_language(l, reader))
 }
 

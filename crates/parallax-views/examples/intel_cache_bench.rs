@@ -1,8 +1,8 @@
-//! Times a story page's analysis uncached and from [`parallax_web::intel_cache`]: the first N
+//! Times a story page's analysis uncached and from [`parallax_views::intel_cache`]: the first N
 //! articles of an evaluation file (JSON Lines with "id", "title", "text", optional "source"; default
 //! the allsides development set) taken as one story.
 //!
-//! `cargo run --release -p parallax-web --example intel_cache_bench -- [FILE] [N]`
+//! `cargo run --release -p parallax-views --example intel_cache_bench -- [FILE] [N]`
 mod common;
 
 use parallax_core::Article;
@@ -14,9 +14,9 @@ fn main() {
     let start = Instant::now();
     let fresh = parallax_intel::analyze_story(&articles, &[]);
     let uncached = start.elapsed();
-    parallax_web::intel_cache::analyze_story(&articles, &[]);
+    parallax_views::intel_cache::analyze_story(&articles, &[]);
     let start = Instant::now();
-    let cached = parallax_web::intel_cache::analyze_story(&articles, &[]);
+    let cached = parallax_views::intel_cache::analyze_story(&articles, &[]);
     let hit = start.elapsed();
     if *cached != fresh {
         let (a, b) = (

@@ -3,7 +3,7 @@
 //! (JSON Lines with "id", "title", "text", optional "source"; default the allsides development
 //! set) taken as one story, the worst case of a digest pass.
 //!
-//! `cargo run --release -p parallax-web --example digest_cost -- [FILE] [N]`
+//! `cargo run --release -p parallax-views --example digest_cost -- [FILE] [N]`
 mod common;
 
 use parallax_core::{Article, StoryId};

@@ -273,7 +273,7 @@ fn ledger_record(
                 claim: claim.number,
                 href: format!(
                     "/story/{}#{}",
-                    crate::pages::path_segment(story.as_str()),
+                    crate::path_segment(story.as_str()),
                     claim.anchor()
                 ),
                 standing: o.standing,

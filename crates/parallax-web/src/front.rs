@@ -1,0 +1,356 @@
+//! The front page (`/`, `/api/front`): story cards from [`parallax_views::front_view`], with the
+//! orders, filters and stable pagination it defines. Coverage bars are inline SVG drawn here; the
+//! same numbers are written out beside them as text, for screen readers and text browsers.
+
+use crate::pages::{path_segment, render_ok};
+use crate::{AppState, blocking, html_failure, json_error, json_failure, query_number};
+use askama::Template;
+use axum::{
+    Json,
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Utc};
+use parallax_core::is_language_code;
+use parallax_views::{
+    CoverageBar, FrontOrder, FrontQuery, FrontView, StoryCard, front_view, is_country_code,
+};
+use std::collections::HashMap;
+
+/// The front page a request asks for: `order`, `country`, `lang`, `page`, `at` (RFC 3339).
+pub(crate) fn front_query(params: &HashMap<String, String>) -> Result<FrontQuery, String> {
+    let get = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let order = match get("order") {
+        None => FrontOrder::default(),
+        Some(o) => FrontOrder::parse(o)
+            .ok_or_else(|| "`order` must be \"top\", \"rising\" or \"latest\"".to_string())?,
+    };
+    let country = match get("country") {
+        Some(c) if is_country_code(c) => Some(c.to_ascii_uppercase()),
+        Some(_) => return Err("`country` must be a two-letter country code such as \"US\"".into()),
+        None => None,
+    };
+    let language = match get("lang") {
+        Some(l) if is_language_code(l) => Some(l.to_ascii_lowercase()),
+        Some(_) => return Err("`lang` must be a language code such as \"en\"".into()),
+        None => None,
+    };
+    let at = get("at")
+        .map(|t| {
+            DateTime::parse_from_rfc3339(t)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| {
+                    "`at` must be an RFC 3339 time such as 2025-07-03T12:00:00Z".to_string()
+                })
+        })
+        .transpose()?;
+    Ok(FrontQuery {
+        order,
+        country,
+        language,
+        // A page number that is not one is the first page, as links cut short may leave it.
+        page: query_number(params, "page")
+            .ok()
+            .flatten()
+            .unwrap_or(1)
+            .clamp(1, 100_000),
+        at,
+    })
+}
+
+pub(crate) async fn front_page(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let query = match front_query(&params) {
+        Ok(q) => q,
+        Err(e) => return crate::pages::error_page(StatusCode::BAD_REQUEST, "Bad request", &e),
+    };
+    match blocking(&state, move |s| front_view(s, &query)).await {
+        Ok(view) => render_ok(&FrontPage::of(&view)),
+        Err(f) => html_failure(f),
+    }
+}
+
+pub(crate) async fn api_front(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let query = match front_query(&params) {
+        Ok(q) => q,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    match blocking(&state, move |s| front_view(s, &query)).await {
+        Ok(view) => Json(view).into_response(),
+        Err(f) => json_failure(f),
+    }
+}
+
+/// The address of the front page with these parameters (empty ones left out).
+fn front_href(view: &FrontView, order: FrontOrder, page: Option<usize>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if order != FrontOrder::Top {
+        parts.push(format!("order={}", order.name()));
+    }
+    if let Some(c) = &view.country {
+        parts.push(format!("country={c}"));
+    }
+    if let Some(l) = &view.language {
+        parts.push(format!("lang={l}"));
+    }
+    if let Some(p) = page {
+        parts.push(format!("page={p}"));
+        parts.push(format!("at={}", view.at.format("%Y-%m-%dT%H:%M:%SZ")));
+    }
+    if parts.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/?{}", parts.join("&"))
+    }
+}
+
+/// "3 hours ago", "2 days ago", as of `now`.
+fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - t).num_seconds();
+    let (n, unit) = match secs {
+        s if s < 0 => return "in the future".to_string(),
+        s if s < 3600 => ((s / 60).max(1), "minute"),
+        s if s < 86_400 => (s / 3600, "hour"),
+        s if s < 86_400 * 60 => (s / 86_400, "day"),
+        s if s < 86_400 * 730 => (s / (86_400 * 30), "month"),
+        s => (s / (86_400 * 365), "year"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+struct Tab {
+    label: &'static str,
+    href: String,
+    current: bool,
+}
+
+struct Segment {
+    x: String,
+    width: String,
+    class: String,
+    label: String,
+    count: usize,
+}
+
+struct Bar {
+    /// "Bias distribution of its outlets" or "Regions of its articles".
+    caption: &'static str,
+    unit: &'static str,
+    segments: Vec<Segment>,
+}
+
+struct Card {
+    href: String,
+    title: String,
+    lead: Option<(String, usize)>,
+    bar: Bar,
+    counts: String,
+    first_reported: Option<String>,
+    languages: String,
+    one_sided: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "front.html")]
+struct FrontPage {
+    heading: &'static str,
+    note: &'static str,
+    tabs: Vec<Tab>,
+    country: String,
+    language: String,
+    order: &'static str,
+    cards: Vec<Card>,
+    page: usize,
+    ranked: usize,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    filtered: bool,
+    api_href: String,
+}
+
+/// The CSS class of a bar segment: bias labels by name, regions by position.
+fn segment_class(kind: &str, label: &str, index: usize) -> String {
+    if kind == "bias" {
+        let slug: String = label
+            .chars()
+            .map(|c| if c.is_ascii_alphabetic() { c } else { '-' })
+            .collect();
+        match slug.as_str() {
+            "left" | "lean-left" | "center" | "mixed" | "lean-right" | "right" | "unrated" => {
+                format!("seg seg-{slug}")
+            }
+            _ => "seg seg-other".to_string(),
+        }
+    } else if label == "unknown" {
+        "seg seg-unrated".to_string()
+    } else {
+        format!("seg seg-r{}", index % 6)
+    }
+}
+
+fn bar(b: &CoverageBar) -> Bar {
+    let mut x = 0.0;
+    let segments = b
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let width = s.share * 100.0;
+            let seg = Segment {
+                x: format!("{x:.2}"),
+                width: format!("{width:.2}"),
+                class: segment_class(b.kind, &s.label, i),
+                label: s.label.clone(),
+                count: s.count,
+            };
+            x += width;
+            seg
+        })
+        .collect();
+    if b.kind == "bias" {
+        Bar {
+            caption: "Bias distribution of its outlets",
+            unit: "outlet",
+            segments,
+        }
+    } else {
+        Bar {
+            caption: "Regions of its outlets (no outlet is rated)",
+            unit: "article",
+            segments,
+        }
+    }
+}
+
+fn plural(n: usize, one: &str) -> String {
+    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
+}
+
+fn card(c: &StoryCard, at: DateTime<Utc>) -> Card {
+    let mut counts = vec![plural(c.articles, "article")];
+    if let Some(r) = c.independent_reports {
+        counts.push(plural(r, "independent report"));
+    }
+    counts.push(plural(c.outlets, "outlet"));
+    counts.push(plural(c.countries, "country").replace("countrys", "countries"));
+    Card {
+        href: format!("/story/{}", path_segment(c.id.as_str())),
+        title: c.title.clone(),
+        lead: c.lead.as_ref().map(|l| (l.text.clone(), l.citations)),
+        bar: bar(&c.bar),
+        counts: counts.join(" · "),
+        first_reported: c.first_reported.map(|t| ago(t, at)),
+        languages: c.languages.join(", "),
+        one_sided: c.one_sided,
+    }
+}
+
+impl FrontPage {
+    fn of(view: &FrontView) -> Self {
+        let tabs = [
+            (FrontOrder::Top, "Top"),
+            (FrontOrder::Rising, "Rising"),
+            (FrontOrder::Latest, "Latest"),
+        ]
+        .into_iter()
+        .map(|(o, label)| Tab {
+            label,
+            href: front_href(view, o, None),
+            current: o == view.order,
+        })
+        .collect();
+        let (heading, note) = match view.order {
+            FrontOrder::Top => (
+                "Top stories",
+                "Ranked by breadth (independent reports, countries, outlets) and recency.",
+            ),
+            FrontOrder::Rising => (
+                "Rising stories",
+                "Stories first reported in the last 48 hours, by articles per hour.",
+            ),
+            FrontOrder::Latest => ("Latest stories", "Most recently updated first."),
+        };
+        let page = view.page;
+        let mut api = front_href(view, view.order, Some(page));
+        api.replace_range(0..1, "/api/front");
+        FrontPage {
+            heading,
+            note,
+            tabs,
+            country: view.country.clone().unwrap_or_default(),
+            language: view.language.clone().unwrap_or_default(),
+            order: view.order.name(),
+            cards: view.cards.iter().map(|c| card(c, view.at)).collect(),
+            page,
+            ranked: view.ranked,
+            prev_href: (page > 1).then(|| front_href(view, view.order, Some(page - 1))),
+            next_href: view
+                .has_next
+                .then(|| front_href(view, view.order, Some(page + 1))),
+            filtered: view.country.is_some() || view.language.is_some(),
+            api_href: api,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_naturally() {
+        let now = Utc::now();
+        assert_eq!(
+            ago(now - chrono::Duration::seconds(20), now),
+            "1 minute ago"
+        );
+        assert_eq!(ago(now - chrono::Duration::hours(3), now), "3 hours ago");
+        assert_eq!(ago(now - chrono::Duration::days(1), now), "1 day ago");
+        assert_eq!(ago(now + chrono::Duration::days(1), now), "in the future");
+    }
+
+    #[test]
+    fn queries_are_checked() {
+        let q = |pairs: &[(&str, &str)]| {
+            front_query(
+                &pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            )
+        };
+        assert_eq!(
+            q(&[]).unwrap(),
+            FrontQuery {
+                page: 1,
+                ..FrontQuery::default()
+            }
+        );
+        let full = q(&[
+            ("order", "rising"),
+            ("country", "fr"),
+            ("lang", "FR"),
+            ("page", "2"),
+            ("at", "2025-07-03T12:00:00Z"),
+        ])
+        .unwrap();
+        assert_eq!(full.order, FrontOrder::Rising);
+        assert_eq!(full.country.as_deref(), Some("FR"));
+        assert_eq!(full.language.as_deref(), Some("fr"));
+        assert_eq!(full.page, 2);
+        for bad in [
+            ("order", "best"),
+            ("country", "France"),
+            ("lang", "<x>"),
+            ("at", "July"),
+        ] {
+            assert!(q(&[bad]).is_err(), "{bad:?}");
+        }
+    }
+}
