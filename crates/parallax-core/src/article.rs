@@ -76,7 +76,7 @@ impl Article {
 }
 
 /// A publication time and how sure we are of it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublishedTime {
     /// The time (UTC). When only a day is known it is midnight UTC of that day.
     pub at: DateTime<Utc>,
@@ -87,7 +87,7 @@ pub struct PublishedTime {
 }
 
 /// Where a publication time was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DateFound {
     /// schema.org JSON-LD `datePublished`.

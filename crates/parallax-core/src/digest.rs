@@ -111,7 +111,19 @@ pub struct OutletClaim {
 }
 
 /// How a claim of the ledger stands: the ledger's three kinds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimStanding {
     /// Stated by two or more independent reports.
@@ -136,7 +148,7 @@ impl ClaimStanding {
 /// What one article in another language adds to its story, without a translator: each of its
 /// first sentences, aligned by embedding similarity with the most similar sentence of the
 /// articles in the readers' language, or marked as its own.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ArticleGist {
     /// The article.
     pub article: ArticleId,
@@ -151,7 +163,7 @@ pub struct ArticleGist {
 }
 
 /// One sentence of an [`ArticleGist`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GistSentence {
     /// The sentence as written.
     pub text: String,
@@ -161,7 +173,7 @@ pub struct GistSentence {
 }
 
 /// A readers'-language sentence aligned with a sentence in another language.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GistMatch {
     /// The article it is in.
     pub article: ArticleId,

@@ -40,12 +40,40 @@ pub struct Highlighted {
 }
 
 /// A piece of a [`Highlighted`] text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Fragment {
     /// The text, plain (never markup).
     pub text: String,
     /// Whether it is a match.
     pub mark: bool,
+}
+
+/// Serialized transparently (`#[serde(transparent)]`): an array of [`Fragment`]s, which utoipa's
+/// derive does not know, so the schema is written here.
+impl utoipa::PartialSchema for Highlighted {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("Fragment"))
+            .description(Some(
+                "A text cut into fragments, the matched words marked: joined, the fragments give \
+                 the text (or the part of it shown).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Highlighted {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "Fragment".to_string(),
+            <Fragment as utoipa::PartialSchema>::schema(),
+        ));
+    }
 }
 
 impl Highlighted {

@@ -78,7 +78,7 @@ impl Source {
 }
 
 /// A rating of a source and its provenance.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Rating {
     /// The value as the rater states it ("left", "center", "right", "high", ...).
     pub value: String,
@@ -174,7 +174,19 @@ impl CountryBasis {
 }
 
 /// What a [`ProvidedRating`] rates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RatingKind {
     /// Political bias ("left", "center", ...).

@@ -41,7 +41,7 @@ pub struct Bullet {
 }
 
 /// Coverage details of a story.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Coverage {
     /// Number of articles.
     pub articles: usize,
@@ -66,6 +66,7 @@ pub struct Coverage {
     /// Of the articles counted in `countries` under a country, those whose outlet's country is
     /// only inferred from what it covers (GDELT), not known as its home: a guess, shown as one.
     #[serde(default)]
+    #[schema(required = true)]
     pub countries_inferred: usize,
     /// The same articles per country (ISO code), with their share of all the articles: which
     /// entries of `countries` are partly or wholly inferred.
@@ -79,7 +80,7 @@ pub struct Coverage {
 }
 
 /// A story's sources by the ratings of one provider (see [`Coverage::ratings`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RatingDistribution {
     /// Who rated ("idiap-reliability", "wikipedia-perennial", ...).
     pub provider: String,
@@ -88,21 +89,24 @@ pub struct RatingDistribution {
     /// The licence the ratings are used under and the credit it asks for (the first one given
     /// among the ratings counted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub licence: Option<String>,
     /// Whether any rating counted is an estimate computed by a method rather than an editorial
     /// judgement.
     #[serde(default)]
+    #[schema(required = true)]
     pub estimate: bool,
     /// How numeric scores were put into the labels, when they were ("scores from -1 to 1: low
     /// below -0.2, ..."); `None` when the labels are the provider's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub scale: Option<String>,
     /// Sources per label, "unrated" for the story's sources without a rating from this provider.
     pub tallies: Vec<Tally>,
 }
 
 /// A label and a count, with its share of the total.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Tally {
     /// Label ("US", "en", "left", "unrated", ...).
     pub label: String,

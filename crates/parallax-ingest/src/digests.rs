@@ -13,8 +13,9 @@ use std::sync::Mutex;
 
 use parallax_core::{Embedder, Result, Store};
 
-/// Stories asked for at a time.
-const BATCH: usize = 64;
+/// Stories asked for at a time: each call walks the stories newest first past the ones already
+/// digested, so fewer, larger batches keep a long pass from growing with the square of the stories.
+const BATCH: usize = 1_024;
 
 /// Sentence vectors kept between digest passes in this process (the most recently used).
 /// A multilingual story that gains an article is digested again, and without the cache every

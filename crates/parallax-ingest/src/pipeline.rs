@@ -697,10 +697,11 @@ fn from_record(r: &Record) -> Extracted {
         }
         parsed
     });
-    let language = r.language.clone().or_else(|| {
-        let sample = format!("{title}\n{}", r.text);
-        parallax_text::detect_language(&sample).map(str::to_string)
-    });
+    let language =
+        declared_language(r.language.as_deref(), "record", &mut warnings).or_else(|| {
+            let sample = format!("{title}\n{}", r.text);
+            parallax_text::detect_language(&sample).map(str::to_string)
+        });
     Extracted {
         title,
         byline: None,
@@ -711,6 +712,26 @@ fn from_record(r: &Record) -> Extracted {
         paragraphs,
         warnings,
         excerpts: Vec::new(),
+    }
+}
+
+/// A language an input declares (a record's `language`, a feed's `<language>`), lower-cased,
+/// when it is a language code; anything else is left out with a warning, so that detection
+/// decides instead.
+fn declared_language(
+    given: Option<&str>,
+    what: &str,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let given = given.map(str::trim).filter(|l| !l.is_empty())?;
+    if parallax_core::is_language_code(given) {
+        Some(given.to_ascii_lowercase())
+    } else {
+        let shown: String = given.chars().take(40).collect();
+        warnings.push(format!(
+            "the {what}'s language {shown:?} is not a language code; the language was detected instead"
+        ));
+        None
     }
 }
 
@@ -748,7 +769,8 @@ fn from_crawled(c: &Crawled) -> Extracted {
                 ex.published = feed_date;
             }
             if ex.language.is_none() {
-                ex.language = c.feed_language.clone();
+                ex.language =
+                    declared_language(c.feed_language.as_deref(), "feed", &mut ex.warnings);
             }
             let body_chars: usize = ex.paragraphs.iter().map(|p| p.chars().count()).sum();
             let summary = feed_paragraphs();
@@ -763,14 +785,18 @@ fn from_crawled(c: &Crawled) -> Extracted {
         }
         Err(reason) => {
             let paragraphs = feed_paragraphs();
-            let language = c.feed_language.clone().or_else(|| {
-                let sample = format!(
-                    "{} {}",
-                    c.feed_title.as_deref().unwrap_or(""),
-                    paragraphs.join(" ")
-                );
-                parallax_text::detect_language(&sample).map(str::to_string)
-            });
+            let mut warnings = vec![format!(
+                "full text unavailable ({reason}); showing the feed's title and summary"
+            )];
+            let language = declared_language(c.feed_language.as_deref(), "feed", &mut warnings)
+                .or_else(|| {
+                    let sample = format!(
+                        "{} {}",
+                        c.feed_title.as_deref().unwrap_or(""),
+                        paragraphs.join(" ")
+                    );
+                    parallax_text::detect_language(&sample).map(str::to_string)
+                });
             Extracted {
                 title: c.feed_title.clone().unwrap_or_default(),
                 byline: None,
@@ -779,9 +805,7 @@ fn from_crawled(c: &Crawled) -> Extracted {
                 site_name: None,
                 language,
                 paragraphs,
-                warnings: vec![format!(
-                    "full text unavailable ({reason}); showing the feed's title and summary"
-                )],
+                warnings,
                 excerpts: Vec::new(),
             }
         }
@@ -801,4 +825,33 @@ fn parse_record_date(d: &str) -> Option<PublishedTime> {
         found: DateFound::Input,
         confidence,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_declared_language_must_be_a_language_code() {
+        let record = |language: &str| Record {
+            title: Some("The harbour bridge reopened after the storm".into()),
+            text: "The harbour bridge reopened on Monday after the storm damaged it last week."
+                .into(),
+            language: Some(language.into()),
+            ..Record::default()
+        };
+        let ok = from_record(&record("EN"));
+        assert_eq!(ok.language.as_deref(), Some("en"));
+        assert!(ok.warnings.is_empty(), "{:?}", ok.warnings);
+        let hostile = from_record(&record("<img src=x onerror=alert(1)>"));
+        assert_eq!(hostile.language.as_deref(), Some("en"), "detected instead");
+        assert!(
+            hostile
+                .warnings
+                .iter()
+                .any(|w| w.contains("not a language code")),
+            "{:?}",
+            hostile.warnings
+        );
+    }
 }

@@ -151,7 +151,7 @@ impl Default for BlindspotConfig {
 pub const DEFAULT_COUNTRY: &str = "US";
 
 /// A story little covered in one country.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CountryBlindspot {
     /// The story.
     pub story: StoryId,
@@ -172,7 +172,7 @@ pub struct CountryBlindspot {
 }
 
 /// A side of the left–right scale.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// Left, lean left, left-center.
@@ -207,7 +207,7 @@ fn is_center(label: &str) -> bool {
 }
 
 /// A story covered mostly by one side.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SideBlindspot {
     /// The story.
     pub story: StoryId,

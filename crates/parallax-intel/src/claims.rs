@@ -82,7 +82,7 @@ const LINK_FACTOR: f64 = 0.8;
 const LEAST_FACTOR: f64 = 0.5;
 
 /// Agreement status of a claim across the story's independent sources.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
     /// Stated by two or more independent sources.
@@ -94,7 +94,7 @@ pub enum ClaimKind {
 }
 
 /// What sort of claim it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimForm {
     /// A figure: a duration, count, ordinal, amount or date in one slot.
@@ -109,7 +109,7 @@ pub enum ClaimForm {
 
 /// One claim of the ledger, as `parallax story ID --format json` shows it:
 /// `{kind, text, sources: [{article, sentence}], values}`, with the extra fields that apply.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Claim {
     /// Agreed, single-source or disputed.
     pub kind: ClaimKind,
@@ -124,9 +124,11 @@ pub struct Claim {
     pub form: ClaimForm,
     /// For figures: the slot in words ("duration of the conversation").
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub slot: Option<String>,
     /// Who says it, when the sentences or the quote name a speaker.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub speaker: Option<String>,
     /// Number of independent reports among the sources.
     pub independent_sources: usize,
@@ -135,11 +137,12 @@ pub struct Claim {
     pub sides: Vec<ClaimSide>,
     /// For quotes: the word-for-word check.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub quote_check: Option<QuoteCheck>,
 }
 
 /// Where a claim is stated.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ClaimSource {
     /// The article.
     pub article: ArticleId,
@@ -147,11 +150,12 @@ pub struct ClaimSource {
     pub sentence: String,
     /// For figures: the value as this sentence writes it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub value: Option<String>,
 }
 
 /// One side of a dispute: values that agree with each other and not with the other sides.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ClaimSide {
     /// The normalised value range ("45–60 min").
     pub range: String,
@@ -164,7 +168,7 @@ pub struct ClaimSide {
 }
 
 /// The word-for-word check of a direct quote.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct QuoteCheck {
     /// The speaker, when the article names one.
     pub speaker: Option<String>,
@@ -178,7 +182,7 @@ pub struct QuoteCheck {
 }
 
 /// A quote in another article that is visibly the same quote, worded differently.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct QuoteVariant {
     /// The article.
     pub article: ArticleId,

@@ -46,7 +46,7 @@ use serde::Serialize;
 use crate::geo::{ORG_WORDS, is_known_place};
 
 /// What kind of thing an entity is, as far as cheap evidence shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     /// A person.
@@ -73,7 +73,7 @@ impl EntityKind {
 }
 
 /// One entity of a story.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Entity {
     /// The display name: the most frequent spelling of its longest form ("Yuri Ushakov", not
     /// "Ushakov").

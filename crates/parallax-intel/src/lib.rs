@@ -33,7 +33,7 @@ use parallax_core::{Article, ArticleId, Source};
 use serde::Serialize;
 
 /// Everything this crate knows about one story.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoryIntel {
     /// Independent reports and wire copies among the story's articles.
     pub independence: wire::Independence,
@@ -55,7 +55,7 @@ pub struct StoryIntel {
 }
 
 /// An excerpt of another article quoted on a story's page, as the ledger cites it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ExcerptRef {
     /// The id the ledger cites it by: `ARTICLE#excerpt-N`.
     pub id: ArticleId,

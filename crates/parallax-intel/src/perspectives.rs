@@ -43,7 +43,7 @@ pub const PRIOR_STRENGTH: f64 = 0.5;
 pub const TAKE_CLAIMS: usize = 8;
 
 /// One group's take.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Perspective {
     /// "country:RU", "region:Europe", "bias:left", ...
     pub group: String,
@@ -64,7 +64,7 @@ pub struct Perspective {
 }
 
 /// A term one group uses more than the others.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DistinctiveTerm {
     /// The word as the group mostly writes it.
     pub term: String,
@@ -81,7 +81,7 @@ pub struct DistinctiveTerm {
 }
 
 /// A ledger claim stated mostly by one group.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DistinctiveClaim {
     /// Index of the claim in the story's ledger.
     pub claim: usize,
@@ -98,7 +98,7 @@ pub struct DistinctiveClaim {
 }
 
 /// A claim of the current take: agreed across groups.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TakeClaim {
     /// Index of the claim in the story's ledger.
     pub claim: usize,

@@ -23,7 +23,7 @@ pub use crate::geo::{REGIONS, region_of};
 pub const UNKNOWN: &str = "unknown";
 
 /// Coverage of one story over time.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Timeline {
     /// The first dated article: when and where the story broke.
     pub first: Option<Pickup>,
@@ -43,7 +43,7 @@ pub struct Timeline {
 }
 
 /// One article as the first of a story, country or region.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Pickup {
     /// The article.
     pub article: ArticleId,
@@ -56,7 +56,7 @@ pub struct Pickup {
 }
 
 /// When one country picked the story up.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CountryPickup {
     /// ISO 3166-1 alpha-2 code, upper case, or "unknown".
     pub country: String,
@@ -75,7 +75,7 @@ pub struct CountryPickup {
 }
 
 /// Coverage of one region over time.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RegionCoverage {
     /// The region ("Europe", "North America", ... or "unknown").
     pub region: String,
@@ -98,7 +98,7 @@ pub struct RegionCoverage {
 }
 
 /// Articles published in one hour or day.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Bucket {
     /// Start of the hour or day (UTC).
     pub start: DateTime<Utc>,

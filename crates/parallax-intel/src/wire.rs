@@ -58,7 +58,7 @@ use regex::Regex;
 use serde::Serialize;
 
 /// The articles of a story grouped into independent reports.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Independence {
     /// One entry per independent report, earliest first (reports whose first article is undated
     /// come last, by id).
@@ -70,7 +70,7 @@ pub struct Independence {
 }
 
 /// One independent report: an original article and the copies and rewrites of it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     /// The earliest-published article of the group (the first publisher as far as known).
     pub original: ArticleId,
@@ -86,7 +86,7 @@ pub struct Report {
 }
 
 /// One article copying or rewriting another.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CopyEdge {
     /// The later article.
     pub copy: ArticleId,

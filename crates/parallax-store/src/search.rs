@@ -115,11 +115,29 @@ pub(crate) fn search_stories(conn: &Connection, q: &SearchQuery) -> Result<Searc
 /// best article, each with its best [`SEARCH_ARTICLES_PER_STORY`] articles.
 fn matching_stories(conn: &Connection, m: &Matcher, q: &SearchQuery) -> Result<Vec<Group>> {
     let mut params: Vec<String> = Vec::new();
+    let unfiltered = q.country.as_deref().is_none_or(|c| c.trim().is_empty())
+        && q.language.as_deref().is_none_or(|l| l.trim().is_empty())
+        && q.source.is_none()
+        && q.since.is_none()
+        && q.until.is_none();
     let (from, mut condition, rank) = match m {
+        // Without filters, the best matches are picked in the index itself, before any join: a
+        // common word matching ten thousand articles joined them all before (125-160 ms).
+        Matcher::Words(fts) if unfiltered => {
+            params.push(fts.clone());
+            (
+                format!(
+                    "(SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ? \
+                      ORDER BY rank LIMIT {SCAN_LIMIT}) f JOIN articles a ON a.seq = f.rowid"
+                ),
+                "1".to_string(),
+                "f.rank",
+            )
+        }
         Matcher::Words(fts) => {
             params.push(fts.clone());
             (
-                "articles_fts f JOIN articles a ON a.seq = f.rowid",
+                "articles_fts f JOIN articles a ON a.seq = f.rowid".to_string(),
                 "articles_fts MATCH ?".to_string(),
                 "f.rank",
             )
@@ -127,7 +145,7 @@ fn matching_stories(conn: &Connection, m: &Matcher, q: &SearchQuery) -> Result<V
         Matcher::Trigram(fts) => {
             params.push(fts.clone());
             (
-                "articles_trigram f JOIN articles a ON a.seq = f.rowid",
+                "articles_trigram f JOIN articles a ON a.seq = f.rowid".to_string(),
                 "articles_trigram MATCH ?".to_string(),
                 "f.rank",
             )
@@ -135,7 +153,7 @@ fn matching_stories(conn: &Connection, m: &Matcher, q: &SearchQuery) -> Result<V
         Matcher::TitleLike(words) => {
             let likes: Vec<&str> = words.iter().map(|_| "a.title LIKE ? ESCAPE '\\'").collect();
             params.extend(words.iter().map(|w| format!("%{}%", like_escape(w))));
-            ("articles a", likes.join(" AND "), "0.0")
+            ("articles a".to_string(), likes.join(" AND "), "0.0")
         }
     };
     if let Some(c) = q

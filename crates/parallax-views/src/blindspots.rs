@@ -9,7 +9,7 @@ use parallax_intel::blindspots::{
 use serde::Serialize;
 
 /// The two blindspot feeds, as `GET /api/blindspots` returns them.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BlindspotsView {
     /// The country of the first feed (ISO 3166-1 alpha-2, upper case).
     pub country: String,

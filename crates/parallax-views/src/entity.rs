@@ -11,7 +11,7 @@ pub const ENTITY_STORIES_LIMIT: usize = 200;
 pub const DIGEST_WINDOW: usize = 1_000;
 
 /// One story on an entity page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct EntityStoryRow {
     /// Story id.
     pub id: StoryId,
@@ -28,7 +28,7 @@ pub struct EntityStoryRow {
 }
 
 /// An entity page: one person, place or organisation across stories.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct EntityView {
     /// The key every spelling shares.
     pub key: String,
@@ -43,7 +43,7 @@ pub struct EntityView {
 }
 
 /// One line of the entity index.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct EntityRow {
     /// The key (the entity page's address is `/entity/KEY`).
     pub key: String,

@@ -33,7 +33,7 @@ pub const TOP_HALF_LIFE_HOURS: f64 = 18.0;
 pub const RISING_WINDOW_HOURS: i64 = 48;
 
 /// How the front page orders its stories.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FrontOrder {
     /// Breadth and recency.
@@ -83,7 +83,7 @@ pub struct FrontQuery {
 }
 
 /// A summary sentence on a card: the story's first bullet with its number of citations.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CardLead {
     /// The sentence, as a source wrote it.
     pub text: String,
@@ -92,7 +92,7 @@ pub struct CardLead {
 }
 
 /// One part of a card's coverage bar.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BarSegment {
     /// "left", "center", ..., "unrated"; or a region, or "unknown".
     pub label: String,
@@ -104,7 +104,7 @@ pub struct BarSegment {
 
 /// A card's coverage bar: the bias distribution of its outlets where any is rated, its regions
 /// otherwise; unrated and unknown are parts of the bar, never left out.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CoverageBar {
     /// "bias" (outlets by rating) or "regions" (articles by their outlet's region).
     pub kind: &'static str,
@@ -113,7 +113,7 @@ pub struct CoverageBar {
 }
 
 /// A story as the front page shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoryCard {
     /// Story id.
     pub id: StoryId,
@@ -145,7 +145,7 @@ pub struct StoryCard {
 }
 
 /// The front page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FrontView {
     /// The order.
     pub order: FrontOrder,
@@ -303,7 +303,8 @@ const BIAS_ORDER: [&str; 7] = [
     "unrated",
 ];
 
-fn card(l: ListedStory, score: f64) -> StoryCard {
+/// The card of a story with its score.
+pub(crate) fn card(l: ListedStory, score: f64) -> StoryCard {
     let s = l.story;
     let c = &s.coverage;
     let rated = c.bias.iter().any(|t| t.label != "unrated" && t.count > 0);

@@ -21,7 +21,7 @@ pub const STATUS_OK: &str = "ok";
 pub const STATUS_NEVER_POLLED: &str = "never polled";
 
 /// The health of one source with feeds.
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct SourceHealth {
     /// Source id.
     pub id: SourceId,

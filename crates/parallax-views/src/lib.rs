@@ -24,10 +24,12 @@ mod entity;
 mod front;
 mod health;
 pub mod intel_cache;
+mod related;
 mod search;
 mod source;
 mod status;
 mod story;
+mod topic;
 mod translations;
 mod world;
 
@@ -44,6 +46,7 @@ pub use health::{
     ARTICLES_PER_DAY_WINDOW_DAYS, STATUS_DEGRADED, STATUS_FAILING, STATUS_NEVER_POLLED, STATUS_OK,
     SourceHealth, source_health, source_health_at, source_health_summary,
 };
+pub use related::{RELATED_ENTITIES, RELATED_STORIES, RelatedStory, related_stories};
 pub use search::{
     SEARCH_MAX_LIMIT, SEARCH_PAGE_SIZE, SearchArticle, SearchStory, SearchView, search_date,
     search_view,
@@ -56,6 +59,7 @@ pub use status::{ProblemRow, StatusLine, StatusView, problem_rows, status_view};
 pub use story::{
     ArticleRow, StoryRow, StoryView, UNKNOWN_SOURCE_NAME, story_rows, story_view, story_view_in,
 };
+pub use topic::{TOPIC_STORIES, TopicView, topic_rows, topic_view};
 pub use translations::{
     BulletView, DEFAULT_LANGUAGE, TranslationView, is_foreign, machine_translation_label,
 };

@@ -13,7 +13,7 @@ pub const SEARCH_PAGE_SIZE: usize = 20;
 pub const SEARCH_MAX_LIMIT: usize = 100;
 
 /// One page of search results, grouped by story.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SearchView {
     /// The words searched for.
     pub query: String,
@@ -28,7 +28,7 @@ pub struct SearchView {
 }
 
 /// A story with its matching articles.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SearchStory {
     /// Story id.
     pub id: StoryId,
@@ -43,7 +43,7 @@ pub struct SearchStory {
 }
 
 /// A matching article.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SearchArticle {
     /// Article id.
     pub id: ArticleId,

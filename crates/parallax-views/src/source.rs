@@ -23,7 +23,7 @@ pub const LEDGER_CLAIMS_LISTED: usize = 50;
 pub const GDELT_URL: &str = "https://www.gdeltproject.org/";
 
 /// One outlet, as its page and `GET /api/sources/ID` show it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SourceView {
     /// Source id.
     pub id: SourceId,
@@ -73,7 +73,7 @@ pub struct SourceView {
 }
 
 /// A rating imported from a provider.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RatingRow {
     /// Who rated.
     pub provider: String,
@@ -96,7 +96,7 @@ pub struct RatingRow {
 }
 
 /// One feed of a source.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FeedRow {
     /// The feed URL.
     pub url: String,
@@ -119,7 +119,7 @@ pub struct FeedRow {
 }
 
 /// A story of the source.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SourceStoryRow {
     /// Story id.
     pub id: StoryId,
@@ -133,7 +133,7 @@ pub struct SourceStoryRow {
 
 /// An outlet's record in the claim ledger of its recent stories (at most [`LEDGER_STORIES`]),
 /// from their digests.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LedgerRecord {
     /// Its claims agreed by at least one report of another outlet (not a copy of its own
     /// report).
@@ -155,7 +155,7 @@ pub struct LedgerRecord {
 }
 
 /// One claim of an outlet's record.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LedgerEntry {
     /// The story.
     pub story: StoryId,

@@ -5,7 +5,7 @@ use parallax_core::Store;
 use serde::Serialize;
 
 /// A problem met with an input, as `GET /api/problems` returns it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ProblemRow {
     /// When it was recorded.
     pub time: DateTime<Utc>,
@@ -17,7 +17,7 @@ pub struct ProblemRow {
 
 /// One fact about the serving process's set-up on the status page (`/status`): what ingestion does
 /// about embeddings, whether translation is configured. The binary fills these in at start-up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StatusLine {
     /// What it is about (`embeddings`, `translation`).
     pub name: String,
@@ -29,7 +29,7 @@ pub struct StatusLine {
 }
 
 /// The status page as `GET /api/status` returns it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StatusView {
     /// Numbers of sources, articles and stories stored.
     pub sources: usize,

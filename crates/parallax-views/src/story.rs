@@ -3,6 +3,7 @@
 //! translations into the reader's language, and the story intelligence.
 
 use crate::intel_cache;
+use crate::related::{RELATED_STORIES, RelatedStory, related_stories};
 use crate::translations::{self, BulletView, DEFAULT_LANGUAGE, TranslationView};
 use chrono::{DateTime, Utc};
 use parallax_core::{
@@ -16,7 +17,7 @@ use std::collections::HashMap;
 pub const UNKNOWN_SOURCE_NAME: &str = "Unknown source";
 
 /// One line of the story list.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoryRow {
     /// Story id.
     pub id: StoryId,
@@ -40,7 +41,7 @@ pub struct StoryRow {
 }
 
 /// A story with everything shown on its page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoryView {
     /// Story id.
     pub id: StoryId,
@@ -74,10 +75,13 @@ pub struct StoryView {
     /// readers'-language articles say and which are their own (from the story's digest, made
     /// when an embedding model is installed; empty otherwise).
     pub gists: Vec<parallax_core::ArticleGist>,
+    /// Other stories naming the most of this story's people, places and organisations, most
+    /// shared first (at most [`crate::RELATED_STORIES`]; empty until digests are made).
+    pub related: Vec<RelatedStory>,
 }
 
 /// An article as listed on a story page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ArticleRow {
     /// Article id.
     pub id: ArticleId,
@@ -106,6 +110,8 @@ pub struct ArticleRow {
     /// The ownership as the list that gave it says it ("state-controlled (State Media Monitor:
     /// SC)"), when finer than `ownership`.
     pub ownership_detail: Option<String>,
+    /// The source's bias rating as rated ("left", "center", ...), when it is rated.
+    pub bias: Option<String>,
     /// The article's language, when identified.
     pub language: Option<String>,
     /// The title's machine translation into the reader's language, when the article is in
@@ -209,8 +215,23 @@ pub fn story_view_in(
     let intel = StoryIntel::clone(&intel_cache::analyze_story(&articles, &known));
     // Gists of the story's articles as they are now (a digest made before an article left the
     // story may name it: such gists are dropped).
-    let gists: Vec<parallax_core::ArticleGist> = store
-        .digest(id)?
+    let digest = store.digest(id)?;
+    // Related stories through the story's entities, most mentioned first: the digest's, or the
+    // intel's when there is no digest yet.
+    let entity_keys: Vec<(String, String)> = match &digest {
+        Some(d) if !d.entities.is_empty() => d
+            .entities
+            .iter()
+            .map(|e| (e.key.clone(), e.name.clone()))
+            .collect(),
+        _ => intel
+            .entities
+            .iter()
+            .map(|e| (e.key.clone(), e.name.clone()))
+            .collect(),
+    };
+    let related = related_stories(store, id, &entity_keys, RELATED_STORIES)?;
+    let gists: Vec<parallax_core::ArticleGist> = digest
         .map(|d| d.gists)
         .unwrap_or_default()
         .into_iter()
@@ -283,6 +304,7 @@ pub fn story_view_in(
         language: language.to_string(),
         intel,
         gists,
+        related,
     }))
 }
 
@@ -319,6 +341,10 @@ fn article_row(article: Article, source: Option<&Source>) -> ArticleRow {
         ownership_detail: source
             .and_then(|s| s.provenance.ownership_detail.clone())
             .filter(|d| !d.trim().is_empty()),
+        bias: source
+            .and_then(|s| s.bias.as_ref())
+            .map(|b| b.value.trim().to_string())
+            .filter(|b| !b.is_empty()),
         language: article.language,
         title_translation: None,
         published: article.published,

@@ -11,7 +11,7 @@ pub const DEFAULT_LANGUAGE: &str = "en";
 
 /// A cached machine translation as pages and the API show it: always next to its original, never
 /// instead of it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TranslationView {
     /// The translated text.
     pub text: String,
@@ -31,7 +31,7 @@ pub struct TranslationView {
 
 /// One summary bullet: the sentence as written, its language, and its translation when one is
 /// cached.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BulletView {
     /// The sentence, as written in the article it was taken from.
     pub text: String,

@@ -6,13 +6,15 @@
 //! their outlets over a period ([`parallax_core::SourceStore::country_volumes`]: by time fetched,
 //! home countries only, never a country only inferred from coverage). A country view reads the
 //! story digests: its outlets' top stories, the stories they cover that few outlets elsewhere do,
-//! its blindspots ([`crate::blindspots_view`]) and its outlets with their feeds' health
+//! its blindspots (the rule of [`crate::blindspots_view`]) and its outlets with their feeds' health
 //! ([`crate::source_health`]).
 
-use crate::{DIGEST_WINDOW, SourceHealth, blindspots_view, source_health};
+use crate::{DIGEST_WINDOW, SourceHealth, source_health};
 use chrono::{DateTime, Duration, Utc};
 use parallax_core::{SourceId, Store, StoryId};
-use parallax_intel::blindspots::CountryBlindspot;
+use parallax_intel::blindspots::{
+    BlindspotConfig, CountryBlindspot, StoryCoverage, country_blindspots,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -166,7 +168,7 @@ pub fn volume_class(articles: usize) -> u8 {
 }
 
 /// One country's volume on the world map.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CountryVolumeRow {
     /// ISO 3166-1 alpha-2 code, upper case.
     pub code: String,
@@ -183,7 +185,7 @@ pub struct CountryVolumeRow {
 }
 
 /// The world map's data: every country of the map and every other country with articles.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct WorldView {
     /// The period, in days.
     pub days: u32,
@@ -256,7 +258,7 @@ pub fn world_view_at(
 }
 
 /// A story as a country page lists it, with its coverage at home and elsewhere.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CountryStoryRow {
     /// The story.
     pub story: StoryId,
@@ -275,7 +277,7 @@ pub struct CountryStoryRow {
 }
 
 /// One outlet of a country, with its feeds' health when it has feeds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CountryOutlet {
     /// The outlet.
     pub id: SourceId,
@@ -286,7 +288,7 @@ pub struct CountryOutlet {
 }
 
 /// A country page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CountryView {
     /// ISO 3166-1 alpha-2 code, upper case.
     pub code: String,
@@ -408,7 +410,14 @@ pub fn country_view_at(
         volume,
         top_stories: rows,
         overlooked_elsewhere,
-        blindspots: blindspots_view(store, cc)?.country_blindspots,
+        blindspots: country_blindspots(
+            &digested
+                .iter()
+                .map(StoryCoverage::from_digest)
+                .collect::<Vec<_>>(),
+            cc,
+            &BlindspotConfig::default(),
+        ),
         outlets,
         stories_considered: digested.len(),
         stale_digests,

@@ -5,15 +5,18 @@
 //! are relative to the feed's own address.
 
 use crate::escape::escape_html;
-use crate::{AppState, PAGE_SIZE, blocking, json_error, json_failure};
+use crate::{AppState, blocking, json_error, json_failure};
 use axum::{
     extract::{Path, Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Utc};
-use parallax_core::{SearchQuery, Story};
-use parallax_views::{BlindspotsView, CountryView, SEARCH_PAGE_SIZE, SearchView, search_view};
+use parallax_core::SearchQuery;
+use parallax_views::{
+    BlindspotsView, CountryView, FrontQuery, SEARCH_PAGE_SIZE, SearchView, StoryCard, front_view,
+    search_view,
+};
 use std::collections::HashMap;
 
 /// Text fit for an XML element or attribute: escaped, without the control characters XML 1.0
@@ -27,15 +30,15 @@ fn xml(s: &str) -> String {
     escape_html(&clean)
 }
 
-struct Entry {
-    id: String,
-    title: String,
-    href: String,
-    summary: String,
-    updated: DateTime<Utc>,
+pub(crate) struct Entry {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) href: String,
+    pub(crate) summary: String,
+    pub(crate) updated: DateTime<Utc>,
 }
 
-fn feed(id: &str, title: &str, self_href: &str, entries: &[Entry]) -> String {
+pub(crate) fn feed(id: &str, title: &str, self_href: &str, entries: &[Entry]) -> String {
     let updated = entries
         .iter()
         .map(|e| e.updated)
@@ -136,7 +139,7 @@ pub fn one_sided_feed(view: &BlindspotsView) -> String {
 }
 
 /// The story `id`'s page, from a feed `depth` directories below the site's root.
-fn story_href(depth: usize, id: &str) -> String {
+pub(crate) fn story_href(depth: usize, id: &str) -> String {
     format!(
         "{}story/{}",
         "../".repeat(depth),
@@ -144,21 +147,17 @@ fn story_href(depth: usize, id: &str) -> String {
     )
 }
 
-/// The top stories feed (`/feeds/top.atom`): `stories` as the front page lists them, most
-/// recently updated first, each with its first summary bullet.
-pub fn top_feed(stories: &[Story]) -> String {
-    let entries: Vec<Entry> = stories
+/// The top stories feed (`/feeds/top.atom`): the first page of the front page's top stories, in
+/// its order, each with its first summary bullet.
+pub fn top_feed(cards: &[StoryCard]) -> String {
+    let entries: Vec<Entry> = cards
         .iter()
-        .map(|s| Entry {
-            id: format!("urn:parallax:story:{}", s.id),
-            title: s.title.clone(),
-            href: story_href(1, s.id.as_str()),
-            summary: s
-                .summary
-                .first()
-                .map(|b| b.text.clone())
-                .unwrap_or_default(),
-            updated: s.last_updated,
+        .map(|c| Entry {
+            id: format!("urn:parallax:story:{}", c.id),
+            title: c.title.clone(),
+            href: story_href(1, c.id.as_str()),
+            summary: c.lead.as_ref().map(|l| l.text.clone()).unwrap_or_default(),
+            updated: c.last_updated,
         })
         .collect();
     feed(
@@ -233,7 +232,7 @@ pub fn search_feed(view: &SearchView, query_string: &str) -> String {
 }
 
 /// An Atom response.
-fn atom(body: String) -> Response {
+pub(crate) fn atom(body: String) -> Response {
     (
         [(
             header::CONTENT_TYPE,
@@ -246,8 +245,8 @@ fn atom(body: String) -> Response {
 
 /// `GET /feeds/top.atom`: the front page's first page of stories.
 pub(crate) async fn top_atom(State(state): State<AppState>) -> Response {
-    match blocking(&state, |s| s.stories(PAGE_SIZE, 0)).await {
-        Ok(stories) => atom(top_feed(&stories)),
+    match blocking(&state, |s| front_view(s, &FrontQuery::default())).await {
+        Ok(view) => atom(top_feed(&view.cards)),
         Err(f) => json_failure(f),
     }
 }

@@ -2,6 +2,7 @@
 //! orders, filters and stable pagination it defines. Coverage bars are inline SVG drawn here; the
 //! same numbers are written out beside them as text, for screen readers and text browsers.
 
+use crate::bars::{Segment, segments};
 use crate::pages::{path_segment, render_ok};
 use crate::{AppState, blocking, html_failure, json_error, json_failure, query_number};
 use askama::Template;
@@ -73,6 +74,23 @@ pub(crate) async fn front_page(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/front",
+    tag = "stories",
+    params(
+        ("order" = Option<parallax_views::FrontOrder>, Query, description = "`top` (breadth and recency, the default), `rising` (coverage velocity) or `latest` (last change first)"),
+        ("country" = Option<String>, Query, description = "Only stories covered by outlets of this country (ISO 3166-1 alpha-2)", pattern = "^[A-Za-z]{2}$"),
+        ("lang" = Option<String>, Query, description = "Only stories with articles in this language (ISO 639-1)"),
+        ("page" = Option<usize>, Query, description = "The page, from 1 (default 1; a value that is not a number is page 1)"),
+        ("at" = Option<chrono::DateTime<chrono::Utc>>, Query, description = "The instant the ranking is computed at (RFC 3339; default now): pass the `at` of the first page to page on without repeats or gaps"),
+    ),
+    responses(
+        (status = 200, description = "One page of the front page's story cards", body = parallax_views::FrontView),
+        (status = 400, description = "`order`, `country`, `lang` or `at` is not valid", body = crate::openapi::ApiError),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 pub(crate) async fn api_front(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
@@ -130,30 +148,23 @@ struct Tab {
     current: bool,
 }
 
-struct Segment {
-    x: String,
-    width: String,
-    class: String,
-    label: String,
-    count: usize,
-}
-
-struct Bar {
+pub(crate) struct Bar {
     /// "Bias distribution of its outlets" or "Regions of its articles".
-    caption: &'static str,
-    unit: &'static str,
-    segments: Vec<Segment>,
+    pub(crate) caption: &'static str,
+    pub(crate) unit: &'static str,
+    pub(crate) segments: Vec<Segment>,
 }
 
-struct Card {
-    href: String,
-    title: String,
-    lead: Option<(String, usize)>,
-    bar: Bar,
-    counts: String,
-    first_reported: Option<String>,
-    languages: String,
-    one_sided: Option<&'static str>,
+/// A story card as `card.html` shows it (front page and topic pages).
+pub(crate) struct Card {
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) lead: Option<(String, usize)>,
+    pub(crate) bar: Bar,
+    pub(crate) counts: String,
+    pub(crate) first_reported: Option<String>,
+    pub(crate) languages: String,
+    pub(crate) one_sided: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -174,45 +185,13 @@ struct FrontPage {
     api_href: String,
 }
 
-/// The CSS class of a bar segment: bias labels by name, regions by position.
-fn segment_class(kind: &str, label: &str, index: usize) -> String {
-    if kind == "bias" {
-        let slug: String = label
-            .chars()
-            .map(|c| if c.is_ascii_alphabetic() { c } else { '-' })
-            .collect();
-        match slug.as_str() {
-            "left" | "lean-left" | "center" | "mixed" | "lean-right" | "right" | "unrated" => {
-                format!("seg seg-{slug}")
-            }
-            _ => "seg seg-other".to_string(),
-        }
-    } else if label == "unknown" {
-        "seg seg-unrated".to_string()
-    } else {
-        format!("seg seg-r{}", index % 6)
-    }
-}
-
 fn bar(b: &CoverageBar) -> Bar {
-    let mut x = 0.0;
-    let segments = b
-        .segments
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let width = s.share * 100.0;
-            let seg = Segment {
-                x: format!("{x:.2}"),
-                width: format!("{width:.2}"),
-                class: segment_class(b.kind, &s.label, i),
-                label: s.label.clone(),
-                count: s.count,
-            };
-            x += width;
-            seg
-        })
-        .collect();
+    let segments = segments(
+        b.kind,
+        b.segments
+            .iter()
+            .map(|s| (s.label.clone(), s.count, s.share)),
+    );
     if b.kind == "bias" {
         Bar {
             caption: "Bias distribution of its outlets",
@@ -232,7 +211,7 @@ fn plural(n: usize, one: &str) -> String {
     format!("{n} {one}{}", if n == 1 { "" } else { "s" })
 }
 
-fn card(c: &StoryCard, at: DateTime<Utc>) -> Card {
+pub(crate) fn card(c: &StoryCard, at: DateTime<Utc>) -> Card {
     let mut counts = vec![plural(c.articles, "article")];
     if let Some(r) = c.independent_reports {
         counts.push(plural(r, "independent report"));

@@ -16,11 +16,14 @@
 
 #![warn(missing_docs)]
 
+mod bars;
 pub mod escape;
 mod feeds;
 mod front;
+mod openapi;
 mod pages;
 mod search;
+mod topic;
 mod world;
 
 use axum::{
@@ -44,8 +47,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// The Content-Security-Policy sent with every response: no scripts, no external anything.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Stories per page of the story list.
-pub const PAGE_SIZE: usize = 30;
 /// Default and largest `limit` of `GET /api/stories`.
 const API_DEFAULT_LIMIT: usize = 50;
 const API_MAX_LIMIT: usize = 500;
@@ -119,11 +120,16 @@ pub fn router_with_options(store: Arc<dyn Store>, options: WebOptions) -> Router
         .route("/problems", get(problems_page))
         .route("/status", get(status_page))
         .route("/api/status", get(api_status))
+        .route("/api/openapi.json", get(openapi::api_openapi))
         .route("/api/stories", get(api_stories))
         .route("/api/stories/{id}", get(api_story))
         .route("/api/sources", get(api_sources))
         .route("/api/sources/{id}", get(api_source))
         .route("/api/problems", get(api_problems))
+        .route("/topic/{key}", get(topic::topic_page))
+        .route("/topic/{key}/feed.atom", get(topic::topic_atom))
+        .route("/api/topics", get(topic::api_topics))
+        .route("/api/topics/{key}", get(topic::api_topic))
         .route("/entities", get(entities_page))
         .route("/entity/{key}", get(entity_page))
         .route("/blindspots", get(blindspots_page))
@@ -347,6 +353,15 @@ async fn status_page(State(state): State<AppState>) -> Response {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/status",
+    tag = "status",
+    responses(
+        (status = 200, description = "The numbers of sources, articles, stories and vectors stored, and the server's set-up", body = parallax_views::StatusView),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 async fn api_status(State(state): State<AppState>) -> Response {
     let lines = state.status.clone();
     match blocking(&state, move |s| status_view(s, &lines)).await {
@@ -363,6 +378,20 @@ async fn not_found_page() -> Response {
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/stories",
+    tag = "stories",
+    params(
+        ("limit" = Option<usize>, Query, description = "Stories per page (default 50, at most 500: larger values are cut to 500)"),
+        ("offset" = Option<usize>, Query, description = "Stories skipped (default 0)"),
+    ),
+    responses(
+        (status = 200, description = "Stories, most recently updated first", body = Vec<parallax_views::StoryRow>),
+        (status = 400, description = "`limit` or `offset` is not a non-negative whole number", body = crate::openapi::ApiError),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 async fn api_stories(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
@@ -383,6 +412,22 @@ async fn api_stories(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/stories/{id}",
+    tag = "stories",
+    params(
+        ("id" = String, Path, description = "Story id (`sto-` and 16 hex digits)"),
+        ("lang" = Option<String>, Query, description = "The reader's language (a language code such as \"en\" or \"pt-BR\"): translations are into it; default: the server's"),
+    ),
+    responses(
+        (status = 200, description = "The story with its articles, coverage, translations and story intelligence", body = parallax_views::StoryView),
+        (status = 308, description = "The story was merged into another one: `Location` is its address", headers(("Location" = String, description = "`/api/stories/ID` of the story it was merged into"))),
+        (status = 400, description = "`lang` is not a language code", body = crate::openapi::ApiError),
+        (status = 404, description = "No story with this id", body = crate::openapi::ApiError),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 async fn api_story(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -408,6 +453,15 @@ async fn api_story(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/problems",
+    tag = "status",
+    responses(
+        (status = 200, description = "The most recent problems met with inputs (at most 100), newest first", body = Vec<parallax_views::ProblemRow>),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 async fn api_problems(State(state): State<AppState>) -> Response {
     match blocking(&state, |s| problem_rows(s, PROBLEMS_LIMIT)).await {
         Ok(rows) => Json(rows).into_response(),
@@ -415,6 +469,15 @@ async fn api_problems(State(state): State<AppState>) -> Response {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/sources",
+    tag = "sources",
+    responses(
+        (status = 200, description = "Every source with the health of its feeds", body = Vec<parallax_views::SourceHealth>),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 async fn api_sources(State(state): State<AppState>) -> Response {
     match blocking(&state, |s| source_health(s)).await {
         Ok(rows) => Json(rows).into_response(),
@@ -442,6 +505,19 @@ async fn source_page(State(state): State<AppState>, Path(id): Path<String>) -> R
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/sources/{id}",
+    tag = "sources",
+    params(
+        ("id" = String, Path, description = "Source id (`src-` and 16 hex digits), or its site (`example.com`)"),
+    ),
+    responses(
+        (status = 200, description = "The source with its facts and their provenance, ratings, feeds, recent stories and claim ledger record", body = parallax_views::SourceView),
+        (status = 404, description = "No source with this id or site", body = crate::openapi::ApiError),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 async fn api_source(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     match blocking(&state, move |s| source_by_address(s, &id)).await {
         Ok(Some(view)) => Json(view).into_response(),
@@ -460,6 +536,15 @@ async fn entities_page(State(state): State<AppState>) -> Response {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/entities",
+    tag = "entities",
+    responses(
+        (status = 200, description = "The entities most named in recent stories (at most 200)", body = Vec<parallax_views::EntityRow>),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 async fn api_entities(State(state): State<AppState>) -> Response {
     match blocking(&state, |s| entity_rows(s, ENTITY_ROWS_LIMIT)).await {
         Ok(rows) => Json(rows).into_response(),
@@ -480,6 +565,19 @@ async fn entity_page(State(state): State<AppState>, Path(key): Path<String>) -> 
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/entities/{key}",
+    tag = "entities",
+    params(
+        ("key" = String, Path, description = "Entity key (as in `/api/entities`), or a spelling of its name"),
+    ),
+    responses(
+        (status = 200, description = "The entity with its spellings and stories", body = parallax_views::EntityView),
+        (status = 404, description = "No digested story names this entity", body = crate::openapi::ApiError),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 async fn api_entity(State(state): State<AppState>, Path(key): Path<String>) -> Response {
     match blocking(&state, move |s| entity_view(s, &key)).await {
         Ok(Some(view)) => Json(view).into_response(),
@@ -547,6 +645,19 @@ async fn one_sided_atom(
     blindspot_feed(state, query, feeds::one_sided_feed).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/blindspots",
+    tag = "world",
+    params(
+        ("country" = Option<String>, Query, description = "The country of the first feed (ISO 3166-1 alpha-2; default US)", pattern = "^[A-Za-z]{2}$"),
+    ),
+    responses(
+        (status = 200, description = "Stories the country's outlets miss, and stories covered by one side only", body = parallax_views::BlindspotsView),
+        (status = 400, description = "`country` is not a two-letter country code", body = crate::openapi::ApiError),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 async fn api_blindspots(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,

@@ -1,6 +1,7 @@
 //! HTML pages (askama templates in `templates/`). Every value that reaches a template is plain text
 //! that askama escapes; no template uses `|safe`.
 
+use crate::bars::{Segment, bias_rank, segment_class, segments};
 use askama::Template;
 use axum::{
     http::{StatusCode, header},
@@ -11,10 +12,11 @@ use parallax_core::{
     ArticleId, AttributionMethod, ClaimStanding, CountryBasis, PublishedTime, RatingDistribution,
     RatingKind, SourceId, Tally,
 };
+use parallax_intel::claims::ClaimSource;
 use parallax_intel::claims::{ClaimForm, ClaimKind};
 use parallax_views::{
-    ArticleRow, BlindspotsView, EntityRow, EntityView, ProblemRow, SourceHealth, SourceView,
-    StatusView, StoryView,
+    ArticleRow, BlindspotsView, EntityRow, EntityView, MapShape, ProblemRow, SourceHealth,
+    SourceView, StatusView, StoryView,
 };
 use std::collections::HashMap;
 
@@ -153,7 +155,6 @@ pub(crate) struct RatingDistItem {
     licence: Option<String>,
     estimate: bool,
     scale: Option<String>,
-    tallies: Vec<TallyItem>,
     /// "2 of 3 sources (67%) not rated by it".
     unrated: String,
 }
@@ -173,7 +174,6 @@ fn rating_dist_item(d: &RatingDistribution, sources: usize) -> RatingDistItem {
         licence: d.licence.clone(),
         estimate: d.estimate,
         scale: d.scale.clone(),
-        tallies: tally_items(&d.tallies),
         unrated: format!(
             "{unrated} of {sources} source{} ({}) not rated by it",
             if sources == 1 { "" } else { "s" },
@@ -196,6 +196,12 @@ pub(crate) struct CiteItem {
     /// `#a-N` when the cited article is listed on the page.
     anchor: Option<String>,
     title: String,
+    /// The cited article's outlet (empty when the article is not on the page).
+    outlet: String,
+    /// Its publication time as shown ("undated" when unknown; empty when not on the page).
+    date: String,
+    /// The sentence of it that is cited, when known.
+    sentence: Option<String>,
 }
 
 /// A machine translation shown under its original.
@@ -241,6 +247,8 @@ pub(crate) struct BulletItem {
 }
 
 pub(crate) struct ArticleItem {
+    /// Its number in the story (`a-N` is its anchor).
+    number: usize,
     anchor: String,
     title: String,
     link: Option<String>,
@@ -265,38 +273,88 @@ pub(crate) struct ArticleItem {
     warnings: Vec<String>,
 }
 
+/// A country covering the story: its tally, how much of it is only inferred, its page.
+pub(crate) struct CountryTallyItem {
+    tally: TallyItem,
+    /// Its articles whose country is only inferred from their outlet's coverage.
+    inferred: usize,
+    /// "France", when the map knows the code.
+    name: Option<String>,
+    /// `/country/CC` for a country code.
+    href: Option<String>,
+}
+
+/// One provider's distribution with its bar.
+pub(crate) struct RatingBarItem {
+    dist: RatingDistItem,
+    segments: Vec<Segment>,
+}
+
+/// One country of the small map.
+pub(crate) struct MapShapeItem {
+    /// Covers the story.
+    on: bool,
+    path: String,
+    dot: bool,
+    x: i32,
+    y: i32,
+    name: String,
+}
+
+/// Who reported first: the earliest dated article.
+pub(crate) struct FirstItem {
+    cite: CiteItem,
+    outlet: String,
+    at: String,
+    /// "US, North America"; `None` when neither is known.
+    place: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "story.html")]
 struct StoryPage {
     title: String,
     title_translation: Option<TranslationItem>,
     bullets: Vec<BulletItem>,
-    articles: Vec<ArticleItem>,
     article_count: usize,
     source_count: usize,
     unknown_source_articles: usize,
     /// Countries, each with how many of its articles' countries are only inferred.
-    countries: Vec<(TallyItem, usize)>,
+    countries: Vec<CountryTallyItem>,
+    /// Known countries covering it.
+    country_count: usize,
     /// Articles whose country is only inferred from their outlet's coverage.
     countries_inferred: usize,
     languages: Vec<TallyItem>,
-    bias: Vec<TallyItem>,
+    bias: Vec<Segment>,
     /// Who rated the bias of the sources.
     bias_rated_by: String,
     /// Per provider, the sources by its imported ratings.
-    ratings: Vec<RatingDistItem>,
-    ownership: Vec<TallyItem>,
+    ratings: Vec<RatingBarItem>,
+    ownership: Vec<Segment>,
+    reported_first: Option<FirstItem>,
     first_published: String,
     last_published: String,
     undated_articles: usize,
     first_seen: String,
     last_updated: String,
-    /// Independent reports, the claim ledger, perspectives, timeline and entities.
+    /// The small map: its view box and countries.
+    map_view_box: String,
+    map: Vec<MapShapeItem>,
+    /// Independent reports, the claim ledger, current take, timeline and entities.
     intel: IntelItems,
+    /// Perspectives by dimension: ("By country", groups).
+    alternative: Vec<(&'static str, Vec<PerspectiveItem>)>,
     /// What each article in another language adds.
     gists: Vec<GistItem>,
     /// Articles in another language than the reader's (shown when there is no gist for them).
     foreign_articles: usize,
+    /// Articles over time per region.
+    chart: Option<ChartItem>,
+    /// Every article by country (and side), wire copies folded under their original.
+    coverage: Vec<CountryGroupItem>,
+    related: Vec<RelatedItem>,
+    topics: Vec<TopicItem>,
 }
 
 pub(crate) struct GistItem {
@@ -314,6 +372,8 @@ const SINGLE_SOURCE_SHOWN: usize = 40;
 const PERSPECTIVES_SHOWN: usize = 12;
 /// Entities shown on a story page at most.
 const ENTITIES_SHOWN: usize = 40;
+/// Topic tags shown on a story page at most.
+const TOPICS_SHOWN: usize = 16;
 
 /// One independent report: its first article and the copies of it.
 pub(crate) struct ReportItem {
@@ -379,6 +439,8 @@ pub(crate) struct TakeItem {
 }
 
 pub(crate) struct PerspectiveItem {
+    /// "country", "region" or "bias".
+    dimension: String,
     label: String,
     articles: usize,
     independent: usize,
@@ -413,11 +475,109 @@ pub(crate) struct EntityItem {
     articles: usize,
 }
 
+/// One bar piece of the timeline chart.
+pub(crate) struct ChartRect {
+    x: String,
+    y: String,
+    w: String,
+    h: String,
+    class: String,
+}
+
+/// One column of the chart (a time bucket with articles).
+pub(crate) struct ChartColumn {
+    /// "Jul 07 09:00: 3 articles (Europe 2, North America 1)".
+    title: String,
+    rects: Vec<ChartRect>,
+}
+
+/// A text label of the chart's axes.
+pub(crate) struct ChartLabel {
+    x: String,
+    y: String,
+    anchor: &'static str,
+    text: String,
+}
+
+/// One row of the chart's table: a bucket with articles.
+pub(crate) struct ChartRow {
+    bucket: String,
+    counts: Vec<usize>,
+    total: usize,
+    so_far: usize,
+}
+
+/// The timeline drawn: articles per hour, day or week, stacked by region.
+pub(crate) struct ChartItem {
+    /// "hour", "day" or "week".
+    unit: &'static str,
+    /// What the chart shows, in words (its SVG description).
+    description: String,
+    columns: Vec<ChartColumn>,
+    labels: Vec<ChartLabel>,
+    /// Regions with their class and dated articles.
+    legend: Vec<(String, String, usize)>,
+    regions: Vec<String>,
+    rows: Vec<ChartRow>,
+}
+
+/// A wire copy or rewrite folded under its original.
+pub(crate) struct CopyEntry {
+    a: ArticleItem,
+    /// "copies [3] (shingles 83%: 83% of its text found in it)".
+    evidence: String,
+}
+
+/// The copies of one report, folded under its original.
+pub(crate) struct FoldItem {
+    /// "4 copies of an AFP report".
+    summary: String,
+    copies: Vec<CopyEntry>,
+}
+
+/// An article of the General News Coverage, with the copies of it folded under it.
+pub(crate) struct EntryItem {
+    a: ArticleItem,
+    fold: Option<FoldItem>,
+}
+
+pub(crate) struct SideGroupItem {
+    /// "Outlets rated center", "Unrated outlets"; `None` when no outlet is rated.
+    label: Option<String>,
+    entries: Vec<EntryItem>,
+}
+
+pub(crate) struct CountryGroupItem {
+    /// `cov-CC`.
+    id: String,
+    /// "France (FR)", "Country unknown".
+    heading: String,
+    /// Its articles, the copies folded under them not counted.
+    articles: usize,
+    /// Copies folded under its articles.
+    copies: usize,
+    sides: Vec<SideGroupItem>,
+}
+
+pub(crate) struct RelatedItem {
+    href: String,
+    title: String,
+    shared: String,
+    shared_count: usize,
+    last_updated: String,
+}
+
+pub(crate) struct TopicItem {
+    href: String,
+    name: String,
+}
+
 /// Turns article ids into citations of the numbered article list.
 struct Citer<'a> {
     numbers: HashMap<&'a str, usize>,
     titles: Vec<String>,
     sources: Vec<String>,
+    dates: Vec<String>,
     /// Titles of the excerpts quoted on the pages, by their id (`ARTICLE#excerpt-N`).
     excerpts: HashMap<String, String>,
 }
@@ -429,6 +589,9 @@ impl Citer<'_> {
                 label: n.to_string(),
                 anchor: Some(format!("#a-{n}")),
                 title: self.titles[n - 1].clone(),
+                outlet: self.sources[n - 1].clone(),
+                date: self.dates[n - 1].clone(),
+                sentence: None,
             };
         }
         if let Some((host, k)) = parallax_intel::excerpt_host(id)
@@ -439,12 +602,18 @@ impl Citer<'_> {
                 label: format!("{n}, excerpt {k}"),
                 anchor: Some(format!("#a-{n}")),
                 title: format!("“{quoted}”, another article quoted on the page of [{n}]"),
+                outlet: self.source_name(id),
+                date: self.dates[n - 1].clone(),
+                sentence: None,
             };
         }
         CiteItem {
             label: "?".to_string(),
             anchor: None,
             title: format!("article {id} (no longer in this story)"),
+            outlet: String::new(),
+            date: String::new(),
+            sentence: None,
         }
     }
 
@@ -469,6 +638,19 @@ impl Citer<'_> {
         ids.into_iter()
             .filter(|id| seen.insert(id.as_str().to_string()))
             .map(|id| self.cite(id))
+            .collect()
+    }
+
+    /// Citations with the sentence each cites, one per article.
+    fn cites_with_sentences(&self, sources: &[ClaimSource]) -> Vec<CiteItem> {
+        let mut seen = std::collections::HashSet::new();
+        sources
+            .iter()
+            .filter(|s| seen.insert(s.article.as_str().to_string()))
+            .map(|s| CiteItem {
+                sentence: Some(s.sentence.trim().to_string()).filter(|s| !s.is_empty()),
+                ..self.cite(&s.article)
+            })
             .collect()
     }
 }
@@ -628,6 +810,224 @@ fn timeline_item(t: &parallax_intel::timeline::Timeline, citer: &Citer<'_>) -> T
     }
 }
 
+/// The chart's size in SVG units and its margins (axis labels go in them).
+const CHART_W: f64 = 600.0;
+const CHART_H: f64 = 210.0;
+const CHART_LEFT: f64 = 34.0;
+const CHART_RIGHT: f64 = 8.0;
+const CHART_TOP: f64 = 10.0;
+const CHART_BOTTOM: f64 = 28.0;
+/// Hourly columns while the dated articles span less than this many hours, daily ones while they
+/// span less than [`CHART_MAX_DAYS`] days, weekly ones beyond.
+const CHART_MAX_HOURS: i64 = 72;
+const CHART_MAX_DAYS: i64 = 120;
+/// Time labels under the chart at most.
+const CHART_TICKS: usize = 5;
+
+/// The timeline as a chart: articles per hour (day, week) stacked by region; `None` when no
+/// article is dated.
+fn timeline_chart(t: &parallax_intel::timeline::Timeline) -> Option<ChartItem> {
+    let first_hour = t.hourly.first()?.start;
+    let last_hour = t.hourly.last()?.start;
+    let first_day = t.daily.first()?.start;
+    let last_day = t.daily.last()?.start;
+    let (unit, width, format, hourly, origin, end) =
+        if (last_hour - first_hour).num_hours() < CHART_MAX_HOURS {
+            (
+                "hour",
+                chrono::Duration::hours(1),
+                "%b %d %H:00",
+                true,
+                first_hour,
+                last_hour,
+            )
+        } else if (last_day - first_day).num_days() < CHART_MAX_DAYS {
+            (
+                "day",
+                chrono::Duration::days(1),
+                "%b %d",
+                false,
+                first_day,
+                last_day,
+            )
+        } else {
+            (
+                "week",
+                chrono::Duration::days(7),
+                "%Y-%m-%d",
+                false,
+                first_day,
+                last_day,
+            )
+        };
+    let step = width.num_seconds().max(1);
+    let columns_n = usize::try_from((end - origin).num_seconds() / step).unwrap_or(0) + 1;
+    let regions = &t.regions;
+    let mut grid = vec![vec![0usize; regions.len()]; columns_n];
+    for (ri, r) in regions.iter().enumerate() {
+        let buckets = if hourly { &r.hourly } else { &r.daily };
+        for b in buckets {
+            let i = usize::try_from((b.start - origin).num_seconds() / step)
+                .unwrap_or(0)
+                .min(columns_n - 1);
+            grid[i][ri] += b.articles;
+        }
+    }
+    let totals: Vec<usize> = grid.iter().map(|c| c.iter().sum()).collect();
+    let max = totals.iter().copied().max().unwrap_or(0).max(1);
+    let classes: Vec<String> = regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| segment_class("regions", &r.region, i))
+        .collect();
+    let bucket_label = |i: usize| {
+        (origin + width * i32::try_from(i).unwrap_or(i32::MAX))
+            .format(format)
+            .to_string()
+    };
+    let plot_w = CHART_W - CHART_LEFT - CHART_RIGHT;
+    let plot_h = CHART_H - CHART_TOP - CHART_BOTTOM;
+    let col = plot_w / columns_n as f64;
+    let bar_w = if col >= 3.0 { col * 0.8 } else { col };
+    let baseline = CHART_TOP + plot_h;
+    let plural = |n: usize| if n == 1 { "article" } else { "articles" };
+    let mut columns = Vec::new();
+    let mut rows = Vec::new();
+    let mut so_far = 0;
+    for (i, counts) in grid.iter().enumerate() {
+        if totals[i] == 0 {
+            continue;
+        }
+        so_far += totals[i];
+        let x = CHART_LEFT + i as f64 * col + (col - bar_w) / 2.0;
+        let mut y = baseline;
+        let mut rects = Vec::new();
+        let mut parts = Vec::new();
+        for (ri, &n) in counts.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let h = n as f64 / max as f64 * plot_h;
+            y -= h;
+            rects.push(ChartRect {
+                x: format!("{x:.2}"),
+                y: format!("{y:.2}"),
+                w: format!("{bar_w:.2}"),
+                h: format!("{h:.2}"),
+                class: classes[ri].clone(),
+            });
+            parts.push(format!("{} {n}", regions[ri].region));
+        }
+        let label = bucket_label(i);
+        columns.push(ChartColumn {
+            title: format!(
+                "{label}: {} {} ({})",
+                totals[i],
+                plural(totals[i]),
+                parts.join(", ")
+            ),
+            rects,
+        });
+        rows.push(ChartRow {
+            bucket: label,
+            counts: counts.clone(),
+            total: totals[i],
+            so_far,
+        });
+    }
+    let mut labels = vec![
+        ChartLabel {
+            x: format!("{:.0}", CHART_LEFT - 5.0),
+            y: format!("{:.0}", baseline),
+            anchor: "end",
+            text: "0".to_string(),
+        },
+        ChartLabel {
+            x: format!("{:.0}", CHART_LEFT - 5.0),
+            y: format!("{:.0}", CHART_TOP + 9.0),
+            anchor: "end",
+            text: max.to_string(),
+        },
+    ];
+    let ticks = CHART_TICKS.min(columns_n);
+    let mut tick_at: Vec<usize> = if ticks <= 1 {
+        vec![0]
+    } else {
+        (0..ticks)
+            .map(|j| j * (columns_n - 1) / (ticks - 1))
+            .collect()
+    };
+    tick_at.dedup();
+    let last_tick = tick_at.len() - 1;
+    for (j, &i) in tick_at.iter().enumerate() {
+        let center = CHART_LEFT + (i as f64 + 0.5) * col;
+        let (x, anchor) = if tick_at.len() > 1 && j == 0 {
+            (CHART_LEFT.max(center - col / 2.0), "start")
+        } else if tick_at.len() > 1 && j == last_tick {
+            ((CHART_W - CHART_RIGHT).min(center + col / 2.0), "end")
+        } else {
+            (center, "middle")
+        };
+        labels.push(ChartLabel {
+            x: format!("{x:.1}"),
+            y: format!("{:.0}", CHART_H - 8.0),
+            anchor,
+            text: bucket_label(i),
+        });
+    }
+    let busiest = totals
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        .map_or(0, |(i, _)| i);
+    let dated: usize = totals.iter().sum();
+    let description = format!(
+        "{dated} dated {} per {unit} (UTC) from {} to {}, stacked by the region of their outlets; the busiest {unit}, {}, had {} {}.",
+        plural(dated),
+        bucket_label(0),
+        bucket_label(columns_n - 1),
+        bucket_label(busiest),
+        totals[busiest],
+        plural(totals[busiest]),
+    );
+    let legend = regions
+        .iter()
+        .zip(&classes)
+        .enumerate()
+        .map(|(ri, (r, class))| {
+            (
+                class.clone(),
+                r.region.clone(),
+                grid.iter().map(|c| c[ri]).sum(),
+            )
+        })
+        .filter(|(_, _, n)| *n > 0)
+        .collect();
+    Some(ChartItem {
+        unit,
+        description,
+        columns,
+        labels,
+        legend,
+        regions: regions.iter().map(|r| r.region.clone()).collect(),
+        rows,
+    })
+}
+
+/// How a copy is known to be one: "shingles 83% (83% of its text found in [2])".
+fn copy_evidence(e: &parallax_intel::wire::CopyEdge, citer: &Citer<'_>) -> String {
+    let how = if e.evidence.contains("shingles") {
+        format!(
+            "{}: {:.0}% of its text found in the earlier article",
+            e.evidence,
+            f64::from(e.containment) * 100.0
+        )
+    } else {
+        e.evidence.clone()
+    };
+    format!("copies [{}]; {how}", citer.cite(&e.source).label)
+}
+
 fn intel_items(view: &StoryView, citer: &Citer<'_>) -> IntelItems {
     let intel = &view.intel;
     let reports = intel
@@ -694,7 +1094,7 @@ fn intel_items(view: &StoryView, citer: &Citer<'_>) -> IntelItems {
             text: t.text.clone(),
             independent: t.independent_sources,
             groups: t.groups.join(", "),
-            cites: citer.cites(t.sources.iter().map(|s| &s.article)),
+            cites: citer.cites_with_sentences(&t.sources),
         })
         .collect();
     items.perspectives = intel
@@ -703,6 +1103,7 @@ fn intel_items(view: &StoryView, citer: &Citer<'_>) -> IntelItems {
         .filter(|p| !p.claims.is_empty() || !p.terms.is_empty())
         .take(PERSPECTIVES_SHOWN)
         .map(|p| PerspectiveItem {
+            dimension: p.dimension.clone(),
             label: match p.dimension.as_str() {
                 "bias" => format!("Outlets rated {}", p.label),
                 "region" => format!("Outlets in {}", p.label),
@@ -714,12 +1115,7 @@ fn intel_items(view: &StoryView, citer: &Citer<'_>) -> IntelItems {
                 .claims
                 .iter()
                 .take(5)
-                .map(|c| {
-                    (
-                        c.text.clone(),
-                        citer.cites(c.sources.iter().map(|s| &s.article)),
-                    )
-                })
+                .map(|c| (c.text.clone(), citer.cites_with_sentences(&c.sources)))
                 .collect(),
             terms: p
                 .terms
@@ -774,6 +1170,7 @@ fn article_item(number: usize, a: &ArticleRow, reader: &str) -> ArticleItem {
         _ => None,
     };
     ArticleItem {
+        number,
         anchor: format!("a-{number}"),
         title: if a.title.trim().is_empty() {
             "(untitled)".to_string()
@@ -804,6 +1201,191 @@ fn article_item(number: usize, a: &ArticleRow, reader: &str) -> ArticleItem {
     }
 }
 
+/// The English name of a country code the map knows.
+fn country_name(code: &str) -> Option<String> {
+    parallax_views::is_country_code(code)
+        .then(|| parallax_views::world_map().country(code))
+        .flatten()
+        .map(|c| c.name.clone())
+        .filter(|n| !n.eq_ignore_ascii_case(code.trim()))
+}
+
+/// "4 copies of an AFP report", "1 copy of Good Wire's report".
+fn fold_summary(copies: usize, agency: Option<&str>, outlet: &str) -> String {
+    let n = format!("{copies} cop{}", if copies == 1 { "y" } else { "ies" });
+    match agency.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => {
+            // An acronym is read letter by letter ("an AFP", "a DPA"), a word as written.
+            let acronym = a.len() <= 5 && a.chars().all(|c| c.is_ascii_uppercase());
+            let first = a.chars().next().unwrap_or('x').to_ascii_uppercase();
+            let an = if acronym {
+                "AEFHILMNORSX".contains(first)
+            } else {
+                "AEIOU".contains(first)
+            };
+            format!("{n} of {} {a} report", if an { "an" } else { "a" })
+        }
+        None => format!("{n} of {outlet}’s report"),
+    }
+}
+
+/// An original's fold: its report's agency credit and its copies with their evidence.
+type Fold = (Option<String>, Vec<(usize, String)>);
+/// A country's articles with their folds, and (articles, copies folded).
+type CountryEntries = (String, Vec<(usize, Option<FoldItem>)>, (usize, usize));
+
+/// Every article grouped by the country of its outlet (most articles first, unknown last), then
+/// by side when any outlet is rated; the other articles of an independent report (wire copies,
+/// rewrites) folded under its original.
+fn coverage_groups(
+    view: &StoryView,
+    items: Vec<ArticleItem>,
+    citer: &Citer<'_>,
+) -> Vec<CountryGroupItem> {
+    let n = view.articles.len();
+    let index: HashMap<&str, usize> = view
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let mut is_copy = vec![false; n];
+    // Original -> (agency, [(copy, evidence)]).
+    let mut folds: HashMap<usize, Fold> = HashMap::new();
+    for r in &view.intel.independence.reports {
+        let Some(&o) = index.get(r.original.as_str()) else {
+            continue;
+        };
+        if is_copy[o] {
+            continue;
+        }
+        let mut members = Vec::new();
+        for id in &r.articles {
+            let Some(&i) = index.get(id.as_str()) else {
+                continue;
+            };
+            if i == o || is_copy[i] || folds.contains_key(&i) {
+                continue;
+            }
+            let evidence = r.copies.iter().find(|e| &e.copy == id).map_or_else(
+                || "the same report".to_string(),
+                |e| copy_evidence(e, citer),
+            );
+            is_copy[i] = true;
+            members.push((i, evidence));
+        }
+        if !members.is_empty() {
+            folds.insert(o, (r.agency.clone(), members));
+        }
+    }
+    let mut slots: Vec<Option<ArticleItem>> = items.into_iter().map(Some).collect();
+    // Country -> [(article, fold)], in the story's order.
+    // Country -> (entries, (articles, copies folded)).
+    let mut countries: Vec<CountryEntries> = Vec::new();
+    for (i, &copy) in is_copy.iter().enumerate() {
+        if copy {
+            continue;
+        }
+        let fold = folds.remove(&i).map(|(agency, members)| FoldItem {
+            summary: fold_summary(
+                members.len(),
+                agency.as_deref(),
+                &view.articles[i].source_name,
+            ),
+            copies: members
+                .into_iter()
+                .filter_map(|(c, evidence)| {
+                    Some(CopyEntry {
+                        a: slots[c].take()?,
+                        evidence,
+                    })
+                })
+                .collect(),
+        });
+        let copies = fold.as_ref().map_or(0, |f| f.copies.len());
+        let key = view.articles[i]
+            .country
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .unwrap_or("unknown")
+            .to_string();
+        match countries.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, entries, count)) => {
+                entries.push((i, fold));
+                count.0 += 1;
+                count.1 += copies;
+            }
+            None => countries.push((key, vec![(i, fold)], (1, copies))),
+        }
+    }
+    countries.sort_by(|a, b| {
+        (a.0 == "unknown")
+            .cmp(&(b.0 == "unknown"))
+            .then(b.2.0.cmp(&a.2.0))
+            .then(b.2.1.cmp(&a.2.1))
+            .then(a.0.cmp(&b.0))
+    });
+    countries
+        .into_iter()
+        .enumerate()
+        .map(|(gi, (key, entries, count))| {
+            let rated = entries
+                .iter()
+                .any(|(i, _)| view.articles[*i].bias.is_some());
+            let mut sides: Vec<(Option<String>, Vec<EntryItem>)> = Vec::new();
+            for (i, fold) in entries {
+                let side = if rated {
+                    Some(
+                        view.articles[i]
+                            .bias
+                            .clone()
+                            .unwrap_or_else(|| "unrated".to_string()),
+                    )
+                } else {
+                    None
+                };
+                let Some(a) = slots[i].take() else {
+                    continue;
+                };
+                let entry = EntryItem { a, fold };
+                match sides.iter_mut().find(|(s, _)| *s == side) {
+                    Some((_, v)) => v.push(entry),
+                    None => sides.push((side, vec![entry])),
+                }
+            }
+            sides.sort_by_key(|(s, _)| s.as_deref().map_or(0, bias_rank));
+            let heading = if key == "unknown" {
+                "Country unknown".to_string()
+            } else {
+                match country_name(&key) {
+                    Some(name) => format!("{name} ({key})"),
+                    None => key.clone(),
+                }
+            };
+            CountryGroupItem {
+                id: format!("cov-{}", gi + 1),
+                heading,
+                articles: count.0,
+                copies: count.1,
+                sides: sides
+                    .into_iter()
+                    .map(|(side, entries)| SideGroupItem {
+                        label: side.map(|s| {
+                            if s == "unrated" {
+                                "Unrated outlets".to_string()
+                            } else {
+                                format!("Outlets rated {}", label(&s))
+                            }
+                        }),
+                        entries,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn story_page(view: &StoryView) -> Response {
     let articles: Vec<ArticleItem> = view
         .articles
@@ -821,6 +1403,7 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         numbers,
         titles: articles.iter().map(|a| a.title.clone()).collect(),
         sources: articles.iter().map(|a| a.source_name.clone()).collect(),
+        dates: articles.iter().map(|a| a.date.clone()).collect(),
         excerpts: view
             .intel
             .excerpts
@@ -839,7 +1422,24 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
             cites: b.citations.iter().map(|id| citer.cite(id)).collect(),
         })
         .collect();
-    let intel = intel_items(view, &citer);
+    let mut intel = intel_items(view, &citer);
+    let mut perspectives = std::mem::take(&mut intel.perspectives);
+    let mut alternative: Vec<(&'static str, Vec<PerspectiveItem>)> = Vec::new();
+    for (dim, heading) in [
+        ("country", "By country"),
+        ("region", "By region"),
+        ("bias", "By side (bias rating of the outlets)"),
+    ] {
+        let (these, rest): (Vec<_>, Vec<_>) =
+            perspectives.into_iter().partition(|p| p.dimension == dim);
+        perspectives = rest;
+        if !these.is_empty() {
+            alternative.push((heading, these));
+        }
+    }
+    if !perspectives.is_empty() {
+        alternative.push(("Other groups", perspectives));
+    }
     let gists: Vec<GistItem> = view
         .gists
         .iter()
@@ -872,6 +1472,96 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         .filter(|a| parallax_views::is_foreign(a.language.as_deref(), &view.language))
         .count();
     let c = &view.coverage;
+    let countries: Vec<CountryTallyItem> = tally_items(&c.countries)
+        .into_iter()
+        .zip(&c.countries)
+        .map(|(tally, t)| {
+            let inferred = c
+                .inferred_countries
+                .iter()
+                .find(|i| i.label == t.label)
+                .map_or(0, |i| i.count);
+            let code = t.label.trim();
+            let known = parallax_views::is_country_code(code);
+            CountryTallyItem {
+                tally,
+                inferred,
+                name: country_name(code),
+                href: known.then(|| format!("/country/{}", path_segment(&code.to_uppercase()))),
+            }
+        })
+        .collect();
+    let covering: std::collections::HashSet<String> = c
+        .countries
+        .iter()
+        .filter(|t| t.count > 0)
+        .map(|t| t.label.trim().to_ascii_uppercase())
+        .collect();
+    let world = parallax_views::world_map();
+    let map = world
+        .countries
+        .iter()
+        .filter_map(|m| {
+            let on = covering.contains(&m.code);
+            match &m.shape {
+                MapShape::Path(d) => Some(MapShapeItem {
+                    on,
+                    path: d.clone(),
+                    dot: false,
+                    x: 0,
+                    y: 0,
+                    name: m.name.clone(),
+                }),
+                // Small countries are drawn only when they cover the story.
+                MapShape::Dot { x, y } => on.then(|| MapShapeItem {
+                    on,
+                    path: String::new(),
+                    dot: true,
+                    x: *x,
+                    y: *y,
+                    name: m.name.clone(),
+                }),
+            }
+        })
+        .collect();
+    let mut bias: Vec<&Tally> = c.bias.iter().collect();
+    bias.sort_by_key(|t| bias_rank(&t.label));
+    let mut ownership: Vec<&Tally> = c.ownership.iter().collect();
+    ownership.sort_by_key(|t| t.label == "unknown");
+    let reported_first = view.intel.timeline.first.as_ref().map(|p| FirstItem {
+        cite: citer.cite(&p.article),
+        outlet: citer.source_name(&p.article),
+        at: show_time(&p.at),
+        place: match (p.country.as_str(), p.region.as_str()) {
+            ("unknown", "unknown") => None,
+            ("unknown", region) => Some(format!("country unknown, {region}")),
+            (country, region) => Some(format!("{country}, {region}")),
+        },
+    });
+    let chart = timeline_chart(&view.intel.timeline);
+    let topics = view
+        .intel
+        .entities
+        .iter()
+        .filter(|e| !e.key.trim().is_empty())
+        .take(TOPICS_SHOWN)
+        .map(|e| TopicItem {
+            href: format!("/topic/{}", path_segment(&e.key)),
+            name: e.name.clone(),
+        })
+        .collect();
+    let related = view
+        .related
+        .iter()
+        .map(|r| RelatedItem {
+            href: format!("/story/{}", path_segment(r.id.as_str())),
+            title: r.title.clone(),
+            shared_count: r.shared.len(),
+            shared: r.shared.join(", "),
+            last_updated: show_time(&r.last_updated),
+        })
+        .collect();
+    let coverage = coverage_groups(view, articles, &citer);
     let page = StoryPage {
         title: view.title.clone(),
         title_translation: translation_item(&view.title_translation),
@@ -879,28 +1569,36 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         article_count: view.articles.len().max(c.articles),
         source_count: c.sources,
         unknown_source_articles: c.unknown_source_articles,
-        countries: tally_items(&c.countries)
-            .into_iter()
-            .zip(&c.countries)
-            .map(|(item, t)| {
-                let inferred = c
-                    .inferred_countries
-                    .iter()
-                    .find(|i| i.label == t.label)
-                    .map_or(0, |i| i.count);
-                (item, inferred)
-            })
-            .collect(),
+        country_count: countries.iter().filter(|t| t.href.is_some()).count(),
+        countries,
         countries_inferred: c.countries_inferred,
         languages: tally_items(&c.languages),
-        bias: tally_items(&c.bias),
+        bias: segments(
+            "bias",
+            bias.into_iter()
+                .map(|t| (t.label.clone(), t.count, t.share)),
+        ),
         bias_rated_by: view.bias_rated_by.join("; "),
         ratings: c
             .ratings
             .iter()
-            .map(|d| rating_dist_item(d, c.sources))
+            .map(|d| RatingBarItem {
+                dist: rating_dist_item(d, c.sources),
+                segments: segments(
+                    "rating",
+                    d.tallies
+                        .iter()
+                        .map(|t| (t.label.clone(), t.count, t.share)),
+                ),
+            })
             .collect(),
-        ownership: tally_items(&c.ownership),
+        ownership: segments(
+            "ownership",
+            ownership
+                .into_iter()
+                .map(|t| (t.label.clone(), t.count, t.share)),
+        ),
+        reported_first,
         first_published: c
             .first_published
             .as_ref()
@@ -914,10 +1612,16 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         undated_articles: c.undated_articles,
         first_seen: show_time(&view.first_seen),
         last_updated: show_time(&view.last_updated),
-        articles,
+        map_view_box: world.view_box.clone(),
+        map,
         intel,
+        alternative,
         gists,
         foreign_articles,
+        chart,
+        coverage,
+        related,
+        topics,
     };
     render(StatusCode::OK, &page)
 }

@@ -49,6 +49,26 @@ pub(crate) fn search_query(
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    tag = "search",
+    params(
+        ("q" = String, Query, description = "The words to search for (required)"),
+        ("country" = Option<String>, Query, description = "Only articles of outlets of this country (ISO 3166-1 alpha-2)", pattern = "^[A-Za-z]{2}$"),
+        ("lang" = Option<String>, Query, description = "Only articles in this language (ISO 639-1)"),
+        ("source" = Option<String>, Query, description = "Only articles of this source (source id)"),
+        ("since" = Option<String>, Query, description = "Only articles published on or after this day (YYYY-MM-DD) or time (RFC 3339)"),
+        ("until" = Option<String>, Query, description = "Only articles published on or before this day (YYYY-MM-DD) or time (RFC 3339)"),
+        ("limit" = Option<usize>, Query, description = "Stories per page (default 20, at most 100: larger values are cut to 100)"),
+        ("offset" = Option<usize>, Query, description = "Stories skipped (default 0)"),
+    ),
+    responses(
+        (status = 200, description = "One page of matching stories, best match first, each with its best matching articles", body = parallax_views::SearchView),
+        (status = 400, description = "`q` is missing, or a filter or `limit`/`offset` is not valid", body = crate::openapi::ApiError),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 pub(crate) async fn api_search(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,

@@ -273,6 +273,19 @@ pub(crate) async fn world_page(
 }
 
 /// `GET /api/countries?days=7|30|365`.
+#[utoipa::path(
+    get,
+    path = "/api/countries",
+    tag = "world",
+    params(
+        ("days" = Option<u32>, Query, description = "The period in days: 7, 30 (the default) or 365"),
+    ),
+    responses(
+        (status = 200, description = "Articles and active outlets per country over the period", body = parallax_views::WorldView),
+        (status = 400, description = "`days` is not 7, 30 or 365", body = crate::openapi::ApiError),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 pub(crate) async fn api_countries(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
@@ -300,6 +313,19 @@ pub(crate) async fn country_page(
 }
 
 /// `GET /api/countries/{cc}`.
+#[utoipa::path(
+    get,
+    path = "/api/countries/{cc}",
+    tag = "world",
+    params(
+        ("cc" = String, Path, description = "Country code (ISO 3166-1 alpha-2)"),
+    ),
+    responses(
+        (status = 200, description = "The country: its volume, top and overlooked stories, blindspots and outlets", body = parallax_views::CountryView),
+        (status = 404, description = "No country with this code on the map", body = crate::openapi::ApiError),
+        (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
+    )
+)]
 pub(crate) async fn api_country(
     State(state): State<AppState>,
     Path(code): Path<String>,

@@ -1601,7 +1601,7 @@ async fn story_intelligence_entity_pages_and_blindspots_are_served_escaped() {
         "What the sources dispute",
         "What the sources agree on",
         "Independent reports",
-        "Alternative takes",
+        "Alternative Takes",
         "Timeline",
         "People, places and organisations",
     ] {
@@ -1700,6 +1700,50 @@ async fn story_intelligence_entity_pages_and_blindspots_are_served_escaped() {
     );
     let r = get(f.store.clone(), "/entity/nobody-at-all").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Topic pages: the entity's stories as cards, by any spelling, with a feed and JSON.
+    let r = get(f.store.clone(), "/topic/Millbrook").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_safe("/topic/Millbrook", &r);
+    assert!(r.body.contains("<h1>Millbrook</h1>"), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("href=\"/story/{}\"", f.story)),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("class=\"card\""), "{}", r.body);
+    let v: Value =
+        serde_json::from_str(&get(f.store.clone(), "/api/topics/milbrok").await.body).unwrap();
+    assert_eq!(v["key"], "milbrok", "{v}");
+    assert_eq!(v["stories"][0]["id"], f.story.as_str(), "{v}");
+    let v: Value = serde_json::from_str(&get(f.store.clone(), "/api/topics").await.body).unwrap();
+    assert!(
+        v.as_array().unwrap().iter().any(|e| e["key"] == "milbrok"),
+        "{v}"
+    );
+    let r = get(f.store.clone(), "/topic/milbrok/feed.atom").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("<title>Parallax: Millbrook</title>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains(&format!("href=\"../../story/{}\"", f.story)),
+        "{}",
+        r.body
+    );
+    for uri in [
+        "/topic/nobody-at-all",
+        "/api/topics/nobody-at-all",
+        "/topic/nobody-at-all/feed.atom",
+    ] {
+        assert_eq!(
+            get(f.store.clone(), uri).await.status,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
+    }
     // Blindspots: the fixture has one rated outlet, so no side can be one-sided.
     let r = get(f.store.clone(), "/api/blindspots?country=us").await;
     let v: Value = serde_json::from_str(&r.body).unwrap();
@@ -2542,6 +2586,303 @@ async fn every_claim_has_its_anchor_on_the_story_page() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Issue 12: the story page in the seed products' words and order
+// ---------------------------------------------------------------------------------------------
+
+/// A story of four outlets in three countries: a dispute over how long a meeting lasted, a claim
+/// two independent reports agree on, and a wire copy of the first report (an AFP report) by a
+/// fourth outlet, all dated; plus another story naming the same harbour town.
+fn ledger_fixture() -> (Arc<MemStore>, StoryId, StoryId) {
+    let store = Arc::new(MemStore::default());
+    let outlet = |name: &str, country: &str, bias: Option<&str>| {
+        let mut s = Source::named(name);
+        s.country = Some(country.into());
+        s.bias = bias.map(|b| Rating {
+            value: b.into(),
+            provenance: "test".into(),
+        });
+        store.upsert_source(&s).unwrap();
+        s
+    };
+    let post = outlet("Harbour Post", "GB", Some("left"));
+    let daily = outlet("Wire Daily", "US", Some("right"));
+    let coast = outlet("Coast Times", "FR", None);
+    let herald = outlet("Copy Herald", "US", Some("right"));
+    let body = "The harbour council of Portwick met on Tuesday evening in the town hall to decide \
+                the future of the old sea wall, which was damaged in the winter storms. Residents \
+                filled the hall and many spoke against the plan to demolish the wall and build a \
+                new promenade along the beach.";
+    let dated = |mut a: Article, day: u32, hour: u32| {
+        a.published = Some(PublishedTime {
+            at: t(day, hour),
+            found: DateFound::Meta,
+            confidence: 0.9,
+        });
+        a
+    };
+    let a = dated(
+        article(
+            "lf-a",
+            &post.id,
+            Some("https://post.example/a"),
+            "Ministers meet over Portwick harbour",
+            &[
+                body,
+                "The meeting between the two ministers lasted almost two hours, officials said.",
+                "The port authority said the harbour of Portwick would reopen on Friday.",
+                "(AFP)",
+            ],
+        ),
+        7,
+        9,
+    );
+    let b = dated(
+        article(
+            "lf-b",
+            &daily.id,
+            Some("https://daily.example/b"),
+            "Portwick harbour talks end early",
+            &[
+                "The meeting between the ministers lasted only 20 minutes, according to a statement.",
+                "The port authority said the harbour of Portwick would reopen on Friday.",
+            ],
+        ),
+        7,
+        11,
+    );
+    let c = dated(
+        article(
+            "lf-c",
+            &coast.id,
+            None,
+            "Ministers discuss Portwick harbour",
+            &[
+                "The ministers met for nearly two hours on Tuesday to discuss the harbour of Portwick.",
+            ],
+        ),
+        8,
+        10,
+    );
+    let d = dated(
+        article(
+            "lf-d",
+            &herald.id,
+            None,
+            "Ministers meet over Portwick harbour",
+            &[
+                body,
+                "The meeting between the two ministers lasted almost two hours, officials said.",
+                "The port authority said the harbour of Portwick would reopen on Friday.",
+                "(AFP)",
+            ],
+        ),
+        7,
+        12,
+    );
+    let story = Story {
+        id: StoryId::from_seed(&a.id),
+        title: a.title.clone(),
+        summary: vec![Bullet {
+            text: "The meeting between the two ministers lasted almost two hours, officials said."
+                .into(),
+            citations: vec![a.id.clone(), d.id.clone()],
+        }],
+        coverage: Coverage {
+            articles: 4,
+            sources: 4,
+            bias: vec![
+                Tally {
+                    label: "left".into(),
+                    count: 1,
+                    share: 0.25,
+                },
+                Tally {
+                    label: "right".into(),
+                    count: 2,
+                    share: 0.5,
+                },
+                Tally {
+                    label: "unrated".into(),
+                    count: 1,
+                    share: 0.25,
+                },
+            ],
+            ownership: vec![Tally {
+                label: "unknown".into(),
+                count: 4,
+                share: 1.0,
+            }],
+            countries: vec![
+                Tally {
+                    label: "US".into(),
+                    count: 2,
+                    share: 0.5,
+                },
+                Tally {
+                    label: "GB".into(),
+                    count: 1,
+                    share: 0.25,
+                },
+                Tally {
+                    label: "FR".into(),
+                    count: 1,
+                    share: 0.25,
+                },
+            ],
+            first_published: Some(t(7, 9)),
+            last_published: Some(t(8, 10)),
+            ..Coverage::default()
+        },
+        articles: vec![a.id.clone(), b.id.clone(), d.id.clone(), c.id.clone()],
+        first_seen: t(7, 10),
+        last_updated: t(8, 12),
+    };
+    for x in [&a, &b, &d, &c] {
+        store.commit_article(x, &story).unwrap();
+    }
+    let e = article(
+        "lf-e",
+        &coast.id,
+        None,
+        "Portwick fishermen protest new quotas",
+        &["Fishermen in Portwick blocked the harbour of Portwick on Monday over new quotas."],
+    );
+    let other = Story {
+        id: StoryId::from_seed(&e.id),
+        title: e.title.clone(),
+        summary: Vec::new(),
+        coverage: Coverage::default(),
+        articles: vec![e.id.clone()],
+        first_seen: t(6, 10),
+        last_updated: t(6, 12),
+    };
+    store.commit_article(&e, &other).unwrap();
+    digest_all(&store);
+    (store, story.id, other.id)
+}
+
+/// The position of `needle` in `body`, which must hold it.
+fn position(body: &str, needle: &str) -> usize {
+    body.find(needle)
+        .unwrap_or_else(|| panic!("no {needle:?} in the page:\n{body}"))
+}
+
+#[tokio::test]
+async fn the_story_page_has_the_seed_products_sections_in_their_order() {
+    let (store, id, other) = ledger_fixture();
+    let uri = format!("/story/{id}");
+    let r = get(store.clone(), &uri).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_safe(&uri, &r);
+    let body = &r.body;
+    if std::env::var_os("PARALLAX_DUMP_HTML").is_some() {
+        println!("{body}");
+    }
+    // The sections, in the seed products' words and order.
+    let mut at = position(body, "<h1>Ministers meet over Portwick harbour</h1>");
+    for heading in [
+        ">The World's Current Take</h2>",
+        ">Coverage Details</h2>",
+        ">Bias Distribution</h3>",
+        ">Ownership</h3>",
+        ">Where it is covered</h3>",
+        ">Alternative Takes</h2>",
+        ">Claim Ledger</h2>",
+        ">What the sources dispute</h3>",
+        ">What the sources agree on</h3>",
+        ">Reported by one source only</h3>",
+        ">Timeline</h2>",
+        ">General News Coverage</h2>",
+        ">People, places and organisations</h2>",
+        ">Related stories</h2>",
+        ">Topics</h2>",
+    ] {
+        let next = position(body, heading);
+        assert!(next > at, "{heading} is out of order");
+        at = next;
+    }
+    // Headings never skip a level.
+    let mut level = 1;
+    for (i, _) in body.match_indices("<h") {
+        if let Some(l) = body[i + 2..].chars().next().and_then(|c| c.to_digit(10)) {
+            assert!(
+                l <= level + 1,
+                "h{l} after h{level} at {}",
+                &body[i..i + 60]
+            );
+            level = l;
+        }
+    }
+    // A citation reveals its article's outlet and title without script.
+    let cite = position(body, "<details class=\"cite\"><summary");
+    let cite_body = &body[cite..cite + 700];
+    assert!(cite_body.contains("Harbour Post"), "{cite_body}");
+    assert!(cite_body.contains("href=\"#a-1\""), "{cite_body}");
+    // Who reported first, and the bars and map drawn as SVG with their numbers as text.
+    assert!(
+        body.contains("Harbour Post, 2025-07-07 09:00 UTC"),
+        "{body}"
+    );
+    assert!(body.contains("<rect class=\"seg seg-left\""), "{body}");
+    assert!(body.contains("<rect class=\"seg seg-unrated\""), "{body}");
+    assert!(body.contains("unrated: 1 (25%)"), "{body}");
+    assert!(body.contains("unknown: 4 (100%)"), "{body}");
+    assert!(body.contains("<svg class=\"story-map\""), "{body}");
+    assert!(body.contains("<path class=\"on\""), "{body}");
+    assert!(
+        body.contains("<a href=\"/country/GB\">GB: 1 (25%)</a> <span class=\"muted\">UK</span>"),
+        "{body}"
+    );
+    // The timeline chart: an SVG image with a text alternative and a table.
+    let chart = position(body, "<svg class=\"chart\"");
+    assert!(body[chart..].contains("role=\"img\""));
+    assert!(body.contains("<desc id=\"chart-desc\">"), "{body}");
+    assert!(
+        body.contains("Articles per hour and region, as a table"),
+        "{body}"
+    );
+    // Disputed claims come before agreed ones.
+    let disputed = position(body, "<span class=\"badge disputed\">disputed</span>");
+    let agreed = position(body, "<span class=\"badge agreed\">agreed</span>");
+    assert!(disputed < agreed);
+    // General News Coverage: by country, then side; the wire copy folded under its original.
+    let coverage = position(body, ">General News Coverage</h2>");
+    for country in [
+        ">US <span class=\"muted\">· 1 article</span>",
+        ">UK (GB) <span class=\"muted\">· 1 article and 1 copy folded under it</span>",
+        ">France (FR) <span class=\"muted\">· 1 article</span>",
+    ] {
+        assert!(position(body, country) > coverage, "{country}");
+    }
+    assert!(
+        body[coverage..].contains("<h4>Outlets rated right</h4>"),
+        "{body}"
+    );
+    let fold = position(
+        body,
+        "<details class=\"fold\"><summary>1 copy of an AFP report</summary>",
+    );
+    assert!(fold > coverage);
+    assert!(
+        body[fold..fold + 2000].contains("Copy Herald"),
+        "the copy is inside the fold"
+    );
+    // Related stories through shared entities, and topic tags linking to topic pages.
+    let related = position(body, ">Related stories</h2>");
+    assert!(
+        body[related..].contains(&format!("href=\"/story/{other}\"")),
+        "{body}"
+    );
+    assert!(!body[related..].contains(&format!("href=\"/story/{id}\"")));
+    let topics = position(body, ">Topics</h2>");
+    assert!(body[topics..].contains("href=\"/topic/"), "{body}");
+    // The API carries the related stories.
+    let r = get(store, &format!("/api/stories/{id}")).await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["related"][0]["id"], other.as_str(), "{v}");
+}
+
+// ---------------------------------------------------------------------------------------------
 // "Pick a country": the world map and the country pages
 // ---------------------------------------------------------------------------------------------
 
@@ -3301,4 +3642,412 @@ async fn pages_link_to_their_feeds() {
         r.body
     );
     assert!(r.body.contains("<a href=\"/country/UA/feed.atom\">"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12: the OpenAPI document
+// ---------------------------------------------------------------------------------------------
+
+/// The `/api/` routes the router serves, read from its source (`.route("/api/...", ...)`).
+fn api_routes() -> Vec<String> {
+    let source = include_str!("../src/lib.rs");
+    let routes: Vec<String> = source
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|route| route.starts_with("/api/"))
+        .map(str::to_string)
+        .collect();
+    assert!(routes.len() >= 14, "{routes:?}");
+    routes
+}
+
+/// `value` with every `#/components/schemas/X` reference made `#/$defs/X`.
+fn refs_to_defs(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => (
+                        k.clone(),
+                        Value::String(r.replace("#/components/schemas/", "#/$defs/")),
+                    ),
+                    _ => (k.clone(), refs_to_defs(v)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(refs_to_defs).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A JSON Schema (draft 2020-12) validator for the JSON body of `GET path` answering `status`,
+/// from the document, the components embedded as `$defs`.
+fn response_validator(doc: &Value, path: &str, status: u16) -> jsonschema::Validator {
+    let response = &doc["paths"][path]["get"]["responses"][status.to_string()];
+    assert!(
+        response.is_object(),
+        "{path}: status {status} is not documented"
+    );
+    let schema = &response["content"]["application/json"]["schema"];
+    assert!(
+        schema.is_object(),
+        "{path} {status}: no application/json schema: {response}"
+    );
+    let mut schema = refs_to_defs(schema);
+    schema["$schema"] = Value::from("https://json-schema.org/draft/2020-12/schema");
+    let mut defs = refs_to_defs(&doc["components"]["schemas"]);
+    // Strict: a property a response has and its schema does not declare is an error too. Not for
+    // the schemas merged into another with `allOf` (`#[serde(flatten)]`): the merged one is
+    // strict for both.
+    let merged: Vec<String> = defs
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|d| d["allOf"].as_array())
+        .flatten()
+        .filter_map(|part| part["$ref"].as_str())
+        .map(|r| r.trim_start_matches("#/$defs/").to_string())
+        .collect();
+    for (name, def) in defs.as_object_mut().unwrap() {
+        if (def.get("properties").is_some() || def.get("allOf").is_some()) && !merged.contains(name)
+        {
+            def["unevaluatedProperties"] = Value::Bool(false);
+        }
+    }
+    schema["$defs"] = defs;
+    jsonschema::draft202012::new(&schema)
+        .unwrap_or_else(|e| panic!("{path} {status}: the schema does not compile: {e}"))
+}
+
+/// Requests `uri`, expects `status`, and validates the body against the document's schema for
+/// `path` (the route's template) and `status`. Returns the body.
+async fn check_against_document(
+    doc: &Value,
+    store: Arc<MemStore>,
+    uri: &str,
+    path: &str,
+    status: StatusCode,
+) -> Value {
+    let r = get(store, uri).await;
+    assert_eq!(r.status, status, "{uri}: {}", r.body);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"),
+        "{uri}"
+    );
+    let body: Value = serde_json::from_str(&r.body).unwrap();
+    let validator = response_validator(doc, path, status.as_u16());
+    let errors: Vec<String> = validator
+        .iter_errors(&body)
+        .map(|e| format!("at {}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{uri}: the response does not match the schema of {path} {status}:\n{}",
+        errors.join("\n")
+    );
+    body
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_api_route_and_describes_real_responses() {
+    let f = fixture();
+    digest_all(&f.store);
+    let r = get(f.store.clone(), "/api/openapi.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_security_headers("/api/openapi.json", &r);
+    let doc: Value = serde_json::from_str(&r.body).unwrap();
+    let version = doc["openapi"].as_str().unwrap();
+    assert!(version.starts_with("3.1."), "{version}");
+    assert_eq!(doc["info"]["title"], "Parallax");
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+    assert!(doc["info"]["license"]["name"].is_string());
+    // Every `/api/` route is described, with its path parameters.
+    for route in api_routes() {
+        let op = &doc["paths"][&route]["get"];
+        assert!(op.is_object(), "{route} is not in the document");
+        for param in route.split('{').skip(1) {
+            let name = param.split('}').next().unwrap();
+            assert!(
+                op["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == name && p["in"] == "path")),
+                "{route}: path parameter {name} is not described"
+            );
+        }
+        for status in ["200", "500"] {
+            assert!(
+                op["responses"][status].is_object() || route == "/api/openapi.json",
+                "{route}: no {status}"
+            );
+        }
+    }
+    // Pagination and filters are described as query parameters.
+    for (route, params) in [
+        ("/api/stories", &["limit", "offset"][..]),
+        ("/api/front", &["order", "country", "lang", "page", "at"]),
+        (
+            "/api/search",
+            &[
+                "q", "country", "lang", "source", "since", "until", "limit", "offset",
+            ],
+        ),
+        ("/api/countries", &["days"]),
+        ("/api/blindspots", &["country"]),
+        ("/api/stories/{id}", &["lang"]),
+    ] {
+        let described = doc["paths"][route]["get"]["parameters"].as_array().unwrap();
+        for name in params {
+            assert!(
+                described
+                    .iter()
+                    .any(|p| p["name"] == *name && p["in"] == "query"),
+                "{route}: query parameter {name} is not described"
+            );
+        }
+    }
+
+    let ok = StatusCode::OK;
+    let doc = &doc;
+    let story = f.story.to_string();
+    for (uri, path, status) in [
+        ("/api/openapi.json".to_string(), "/api/openapi.json", ok),
+        ("/api/status".to_string(), "/api/status", ok),
+        ("/api/stories".to_string(), "/api/stories", ok),
+        (
+            "/api/stories?limit=1&offset=0".to_string(),
+            "/api/stories",
+            ok,
+        ),
+        (format!("/api/stories/{story}"), "/api/stories/{id}", ok),
+        (
+            format!("/api/stories/{story}?lang=fr"),
+            "/api/stories/{id}",
+            ok,
+        ),
+        ("/api/front".to_string(), "/api/front", ok),
+        (
+            "/api/front?order=latest&page=2".to_string(),
+            "/api/front",
+            ok,
+        ),
+        ("/api/sources".to_string(), "/api/sources", ok),
+        ("/api/problems".to_string(), "/api/problems", ok),
+        ("/api/entities".to_string(), "/api/entities", ok),
+        ("/api/blindspots".to_string(), "/api/blindspots", ok),
+        ("/api/countries".to_string(), "/api/countries", ok),
+        ("/api/countries/US".to_string(), "/api/countries/{cc}", ok),
+        ("/api/search?q=bridge".to_string(), "/api/search", ok),
+        // Errors.
+        (
+            "/api/stories?limit=x".to_string(),
+            "/api/stories",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/stories/{story}?lang=%3Cx%3E"),
+            "/api/stories/{id}",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/front?order=best".to_string(),
+            "/api/front",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/blindspots?country=France".to_string(),
+            "/api/blindspots",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/countries?days=8".to_string(),
+            "/api/countries",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/search".to_string(),
+            "/api/search",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/stories/sto-never".to_string(),
+            "/api/stories/{id}",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/sources/src-never".to_string(),
+            "/api/sources/{id}",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/entities/nobody-at-all".to_string(),
+            "/api/entities/{key}",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/countries/ZZ".to_string(),
+            "/api/countries/{cc}",
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        check_against_document(doc, f.store.clone(), &uri, path, status).await;
+    }
+    // Every entity and every source of the fixture.
+    let entities =
+        check_against_document(doc, f.store.clone(), "/api/entities", "/api/entities", ok).await;
+    assert!(!entities.as_array().unwrap().is_empty());
+    for e in entities.as_array().unwrap() {
+        let uri = format!("/api/entities/{}", e["key"].as_str().unwrap());
+        check_against_document(doc, f.store.clone(), &uri, "/api/entities/{key}", ok).await;
+    }
+    for s in f.store.sources().unwrap() {
+        let uri = format!("/api/sources/{}", s.id);
+        check_against_document(doc, f.store.clone(), &uri, "/api/sources/{id}", ok).await;
+    }
+    // Topics, when the router has them.
+    if api_routes().iter().any(|r| r == "/api/topics") {
+        let topics =
+            check_against_document(doc, f.store.clone(), "/api/topics", "/api/topics", ok).await;
+        for t in topics.as_array().unwrap() {
+            let uri = format!("/api/topics/{}", t["key"].as_str().unwrap());
+            check_against_document(doc, f.store.clone(), &uri, "/api/topics/{key}", ok).await;
+        }
+        check_against_document(
+            doc,
+            f.store.clone(),
+            "/api/topics/nobody-at-all",
+            "/api/topics/{key}",
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    }
+
+    // Richer data: provenance, ratings, feeds and ledgers; feed health; countries; translations;
+    // search results.
+    let sf = source_fixture();
+    for s in [&sf.ukrinform, &sf.inferred, &sf.hostile] {
+        let uri = format!("/api/sources/{}", s.id);
+        check_against_document(doc, sf.store.clone(), &uri, "/api/sources/{id}", ok).await;
+    }
+    for story in [&sf.story, &sf.later, &sf.outdated] {
+        let uri = format!("/api/stories/{story}");
+        check_against_document(doc, sf.store.clone(), &uri, "/api/stories/{id}", ok).await;
+    }
+    for uri in ["/api/blindspots", "/api/front", "/api/entities"] {
+        check_against_document(doc, sf.store.clone(), uri, uri, ok).await;
+    }
+    let hf = health_fixture();
+    let sources =
+        check_against_document(doc, hf.store.clone(), "/api/sources", "/api/sources", ok).await;
+    for s in sources.as_array().unwrap() {
+        let uri = format!("/api/sources/{}", s["id"].as_str().unwrap());
+        check_against_document(doc, hf.store.clone(), &uri, "/api/sources/{id}", ok).await;
+    }
+    let world = world_fixture();
+    for (uri, path) in [
+        ("/api/countries", "/api/countries"),
+        ("/api/countries?days=7", "/api/countries"),
+        ("/api/countries/UA", "/api/countries/{cc}"),
+        ("/api/countries/FR", "/api/countries/{cc}"),
+        ("/api/blindspots?country=UA", "/api/blindspots"),
+        ("/api/front?country=UA", "/api/front"),
+        ("/api/front?order=rising", "/api/front"),
+        ("/api/stories", "/api/stories"),
+    ] {
+        check_against_document(doc, world.clone(), uri, path, ok).await;
+    }
+    let (translated, story) = translated_fixture();
+    let body = check_against_document(
+        doc,
+        translated.clone(),
+        &format!("/api/stories/{story}?lang=en"),
+        "/api/stories/{id}",
+        ok,
+    )
+    .await;
+    assert!(
+        body["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["title_translation"].is_object()),
+        "a translation is validated"
+    );
+    let feeds = feed_fixture();
+    let body = check_against_document(
+        doc,
+        feeds.clone(),
+        "/api/search?q=harbour&limit=5",
+        "/api/search",
+        ok,
+    )
+    .await;
+    assert!(body["total"].as_u64().unwrap() > 0, "{body}");
+    check_against_document(
+        doc,
+        feeds.clone(),
+        "/api/search?q=harbour&since=yesterday",
+        "/api/search",
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+}
+
+#[test]
+fn the_schemas_reject_what_the_views_never_write() {
+    // The test above would catch a schema that drifts from the views: a response missing a
+    // required field, with a field of another type or with a field the schema does not declare
+    // fails validation.
+    let doc: Value = serde_json::from_str(&{
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            get(Arc::new(MemStore::default()), "/api/openapi.json")
+                .await
+                .body
+        })
+    })
+    .unwrap();
+    let validator = response_validator(&doc, "/api/status", 200);
+    let good = serde_json::json!({
+        "sources": 1, "articles": 2, "stories": 3,
+        "vectors": [["model", 4]],
+        "lines": [{"name": "embeddings", "value": "on", "ok": true}],
+    });
+    assert!(validator.is_valid(&good));
+    let mut missing = good.clone();
+    missing.as_object_mut().unwrap().remove("stories");
+    assert!(!validator.is_valid(&missing), "a missing field is caught");
+    let mut wrong = good.clone();
+    wrong["sources"] = Value::from("one");
+    assert!(!validator.is_valid(&wrong), "a wrong type is caught");
+    let mut extra = good.clone();
+    extra["surprise"] = Value::from(1);
+    assert!(!validator.is_valid(&extra), "an undeclared field is caught");
+    // A field that is `null` when unknown must be present (null), and nothing else than null
+    // or its type.
+    let validator = response_validator(&doc, "/api/stories", 200);
+    let row = serde_json::json!({
+        "id": "sto-1", "title": "t", "article_count": 1, "source_count": 1,
+        "independent_reports": null, "languages": ["en"], "countries": ["US"],
+        "first_published": null, "last_updated": "2025-07-07T12:00:00Z",
+    });
+    assert!(validator.is_valid(&serde_json::json!([row.clone()])));
+    let mut absent = row.clone();
+    absent
+        .as_object_mut()
+        .unwrap()
+        .remove("independent_reports");
+    assert!(!validator.is_valid(&serde_json::json!([absent])));
+    let mut wrong = row;
+    wrong["first_published"] = Value::from(3);
+    assert!(!validator.is_valid(&serde_json::json!([wrong])));
+    // Errors are `{"error": string}`.
+    let validator = response_validator(&doc, "/api/stories/{id}", 404);
+    assert!(validator.is_valid(&serde_json::json!({"error": "story not found"})));
+    assert!(!validator.is_valid(&serde_json::json!({"message": "story not found"})));
 }
