@@ -291,17 +291,28 @@ fn score(l: &ListedStory, order: FrontOrder, at: DateTime<Utc>) -> Option<f64> {
     }
 }
 
-/// The bias labels in the order bars draw them; any other rating label comes after them, and
-/// "unrated" last.
-const BIAS_ORDER: [&str; 7] = [
+/// Bias ratings from left to right; labels no scale knows come after them, unrated last.
+const BIAS_ORDER: [&str; 6] = [
     "left",
     "lean left",
     "center",
     "mixed",
     "lean right",
     "right",
-    "unrated",
 ];
+
+/// Where a bias label goes in a bar, left to right (any case, `-` or `_` for spaces): the known
+/// ratings in [`BIAS_ORDER`], then other labels, "unrated" last.
+pub fn bias_rank(label: &str) -> usize {
+    let l = label.trim().to_ascii_lowercase().replace(['_', '-'], " ");
+    if l == "unrated" {
+        return BIAS_ORDER.len() + 1;
+    }
+    BIAS_ORDER
+        .iter()
+        .position(|b| *b == l)
+        .unwrap_or(BIAS_ORDER.len())
+}
 
 /// The card of a story with its score.
 pub(crate) fn card(l: ListedStory, score: f64) -> StoryCard {
@@ -310,15 +321,11 @@ pub(crate) fn card(l: ListedStory, score: f64) -> StoryCard {
     let rated = c.bias.iter().any(|t| t.label != "unrated" && t.count > 0);
     let bar = if rated {
         let mut parts: Vec<&Tally> = c.bias.iter().filter(|t| t.count > 0).collect();
-        let pos = |label: &str| {
-            BIAS_ORDER
-                .iter()
-                .position(|b| *b == label)
-                .map_or((1, BIAS_ORDER.len() - 1, label.to_string()), |i| {
-                    (if label == "unrated" { 2 } else { 0 }, i, String::new())
-                })
-        };
-        parts.sort_by_key(|t| pos(&t.label));
+        parts.sort_by(|a, b| {
+            bias_rank(&a.label)
+                .cmp(&bias_rank(&b.label))
+                .then(a.label.cmp(&b.label))
+        });
         segments(
             "bias",
             parts.into_iter().map(|t| (t.label.clone(), t.count)),

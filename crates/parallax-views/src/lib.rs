@@ -40,7 +40,8 @@ pub use entity::{
 };
 pub use front::{
     BarSegment, CardLead, CoverageBar, FRONT_CANDIDATES, FRONT_PAGE_SIZE, FrontOrder, FrontQuery,
-    FrontView, RISING_WINDOW_HOURS, StoryCard, TOP_HALF_LIFE_HOURS, front_view, front_view_at,
+    FrontView, RISING_WINDOW_HOURS, StoryCard, TOP_HALF_LIFE_HOURS, bias_rank, front_view,
+    front_view_at,
 };
 pub use health::{
     ARTICLES_PER_DAY_WINDOW_DAYS, STATUS_DEGRADED, STATUS_FAILING, STATUS_NEVER_POLLED, STATUS_OK,

@@ -14,16 +14,6 @@ pub(crate) struct Segment {
     pub(crate) percent: String,
 }
 
-/// Bias ratings from left to right, then the ones no scale knows, unrated last.
-const BIAS_ORDER: [&str; 6] = [
-    "left",
-    "lean left",
-    "center",
-    "mixed",
-    "lean right",
-    "right",
-];
-
 /// The CSS class of a segment: bias labels by name, anything else by position; unrated and
 /// unknown grey.
 pub(crate) fn segment_class(kind: &str, label: &str, index: usize) -> String {
@@ -47,18 +37,7 @@ pub(crate) fn segment_class(kind: &str, label: &str, index: usize) -> String {
     }
 }
 
-/// The position of a bias label on the left-to-right scale (unknown labels after it, unrated
-/// last).
-pub(crate) fn bias_rank(label: &str) -> usize {
-    let l = label.trim().to_ascii_lowercase().replace(['_', '-'], " ");
-    if l == "unrated" {
-        return BIAS_ORDER.len() + 1;
-    }
-    BIAS_ORDER
-        .iter()
-        .position(|b| *b == l)
-        .unwrap_or(BIAS_ORDER.len())
-}
+pub(crate) use parallax_views::bias_rank;
 
 /// The segments of a bar of `kind` ("bias", "regions", "ownership", ...) from its parts
 /// `(label, count, share of the whole)`, in the order given; empty parts are left out.
