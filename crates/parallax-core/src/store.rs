@@ -293,7 +293,8 @@ pub trait Store: SourceStore + Send + Sync {
         Ok(Vec::new())
     }
 
-    /// The stories whose digest names the entity `key`, most recently updated first, at most
+    /// The stories whose digest names the entity `key`, most recently updated first (as of their
+    /// digests), at most
     /// `limit`; when none does, those naming a longer name that ends with it (a surname alone:
     /// "zelenski" finds "volodimir-zelenski"). Default: none.
     fn entity_stories(&self, key: &str, limit: usize) -> Result<Vec<EntityStory>> {

@@ -1231,8 +1231,9 @@ impl Store for SqliteStore {
             for key in keys {
                 exec(
                     conn,
-                    "INSERT INTO story_entities (entity_key, story_id) VALUES (?1, ?2)",
-                    params![key, d.story.0],
+                    "INSERT INTO story_entities (entity_key, story_id, story_updated) \
+                     VALUES (?1, ?2, ?3)",
+                    params![key, d.story.0, updated],
                 )?;
             }
             Ok(())
@@ -1302,7 +1303,8 @@ impl Store for SqliteStore {
             let mut rows = query_vec(
                 conn,
                 &format!(
-                    "{SELECT} WHERE e.entity_key = ?1 ORDER BY s.last_updated DESC, s.id LIMIT ?2"
+                    "{SELECT} WHERE e.entity_key = ?1 \
+                     ORDER BY e.story_updated DESC, e.story_id LIMIT ?2"
                 ),
                 &[&key, &sql_int(limit)],
                 digested_from_row,
@@ -1672,7 +1674,7 @@ mod tests {
 
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        assert_eq!(SCHEMA_VERSION, 8);
+        assert_eq!(SCHEMA_VERSION, 9);
         assert_eq!(store.counts().unwrap(), (1, 2, 1));
         assert_eq!(store.source(&source.id).unwrap(), Some(source));
         assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
@@ -1693,7 +1695,7 @@ mod tests {
             |r| r.get(0).map_err(backend),
         )
         .unwrap();
-        assert_eq!(logged, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(logged, vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
         // The new calls work on the migrated file, on the old rows.
         assert_eq!(

@@ -22,6 +22,7 @@ use parallax_intel::blindspots::{
     BiasCount, BlindspotConfig, Side, StoryCoverage, side_blindspots,
 };
 use serde::Serialize;
+use std::sync::{Arc, Mutex};
 
 /// The most recently updated stories the front page ranks.
 pub const FRONT_CANDIDATES: usize = 600;
@@ -177,14 +178,51 @@ pub fn front_view_at(
     now: DateTime<Utc>,
 ) -> parallax_core::Result<FrontView> {
     let at = query.at.unwrap_or(now).trunc_subsecs(0);
-    let listed = store.listed_stories(FRONT_CANDIDATES, 0)?;
-    Ok(rank(listed, query, at))
+    Ok(rank(&candidates(store)?, query, at))
+}
+
+/// How long the front page's candidates are reused: every request within it ranks the same
+/// stories (read once, not once per request), unless the newest story changed meanwhile; a
+/// change to an older story shows within this time.
+pub const CANDIDATES_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The candidates last read: from which store (its address), as of which newest story, when.
+struct Candidates {
+    store: usize,
+    newest: Option<ListedStory>,
+    read: std::time::Instant,
+    listed: Arc<Vec<ListedStory>>,
+}
+
+static CANDIDATES: Mutex<Option<Candidates>> = Mutex::new(None);
+
+/// The [`FRONT_CANDIDATES`] most recently updated stories, read at most once per
+/// [`CANDIDATES_TTL`] while the newest story stays the same.
+fn candidates(store: &dyn Store) -> parallax_core::Result<Arc<Vec<ListedStory>>> {
+    let address = store as *const dyn Store as *const () as usize;
+    let newest = store.listed_stories(1, 0)?.into_iter().next();
+    let mut cached = CANDIDATES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(c) = cached.as_ref()
+        && c.store == address
+        && c.newest == newest
+        && c.read.elapsed() < CANDIDATES_TTL
+    {
+        return Ok(c.listed.clone());
+    }
+    let listed = Arc::new(store.listed_stories(FRONT_CANDIDATES, 0)?);
+    *cached = Some(Candidates {
+        store: address,
+        newest,
+        read: std::time::Instant::now(),
+        listed: listed.clone(),
+    });
+    Ok(listed)
 }
 
 /// Ranks, filters and pages the candidates as of `at`: the pure core of [`front_view_at`].
-fn rank(listed: Vec<ListedStory>, query: &FrontQuery, at: DateTime<Utc>) -> FrontView {
-    let mut cards: Vec<StoryCard> = listed
-        .into_iter()
+fn rank(listed: &[ListedStory], query: &FrontQuery, at: DateTime<Utc>) -> FrontView {
+    let mut scored: Vec<(f64, &ListedStory)> = listed
+        .iter()
         .filter(|l| l.story.first_seen <= at)
         .filter(|l| {
             query
@@ -201,25 +239,22 @@ fn rank(listed: Vec<ListedStory>, query: &FrontQuery, at: DateTime<Utc>) -> Fron
                     .any(|t| t.label == lang && t.count > 0)
             })
         })
-        .filter_map(|l| {
-            let score = score(&l, query.order, at)?;
-            Some(card(l, score))
-        })
+        .filter_map(|l| Some((score(l, query.order, at)?, l)))
         .collect();
-    cards.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(b.last_updated.cmp(&a.last_updated))
-            .then(a.id.cmp(&b.id))
+    scored.sort_by(|(sa, a), (sb, b)| {
+        sb.total_cmp(sa)
+            .then(b.story.last_updated.cmp(&a.story.last_updated))
+            .then(a.story.id.cmp(&b.story.id))
     });
-    let ranked = cards.len();
+    let ranked = scored.len();
     let page = query.page.max(1);
     let start = (page - 1).saturating_mul(FRONT_PAGE_SIZE);
     let has_next = ranked > start.saturating_add(FRONT_PAGE_SIZE);
-    let cards = cards
+    let cards = scored
         .into_iter()
         .skip(start)
         .take(FRONT_PAGE_SIZE)
+        .map(|(score, l)| card(l.clone(), score))
         .collect();
     FrontView {
         order: query.order,
@@ -464,7 +499,7 @@ mod tests {
             listed("broad-recent", 12, &[("US", 4), ("FR", 4), ("JP", 4)], 3),
             listed("broad-old", 12, &[("US", 4), ("FR", 4), ("JP", 4)], 24 * 7),
         ];
-        let v = rank(stories, &q, now);
+        let v = rank(&stories, &q, now);
         let ids: Vec<&str> = v.cards.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["broad-recent", "narrow-new", "broad-old"]);
         assert_eq!(v.cards[0].countries, 3);
@@ -483,7 +518,7 @@ mod tests {
             ..FrontQuery::default()
         };
         let v = rank(
-            vec![
+            &[
                 listed("old", 30, &[("US", 30)], 24 * 5),
                 listed("fast", 10, &[("US", 10)], 2),
             ],
@@ -510,17 +545,17 @@ mod tests {
             at,
             ..FrontQuery::default()
         };
-        let fr = rank(stories.clone(), &q(1, Some("FR"), None), now);
+        let fr = rank(&stories, &q(1, Some("FR"), None), now);
         assert_eq!(fr.cards.len(), 1, "an inferred country is no filter match");
-        let first = rank(stories.clone(), &q(1, None, None), now);
+        let first = rank(&stories, &q(1, None, None), now);
         assert!(first.has_next);
         // A story that arrives after the first page was made is not on the second page.
         let mut later = stories.clone();
         let mut newcomer = listed("newcomer", 50, &[("US", 50)], 0);
         newcomer.story.first_seen = now + Duration::minutes(5);
         later.push(newcomer);
-        let second = rank(later.clone(), &q(2, None, Some(first.at)), now);
-        let third = rank(later, &q(3, None, Some(first.at)), now);
+        let second = rank(&later, &q(2, None, Some(first.at)), now);
+        let third = rank(&later, &q(3, None, Some(first.at)), now);
         let mut seen: Vec<&StoryId> = first
             .cards
             .iter()
@@ -545,7 +580,7 @@ mod tests {
             tally("left", 4),
             tally("lean left", 1),
         ];
-        let v = rank(vec![s], &FrontQuery::default(), now);
+        let v = rank(&[s], &FrontQuery::default(), now);
         let bar = &v.cards[0].bar;
         assert_eq!(bar.kind, "bias");
         let labels: Vec<&str> = bar.segments.iter().map(|s| s.label.as_str()).collect();
