@@ -1320,8 +1320,11 @@ impl Store for SqliteStore {
                 rows = query_vec(
                     conn,
                     &format!(
-                        "{SELECT} WHERE e.entity_key LIKE ?1 ESCAPE '\\' \
-                         ORDER BY s.last_updated DESC, s.id LIMIT ?2"
+                        // The keys first (one scan of the index's keys), then their stories in
+                        // index order: joining before filtering took a second at 95,000 rows.
+                        "{SELECT} WHERE e.entity_key IN (SELECT DISTINCT entity_key \
+                         FROM story_entities WHERE entity_key LIKE ?1 ESCAPE '\\') \
+                         ORDER BY e.story_updated DESC, e.story_id LIMIT ?2"
                     ),
                     &[&pattern, &sql_int(limit)],
                     digested_from_row,
