@@ -9,9 +9,11 @@ use std::collections::HashMap;
 /// Related stories a story page lists at most.
 pub const RELATED_STORIES: usize = 8;
 /// The story's entities (most mentioned first) whose other stories are looked up.
-pub const RELATED_ENTITIES: usize = 12;
-/// Stories fetched per entity (most recently updated first).
-const STORIES_PER_ENTITY: usize = 50;
+pub const RELATED_ENTITIES: usize = 6;
+/// Stories fetched per entity (most recently updated first). Each comes with its whole digest
+/// (`Store::entity_stories`): 12 entities × 50 stories made an uncached story page cost ~27 ms of
+/// store time at 100,000 articles.
+const STORIES_PER_ENTITY: usize = 15;
 
 /// Another story sharing entities with a story.
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
