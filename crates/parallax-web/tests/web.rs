@@ -2830,7 +2830,9 @@ async fn the_story_page_has_the_seed_products_sections_in_their_order() {
     assert!(body.contains("<svg class=\"story-map\""), "{body}");
     assert!(body.contains("<path class=\"on\""), "{body}");
     assert!(
-        body.contains("<a href=\"/country/GB\">GB: 1 (25%)</a> <span class=\"muted\">UK</span>"),
+        body.contains(
+            "<a href=\"/country/GB\">GB: 1 (25%)</a> <span class=\"muted\">United Kingdom</span>"
+        ),
         "{body}"
     );
     // The timeline chart: an SVG image with a text alternative and a table.
@@ -2848,8 +2850,8 @@ async fn the_story_page_has_the_seed_products_sections_in_their_order() {
     // General News Coverage: by country, then side; the wire copy folded under its original.
     let coverage = position(body, ">General News Coverage</h2>");
     for country in [
-        ">US <span class=\"muted\">· 1 article</span>",
-        ">UK (GB) <span class=\"muted\">· 1 article and 1 copy folded under it</span>",
+        ">United States (US) <span class=\"muted\">· 1 article</span>",
+        ">United Kingdom (GB) <span class=\"muted\">· 1 article and 1 copy folded under it</span>",
         ">France (FR) <span class=\"muted\">· 1 article</span>",
     ] {
         assert!(position(body, country) > coverage, "{country}");
