@@ -4,7 +4,10 @@
 
 use crate::bars::{Segment, segments};
 use crate::pages::{path_segment, render_ok};
-use crate::{AppState, blocking, html_failure, json_error, json_failure, query_number};
+use crate::{
+    AppState, blocking, country_param, html_failure, json_error, json_failure, language_param,
+    query_number,
+};
 use askama::Template;
 use axum::{
     Json,
@@ -13,10 +16,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Utc};
-use parallax_core::is_language_code;
-use parallax_views::{
-    CoverageBar, FrontOrder, FrontQuery, FrontView, StoryCard, front_view, is_country_code,
-};
+use parallax_views::{CoverageBar, FrontOrder, FrontQuery, FrontView, StoryCard, front_view};
 use std::collections::HashMap;
 
 /// The front page a request asks for: `order`, `country`, `lang`, `page`, `at` (RFC 3339).
@@ -27,16 +27,7 @@ pub(crate) fn front_query(params: &HashMap<String, String>) -> Result<FrontQuery
         Some(o) => FrontOrder::parse(o)
             .ok_or_else(|| "`order` must be \"top\", \"rising\" or \"latest\"".to_string())?,
     };
-    let country = match get("country") {
-        Some(c) if is_country_code(c) => Some(c.to_ascii_uppercase()),
-        Some(_) => return Err("`country` must be a two-letter country code such as \"US\"".into()),
-        None => None,
-    };
-    let language = match get("lang") {
-        Some(l) if is_language_code(l) => Some(l.to_ascii_lowercase()),
-        Some(_) => return Err("`lang` must be a language code such as \"en\"".into()),
-        None => None,
-    };
+    let (country, language) = (country_param(params)?, language_param(params)?);
     let at = get("at")
         .map(|t| {
             DateTime::parse_from_rfc3339(t)

@@ -275,6 +275,32 @@ fn json_failure(f: Failure) -> Response {
     json_error(f.status(), f.public_message())
 }
 
+/// `?country=`: a two-letter country code, upper-cased; `None` when absent or empty.
+fn country_param(query: &HashMap<String, String>) -> Result<Option<String>, String> {
+    match query
+        .get("country")
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+    {
+        Some(c) if is_country_code(c) => Ok(Some(c.to_ascii_uppercase())),
+        Some(_) => Err("`country` must be a two-letter country code such as \"US\"".into()),
+        None => Ok(None),
+    }
+}
+
+/// `?lang=`: a language code, lower-cased; `None` when absent or empty.
+fn language_param(query: &HashMap<String, String>) -> Result<Option<String>, String> {
+    match query
+        .get("lang")
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+    {
+        Some(l) if is_language_code(l) => Ok(Some(l.to_ascii_lowercase())),
+        Some(_) => Err("`lang` must be a language code such as \"en\"".into()),
+        None => Ok(None),
+    }
+}
+
 /// Parses an optional non-negative number from a query parameter.
 fn query_number(query: &HashMap<String, String>, key: &str) -> Result<Option<usize>, String> {
     match query.get(key).map(|v| v.trim()) {
@@ -588,11 +614,8 @@ async fn api_entity(State(state): State<AppState>, Path(key): Path<String>) -> R
 
 /// The country of the blindspot feed: `?country=` when it is a country code, else the default.
 fn blindspot_country(query: &HashMap<String, String>) -> Result<String, String> {
-    match query.get("country").map(|c| c.trim()) {
-        None | Some("") => Ok(parallax_intel::blindspots::DEFAULT_COUNTRY.to_string()),
-        Some(c) if is_country_code(c) => Ok(c.to_ascii_uppercase()),
-        Some(_) => Err("`country` must be a two-letter country code such as \"US\"".to_string()),
-    }
+    Ok(country_param(query)?
+        .unwrap_or_else(|| parallax_intel::blindspots::DEFAULT_COUNTRY.to_string()))
 }
 
 async fn blindspots_page(

@@ -3,7 +3,10 @@
 //! ([`Highlighted`]), which the template wraps in `<mark>` after escaping each fragment: nothing
 //! from an article is ever taken as markup.
 
-use crate::{AppState, blocking, html_failure, json_error, json_failure, pages, query_number};
+use crate::{
+    AppState, blocking, country_param, html_failure, json_error, json_failure, language_param,
+    pages, query_number,
+};
 use askama::Template;
 use axum::{
     Json,
@@ -11,10 +14,9 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use parallax_core::{Highlighted, SearchQuery, SourceId, is_language_code};
+use parallax_core::{Highlighted, SearchQuery, SourceId};
 use parallax_views::{
-    SEARCH_MAX_LIMIT, SEARCH_PAGE_SIZE, SearchArticle, SearchStory, is_country_code, search_date,
-    search_view,
+    SEARCH_MAX_LIMIT, SEARCH_PAGE_SIZE, SearchArticle, SearchStory, search_date, search_view,
 };
 use std::collections::HashMap;
 
@@ -25,16 +27,7 @@ pub(crate) fn search_query(
     max_limit: usize,
 ) -> Result<SearchQuery, String> {
     let get = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let country = match get("country") {
-        Some(c) if is_country_code(c) => Some(c.to_ascii_uppercase()),
-        Some(_) => return Err("`country` must be a two-letter country code such as \"US\"".into()),
-        None => None,
-    };
-    let language = match get("lang") {
-        Some(l) if is_language_code(l) => Some(l.to_ascii_lowercase()),
-        Some(_) => return Err("`lang` must be a language code such as \"en\"".into()),
-        None => None,
-    };
+    let (country, language) = (country_param(params)?, language_param(params)?);
     Ok(SearchQuery {
         text: get("q").unwrap_or_default().to_string(),
         country,
