@@ -91,21 +91,7 @@ fn same_groups(a: &[usize], b: &[usize]) -> bool {
 }
 
 fn main() {
-    let mut files: Vec<String> = std::env::args().skip(1).collect();
-    if files.is_empty() {
-        files = vec![
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/eval/clustering/allsides-dev.articles.jsonl"
-            )
-            .into(),
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/eval/clustering/neus-train.triplets.jsonl"
-            )
-            .into(),
-        ];
-    }
+    let files = common::files_or_default();
     let mut cfg = ClusterConfig::default();
     if let Some(n) = std::env::var("PX_CCAND").ok().and_then(|s| s.parse().ok()) {
         cfg.candidates = n;

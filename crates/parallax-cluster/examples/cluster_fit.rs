@@ -186,21 +186,7 @@ fn embed() -> bool {
 }
 
 fn main() {
-    let mut files: Vec<String> = std::env::args().skip(1).collect();
-    if files.is_empty() {
-        files = vec![
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/eval/clustering/allsides-dev.articles.jsonl"
-            )
-            .into(),
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/eval/clustering/neus-train.triplets.jsonl"
-            )
-            .into(),
-        ];
-    }
+    let files = common::files_or_default();
     let sets: Vec<Vec<Doc>> = files.iter().map(|f| load(f)).collect();
     let mut base = ClusterConfig::default();
     if let Ok(r) = std::env::var("PX_RERANK") {

@@ -284,21 +284,7 @@ fn main() {
     let mut words = cfg.max_body_words as f32;
     env("PX_WORDS", &mut words);
     cfg.max_body_words = words as usize;
-    let mut files: Vec<String> = std::env::args().skip(1).collect();
-    if files.is_empty() {
-        files = vec![
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/eval/clustering/allsides-dev.articles.jsonl"
-            )
-            .into(),
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/eval/clustering/neus-train.triplets.jsonl"
-            )
-            .into(),
-        ];
-    }
+    let files = common::files_or_default();
     let shuffle = std::env::var("PX_SHUFFLE").is_ok();
     for f in files {
         let mut docs = load(&f);

@@ -61,6 +61,27 @@ pub(crate) fn attach_embeddings(path: &str, docs: &mut [Doc]) {
     }
 }
 
+/// The files named on the command line, or the two development sets (allsides-dev and
+/// neus-train) found relative to the repository.
+pub(crate) fn files_or_default() -> Vec<String> {
+    let files: Vec<String> = std::env::args().skip(1).collect();
+    if !files.is_empty() {
+        return files;
+    }
+    vec![
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/eval/clustering/allsides-dev.articles.jsonl"
+        )
+        .into(),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/eval/clustering/neus-train.triplets.jsonl"
+        )
+        .into(),
+    ]
+}
+
 pub(crate) fn load(path: &str) -> Vec<Doc> {
     let text = std::fs::read_to_string(path).expect("read eval file");
     let mut out = Vec::new();
