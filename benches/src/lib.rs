@@ -293,6 +293,7 @@ pub fn core_articles(items: &[SyntheticArticle], sources: usize) -> Vec<Article>
             let key = format!("bench-{i}");
             let source = SourceId::from_key(&format!("outlet{}.example", i % sources.max(1)));
             Article {
+                section: None,
                 id: ArticleId::from_key(&key),
                 source,
                 url: Some(format!(

@@ -819,8 +819,14 @@ pub fn coverage(articles: &[Article], sources: &[Source]) -> Coverage {
     let mut first_published = None;
     let mut last_published = None;
     let mut undated_articles = 0;
+    let mut sections: HashMap<String, usize> = HashMap::new();
 
     for article in articles {
+        if let Some(section) = article.section.as_deref().filter(|s| !s.trim().is_empty()) {
+            let category =
+                parallax_core::section_category(section).unwrap_or(parallax_core::OTHER_SECTION);
+            *sections.entry(category.to_string()).or_default() += 1;
+        }
         let source = known(&article.source);
         match source {
             Some(s) => {
@@ -889,6 +895,7 @@ pub fn coverage(articles: &[Article], sources: &[Source]) -> Coverage {
         countries_inferred,
         inferred_countries: shares_of(inferred, articles.len()),
         ratings,
+        sections: shares_of(sections, articles.len()),
     }
 }
 

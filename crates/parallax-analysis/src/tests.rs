@@ -10,6 +10,7 @@ fn at(day: u32, hour: u32) -> DateTime<Utc> {
 
 fn article(key: &str, source: &SourceId, title: &str, paragraphs: &[&str]) -> Article {
     Article {
+        section: None,
         id: ArticleId::from_key(key),
         source: source.clone(),
         url: Some(format!("https://example.com/{key}")),
@@ -659,4 +660,29 @@ fn a_story_without_complete_sentences_still_gets_bullets() {
         a.summary[0].text,
         "Turnout reached 71 percent in the capital"
     );
+}
+
+/// Sections count per category of the section each outlet filed its article under; a section
+/// naming no category counts as "other"; an article with no section is not counted.
+#[test]
+fn coverage_counts_the_categories_of_the_articles_sections() {
+    let (mut articles, sources) = bridge_story();
+    articles.truncate(3);
+    articles[0].section = Some("World News".into());
+    articles[1].section = Some("International".into());
+    articles[2].section = Some("Trending".into());
+    articles.push(article(
+        "x",
+        &sources[0].id,
+        "Bridge",
+        &["A bridge collapsed."],
+    ));
+    let c = coverage(&articles, &sources);
+    let got: Vec<(&str, usize)> = c
+        .sections
+        .iter()
+        .map(|t| (t.label.as_str(), t.count))
+        .collect();
+    assert_eq!(got, [("world", 2), ("other", 1)]);
+    assert!((c.sections[0].share - 0.5).abs() < 1e-9);
 }

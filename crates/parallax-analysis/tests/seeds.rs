@@ -19,6 +19,7 @@ fn crude_article(name: &str, text: &str) -> Article {
         .map(str::to_string)
         .collect();
     Article {
+        section: None,
         id: ArticleId::from_key(name),
         source: SourceId::unknown(),
         url: None,

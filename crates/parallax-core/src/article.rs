@@ -39,6 +39,11 @@ pub struct Article {
     /// be established again when the registry or the outlet directory changes.
     #[serde(default)]
     pub attribution: Attribution,
+    /// The section its outlet filed it under, as the outlet names it (the page's
+    /// `article:section` or JSON-LD `articleSection`, else the feed entry's first category);
+    /// `None` when neither says. See [`crate::section_category`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 /// Another article quoted on a page: its title and the text the page shows of it (a lead or

@@ -12,6 +12,7 @@ mod error;
 mod feed;
 mod id;
 mod search;
+mod section;
 mod source;
 mod store;
 mod story;
@@ -32,6 +33,7 @@ pub use search::{
     ArticleMatch, Fragment, Highlighted, SEARCH_ARTICLES_PER_STORY, SearchQuery, SearchResults,
     StoryMatch, is_unspaced_script,
 };
+pub use section::{CATEGORIES, OTHER_SECTION, category_label, clean_section, section_category};
 pub use source::{
     CountryBasis, OwnershipType, ProvidedRating, Rating, RatingKind, Source, SourceProvenance,
 };

@@ -127,8 +127,11 @@ impl Highlighted {
 pub struct SearchResults {
     /// The stories of the page, best first.
     pub stories: Vec<StoryMatch>,
-    /// Stories found in all (the store may stop counting after some thousand articles).
+    /// Stories found among the matching articles read (see `more`).
     pub total: usize,
+    /// More articles match than the store read: it ranks and counts the most recently stored
+    /// matches only (a thousand, for SQLite), so `total` is a lower bound.
+    pub more: bool,
 }
 
 /// A story with its matching articles.

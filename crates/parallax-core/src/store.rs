@@ -97,8 +97,8 @@ pub trait SourceStore {
     /// The `limit` most recently updated stories with at least one article of `source`.
     fn source_stories(&self, source: &SourceId, limit: usize) -> Result<Vec<Story>>;
 
-    /// Articles fetched since `since` (by `fetched_at`: when Parallax stored them, so a period
-    /// means the same for dated and undated articles) and their distinct outlets, per outlet
+    /// Articles fetched since the day of `since` (by `fetched_at`: when Parallax stored them, so
+    /// a period means the same for dated and undated articles; whole days, UTC) and their distinct outlets, per outlet
     /// country, most articles first, then by code. Only a home country (curated, the operator's,
     /// or the site's country-code domain) counts: an outlet whose country is only inferred from
     /// its coverage, or unknown, counts for no country.
@@ -182,7 +182,8 @@ pub trait Store: SourceStore + Send + Sync {
     /// Inserts or replaces the state of one feed.
     fn save_feed_state(&self, state: &FeedState) -> Result<()>;
 
-    /// Articles stored per source since `since` (by fetch time), for "articles per day".
+    /// Articles stored per source since the day of `since` (by fetch time; whole days, UTC), for
+    /// "articles per day".
     fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>>;
 
     /// The cached machine translations into `target_language` of the texts whose
@@ -287,7 +288,8 @@ pub trait Store: SourceStore + Send + Sync {
     }
 
     /// The `limit` most recently updated stories that have a digest, with it, skipping `offset`.
-    /// Default: none.
+    /// The digests come without their gists and ledger (pages across stories never show them;
+    /// [`Store::digest`] reads a whole one). Default: none.
     fn digested_stories(&self, limit: usize, offset: usize) -> Result<Vec<DigestedStory>> {
         let _ = (limit, offset);
         Ok(Vec::new())

@@ -77,6 +77,11 @@ pub struct Coverage {
     /// "unrated". Only providers rating at least one of the story's sources are listed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ratings: Vec<RatingDistribution>,
+    /// Articles per category of the section their outlet filed them under (keys of
+    /// [`crate::CATEGORIES`], or [`crate::OTHER_SECTION`] for a section that names none), with
+    /// their share of all the articles; articles whose section is not known are not counted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Tally>,
 }
 
 /// A story's sources by the ratings of one provider (see [`Coverage::ratings`]).

@@ -425,6 +425,7 @@ impl Crawler {
                 feed_summary: entry.summary.clone(),
                 feed_published: entry.published,
                 feed_language: entry.language.clone(),
+                feed_category: entry.category.clone(),
                 page,
             })));
         }

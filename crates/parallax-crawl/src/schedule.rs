@@ -77,6 +77,7 @@ mod tests {
             published: Some(Utc.with_ymd_and_hms(2026, 1, 1, 12, minute, 0).unwrap()),
             id: None,
             language: None,
+            category: None,
         }
     }
 

@@ -201,6 +201,7 @@ pub fn article_from_line(v: &serde_json::Value, line: usize) -> Article {
     let content_hash =
         parallax_core::content_hash(&format!("{title}\n\n{}", paragraphs.join("\n\n")));
     Article {
+        section: None,
         id: ArticleId(id.clone()),
         source,
         url: None,

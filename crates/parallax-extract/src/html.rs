@@ -101,6 +101,7 @@ struct LdInfo {
     date: Option<String>,
     author: Option<String>,
     publisher: Option<String>,
+    section: Option<String>,
 }
 
 fn ld_types(v: &Value) -> Vec<String> {
@@ -211,6 +212,9 @@ fn json_ld(doc: &Document) -> LdInfo {
         let article = is_article_type(&ld_types(o));
         if info.headline.is_none() && article {
             info.headline = str_field(o, "headline");
+        }
+        if info.section.is_none() && article {
+            info.section = str_field(o, "articleSection");
         }
         if info.date.is_none() {
             info.date = str_field(o, "datePublished").or_else(|| {
@@ -616,6 +620,19 @@ pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) ->
 
     let dates = date_candidates(&doc, &metas, &ld, url, now);
 
+    // The section the outlet filed it under: Open Graph's, JSON-LD's, then the common tags.
+    let section = [
+        "article:section",
+        "og:article:section",
+        "section",
+        "parsely-section",
+        "sailthru.section",
+        "articlesection",
+    ]
+    .iter()
+    .find_map(|k| metas.get(k).and_then(parallax_core::clean_section))
+    .or_else(|| ld.section.as_deref().and_then(parallax_core::clean_section));
+
     // Main text: Readability takes the tree.
     let mut paragraphs = readability_text(doc, &html, url)
         .map(|t| split_paragraphs(&t))
@@ -653,6 +670,7 @@ pub fn extract(bytes: &[u8], url: Option<&str>, header_charset: Option<&str>) ->
         paragraphs,
         warnings,
         excerpts: Vec::new(),
+        section,
     }
 }
 

@@ -53,6 +53,9 @@ pub struct Extracted {
     /// Other articles the page quotes with their text (an aggregator's coverage list, related
     /// articles with their leads), kept out of `paragraphs`. Plain-text pages only for now.
     pub excerpts: Vec<parallax_core::Excerpt>,
+    /// The section the page says it was filed under (`article:section`, JSON-LD
+    /// `articleSection`, ...), cleaned ([`parallax_core::clean_section`]).
+    pub section: Option<String>,
 }
 
 /// Decodes page bytes to text: charset from a BOM, the HTTP header value (if given), `<meta

@@ -415,6 +415,7 @@ pub fn extract(text: &str) -> Extracted {
         paragraphs,
         warnings,
         excerpts,
+        section: None,
     }
 }
 

@@ -414,3 +414,27 @@ mod inert_cut {
         }
     }
 }
+
+/// The section an outlet files a page under comes from Open Graph's `article:section`, else from
+/// JSON-LD's `articleSection` (the first of a list), cleaned; a page naming none has none.
+#[test]
+fn sections_from_page_metadata() {
+    let body = "<p>The ministers met for three hours in the capital and agreed on a text about the border crossings.</p>";
+    let og = format!(
+        "<html><head><title>T</title><meta property=\"article:section\" content=\"  World \n News \"></head><body><article>{body}</article></body></html>"
+    );
+    assert_eq!(
+        extract_html(og.as_bytes(), None, None).section.as_deref(),
+        Some("World News")
+    );
+    let ld = format!(
+        "<html><head><title>T</title><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"T\",\"articleSection\":[\"Politik\",\"Inland\"]}}</script></head><body><article>{body}</article></body></html>"
+    );
+    assert_eq!(
+        extract_html(ld.as_bytes(), None, None).section.as_deref(),
+        Some("Politik")
+    );
+    let none =
+        format!("<html><head><title>T</title></head><body><article>{body}</article></body></html>");
+    assert_eq!(extract_html(none.as_bytes(), None, None).section, None);
+}

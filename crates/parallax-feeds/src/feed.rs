@@ -388,10 +388,13 @@ fn convert(
         site_link(&feed).or_else(|| feed_url.map(str::to_owned))
     };
     let feed_language = feed.language.as_deref().and_then(non_empty);
+    let feed_category = first_category(&feed.categories);
     let mut collector = Collector::default();
     for entry in &feed.entries {
         collector.add(entry_url(entry, base.as_deref()), || {
-            convert_entry(entry, feed_language.as_deref())
+            let mut e = convert_entry(entry, feed_language.as_deref());
+            e.category = e.category.or_else(|| feed_category.clone());
+            e
         });
     }
     let entries = collector.finish(&mut warnings, "entry", "entries", "link");
@@ -436,6 +439,17 @@ fn entry_url(entry: &Entry, base: Option<&str>) -> UrlOutcome {
     UrlOutcome::Missing
 }
 
+/// The first category with a readable name (its label, else its term), as plain text.
+fn first_category(categories: &[feed_rs::model::Category]) -> Option<String> {
+    categories.iter().find_map(|c| {
+        c.label
+            .as_deref()
+            .and_then(plain_text)
+            .or_else(|| plain_text(&c.term))
+            .filter(|t| !t.contains("://"))
+    })
+}
+
 fn convert_entry(entry: &Entry, feed_language: Option<&str>) -> FeedEntry {
     let summary = entry
         .summary
@@ -459,6 +473,7 @@ fn convert_entry(entry: &Entry, feed_language: Option<&str>) -> FeedEntry {
             .as_deref()
             .and_then(non_empty)
             .or_else(|| feed_language.map(str::to_owned)),
+        category: first_category(&entry.categories),
     }
 }
 

@@ -63,6 +63,9 @@ pub struct FeedEntry {
     pub id: Option<String>,
     /// `news:language`, the entry's language or the feed's language, when given.
     pub language: Option<String>,
+    /// The entry's first category (RSS `<category>`, Atom `<category label|term>`), else the
+    /// feed's: for most news feeds the section the article was filed under.
+    pub category: Option<String>,
 }
 
 /// The result of [`parse_feed`].

@@ -208,5 +208,6 @@ fn add_record(collector: &mut Collector, rec: UrlRecord, base: Option<&str>) {
             .or_else(|| rec.lastmod.as_deref().and_then(parse_date)),
         id: None,
         language: rec.news_language,
+        category: None,
     });
 }

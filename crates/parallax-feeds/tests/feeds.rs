@@ -687,3 +687,22 @@ proptest! {
         prop_assert_eq!(back, expected);
     }
 }
+
+/// An entry's section is its first category (an Atom label before its term); entries without
+/// one take the feed's.
+#[test]
+fn entries_carry_their_first_category() {
+    let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://news.example.com/</link>
+<category>World</category>
+<item><title>A</title><link>https://news.example.com/a</link><category>Business</category><category>Markets</category></item>
+<item><title>B</title><link>https://news.example.com/b</link></item>
+</channel></rss>"#;
+    let feed = parse_feed(rss, FEED_URL).unwrap();
+    let cats: Vec<Option<&str>> = feed.entries.iter().map(|e| e.category.as_deref()).collect();
+    assert_eq!(cats, [Some("Business"), Some("World")]);
+    let atom = br#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:x</id><updated>2025-07-03T12:00:00Z</updated>
+<entry><title>A</title><id>urn:a</id><updated>2025-07-03T12:00:00Z</updated><link href="https://news.example.com/a"/><category term="pol" label="Politics"/></entry>
+</feed>"#;
+    let feed = parse_feed(atom, FEED_URL).unwrap();
+    assert_eq!(feed.entries[0].category.as_deref(), Some("Politics"));
+}

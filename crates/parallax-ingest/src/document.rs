@@ -46,6 +46,8 @@ pub struct Crawled {
     pub feed_published: Option<chrono::DateTime<chrono::Utc>>,
     /// The language the feed declares.
     pub feed_language: Option<String>,
+    /// The entry's first category in the feed (its section, for most news feeds).
+    pub feed_category: Option<String>,
     /// The fetched page, or why it could not be fetched (in words a person understands).
     pub page: Result<FetchedPage, String>,
 }
@@ -104,6 +106,9 @@ pub struct Record {
     /// ISO 3166-1 alpha-2 country code of the outlet.
     #[serde(default)]
     pub country: Option<String>,
+    /// The section the outlet filed it under ("World", "Politik").
+    #[serde(default, alias = "category")]
+    pub section: Option<String>,
     /// Where the record came from (file and line), filled in by the loader.
     #[serde(skip)]
     pub origin: String,

@@ -657,6 +657,7 @@ fn build_article(
         warnings: ex.warnings,
         excerpts: ex.excerpts,
         attribution: Attribution { method, evidence },
+        section: ex.section,
     };
     Ok((article, source))
 }
@@ -712,6 +713,7 @@ fn from_record(r: &Record) -> Extracted {
         paragraphs,
         warnings,
         excerpts: Vec::new(),
+        section: r.section.as_deref().and_then(parallax_core::clean_section),
     }
 }
 
@@ -768,6 +770,12 @@ fn from_crawled(c: &Crawled) -> Extracted {
             if ex.published.is_none() {
                 ex.published = feed_date;
             }
+            if ex.section.is_none() {
+                ex.section = c
+                    .feed_category
+                    .as_deref()
+                    .and_then(parallax_core::clean_section);
+            }
             if ex.language.is_none() {
                 ex.language =
                     declared_language(c.feed_language.as_deref(), "feed", &mut ex.warnings);
@@ -807,6 +815,10 @@ fn from_crawled(c: &Crawled) -> Extracted {
                 paragraphs,
                 warnings,
                 excerpts: Vec::new(),
+                section: c
+                    .feed_category
+                    .as_deref()
+                    .and_then(parallax_core::clean_section),
             }
         }
     }
@@ -852,6 +864,44 @@ mod tests {
                 .any(|w| w.contains("not a language code")),
             "{:?}",
             hostile.warnings
+        );
+    }
+
+    /// A record's section (or `category`) is kept, cleaned; a crawled entry takes the page's
+    /// section, else the feed entry's category.
+    #[test]
+    fn sections_come_from_the_record_the_page_or_the_feed() {
+        let record: Record = serde_json::from_str(
+            r#"{"title": "Bridge reopened", "text": "The bridge reopened.", "category": " World  News "}"#,
+        )
+        .unwrap();
+        assert_eq!(from_record(&record).section.as_deref(), Some("World News"));
+        let crawled = |html: &str| Crawled {
+            source: parallax_core::Source::named("Daily"),
+            url: "https://daily.example/a".into(),
+            feed_title: Some("Bridge reopened".into()),
+            feed_summary: None,
+            feed_published: None,
+            feed_language: None,
+            feed_category: Some("Politics".into()),
+            page: Ok(crate::FetchedPage {
+                bytes: html.as_bytes().to_vec(),
+                final_url: "https://daily.example/a".into(),
+                charset: None,
+            }),
+        };
+        let body = "<p>The harbour bridge reopened on Monday after the storm damaged it last week, the council said.</p>";
+        let with = format!(
+            "<html><head><meta property=\"article:section\" content=\"Local\"></head><body><article>{body}</article></body></html>"
+        );
+        assert_eq!(
+            from_crawled(&crawled(&with)).section.as_deref(),
+            Some("Local")
+        );
+        let without = format!("<html><body><article>{body}</article></body></html>");
+        assert_eq!(
+            from_crawled(&crawled(&without)).section.as_deref(),
+            Some("Politics")
         );
     }
 }

@@ -53,6 +53,7 @@ fn field(v: &serde_json::Value, k: &str) -> String {
 
 fn article(id: &str, source: &str, title: &str, paragraphs: Vec<String>) -> Article {
     Article {
+        section: None,
         id: ArticleId::from_key(id),
         source: SourceId::from_key(source),
         url: None,

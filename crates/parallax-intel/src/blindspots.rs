@@ -455,6 +455,7 @@ mod tests {
         let mut b = Source::named("Beta");
         b.country = Some("GB".into());
         let art = |id: &str, s: &SourceId| Article {
+            section: None,
             id: ArticleId::from(id),
             source: s.clone(),
             url: None,

@@ -115,6 +115,7 @@ mod tests {
 
     fn article(key: &str, source: &SourceId, paragraphs: &[&str]) -> Article {
         Article {
+            section: None,
             id: ArticleId::from_key(key),
             source: source.clone(),
             url: Some(format!("https://{key}.example/story")),

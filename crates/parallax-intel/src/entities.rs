@@ -1278,6 +1278,7 @@ mod tests {
 
     fn art(id: &str, paragraphs: &[&str]) -> Article {
         Article {
+            section: None,
             id: ArticleId::from(id),
             source: SourceId::unknown(),
             url: None,

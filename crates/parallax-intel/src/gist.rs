@@ -134,6 +134,7 @@ mod tests {
 
     fn article(key: &str, lang: &str, title: &str, text: &str) -> Article {
         Article {
+            section: None,
             id: ArticleId::from_key(key),
             source: SourceId::unknown(),
             url: None,

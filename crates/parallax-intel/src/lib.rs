@@ -83,6 +83,7 @@ pub fn excerpt_articles(articles: &[Article]) -> Vec<Article> {
         for (i, e) in a.excerpts.iter().enumerate() {
             let id = ArticleId(format!("{}#excerpt-{}", a.id, i + 1));
             out.push(Article {
+                section: None,
                 source: parallax_core::SourceId::unknown(),
                 url: None,
                 canonical_url: None,

@@ -134,6 +134,7 @@ mod tests {
 
     fn art(id: &str, source: &str) -> Article {
         Article {
+            section: None,
             id: ArticleId::from(id),
             source: if source.is_empty() {
                 SourceId::unknown()

@@ -515,6 +515,7 @@ mod tests {
 
     fn article(key: &str, source: &str, paragraphs: &[&str]) -> Article {
         Article {
+            section: None,
             id: ArticleId::from_key(key),
             source: SourceId::from_key(source),
             url: None,

@@ -259,6 +259,7 @@ mod tests {
 
     fn art(id: &str, source: &Source, at: Option<(u32, u32)>) -> Article {
         Article {
+            section: None,
             id: ArticleId::from(id),
             source: source.id.clone(),
             url: None,

@@ -968,6 +968,7 @@ mod tests {
 
     fn art(id: &str, hour: Option<u32>, paragraphs: &[&str]) -> Article {
         Article {
+            section: None,
             id: ArticleId::from(id),
             source: SourceId::unknown(),
             url: None,

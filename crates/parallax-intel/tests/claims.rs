@@ -34,6 +34,7 @@ fn crude_article(name: &str, text: &str) -> Article {
         .filter(|l| l.chars().count() > 60)
         .collect();
     Article {
+        section: None,
         id: ArticleId::from_key(name),
         source: SourceId::from_key(name),
         url: None,

@@ -53,6 +53,7 @@ fn crude_article(name: &str, text: &str) -> Article {
         .map(str::to_string)
         .collect();
     Article {
+        section: None,
         id: ArticleId::from_key(name),
         source: SourceId::from_key(name),
         url: None,

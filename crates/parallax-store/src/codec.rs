@@ -98,7 +98,7 @@ fn col<T: rusqlite::types::FromSql>(row: &Row<'_>, idx: &str) -> Result<T> {
 pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.source_id, a.url, a.canonical_url, a.title, \
      a.byline, a.published_at, a.published_found, a.published_confidence, a.language, \
      a.paragraphs, a.content_hash, a.fetched_at, a.origin, a.warnings, a.excerpts, a.story_id, \
-     a.attribution";
+     a.attribution, a.section";
 
 /// An article from a row selected with [`ARTICLE_COLUMNS`].
 pub(crate) fn article_from_row(row: &Row<'_>) -> Result<Article> {
@@ -147,6 +147,7 @@ pub(crate) fn article_from_row(row: &Row<'_>) -> Result<Article> {
             Some(j) => from_json(&j, &what("excerpts"))?,
             None => Vec::new(),
         },
+        section: col(row, "section")?,
         id: ArticleId(id),
     })
 }

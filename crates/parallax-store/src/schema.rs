@@ -262,6 +262,52 @@ UPDATE story_entities SET story_updated = coalesce(
     (SELECT d.story_updated FROM story_digests d WHERE d.story_id = story_entities.story_id), '');
 CREATE INDEX story_entities_by_time ON story_entities (entity_key, story_updated DESC, story_id);
 "#,
+    // 10: an entity's stories without their digests.
+    r#"
+-- The entity as the story names it (JSON EntityRef) beside each (entity, story) of the index:
+-- entity, topic and related-story reads no longer decode each story's whole digest (about 1 ms a
+-- story at 100,000 articles).
+ALTER TABLE story_entities ADD COLUMN entity TEXT NOT NULL DEFAULT '';
+UPDATE story_entities SET entity = coalesce(
+    (SELECT j.value FROM story_digests d, json_each(d.digest, '$.entities') j
+     WHERE d.story_id = story_entities.story_id
+       AND json_extract(j.value, '$.key') = story_entities.entity_key
+     ORDER BY j.key LIMIT 1), '');
+"#,
+    // 11: the section an outlet filed an article under.
+    r#"
+ALTER TABLE articles ADD COLUMN section TEXT;            -- as the outlet names it; NULL: unknown
+"#,
+    // 12: articles per outlet and day, kept by triggers.
+    r#"
+-- Articles per outlet and day fetched (UTC), kept up to date by triggers on articles (which are
+-- never deleted): the world map's volumes and the feeds' health sum a few thousand rows instead of
+-- counting every article of the period (0.13 s a call at 100,000 articles, twice a country page).
+CREATE TABLE source_days (
+    source_id TEXT NOT NULL,
+    day       TEXT NOT NULL,                     -- YYYY-MM-DD of fetched_at
+    articles  INTEGER NOT NULL,
+    PRIMARY KEY (source_id, day)
+) WITHOUT ROWID;
+CREATE INDEX source_days_by_day ON source_days (day, source_id);
+INSERT INTO source_days (source_id, day, articles)
+    SELECT source_id, substr(fetched_at, 1, 10), count(*) FROM articles GROUP BY 1, 2;
+CREATE TRIGGER source_days_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO source_days (source_id, day, articles)
+        VALUES (new.source_id, substr(new.fetched_at, 1, 10), 1)
+        ON CONFLICT (source_id, day) DO UPDATE SET articles = articles + 1;
+END;
+CREATE TRIGGER source_days_reattribute AFTER UPDATE OF source_id ON articles
+WHEN old.source_id IS NOT new.source_id BEGIN
+    UPDATE source_days SET articles = articles - 1
+        WHERE source_id = old.source_id AND day = substr(old.fetched_at, 1, 10);
+    DELETE FROM source_days WHERE source_id = old.source_id
+        AND day = substr(old.fetched_at, 1, 10) AND articles <= 0;
+    INSERT INTO source_days (source_id, day, articles)
+        VALUES (new.source_id, substr(new.fetched_at, 1, 10), 1)
+        ON CONFLICT (source_id, day) DO UPDATE SET articles = articles + 1;
+END;
+"#,
 ];
 
 /// The schema version this code writes and reads.

@@ -24,8 +24,9 @@ use rusqlite::Connection;
 use rusqlite::types::ToSql;
 use std::collections::HashMap;
 
-/// Matching articles read at most per search: stories are grouped and counted among these.
-const SCAN_LIMIT: usize = 2000;
+/// Matching articles read at most per search, most recently stored first: stories are ranked,
+/// grouped and counted among these ([`SearchResults::more`] says when more match).
+pub(crate) const SCAN_LIMIT: usize = 1000;
 /// Tokens of a snippet (for the trigram tokenizer, characters).
 const SNIPPET_TOKENS: usize = 24;
 /// Characters of a snippet of a title-only (`LIKE`) match.
@@ -76,8 +77,8 @@ impl Matcher {
 /// A story among the matches, while grouping.
 struct Group {
     id: String,
-    title: String,
-    last_updated: String,
+    /// The time (published, else fetched) of its newest matching article.
+    newest: String,
     best: f64,
     seqs: Vec<i64>,
     matching: usize,
@@ -87,12 +88,12 @@ pub(crate) fn search_stories(conn: &Connection, q: &SearchQuery) -> Result<Searc
     let Some(matcher) = Matcher::new(&q.text) else {
         return Ok(SearchResults::default());
     };
-    let mut groups = matching_stories(conn, &matcher, q)?;
+    let (mut groups, more) = matching_stories(conn, &matcher, q)?;
     let total = groups.len();
     groups.sort_by(|a, b| {
         a.best
             .total_cmp(&b.best)
-            .then_with(|| b.last_updated.cmp(&a.last_updated))
+            .then_with(|| b.newest.cmp(&a.newest))
             .then_with(|| a.id.cmp(&b.id))
     });
     let page: Vec<Group> = groups.into_iter().skip(q.offset).take(q.limit).collect();
@@ -100,69 +101,47 @@ pub(crate) fn search_stories(conn: &Connection, q: &SearchQuery) -> Result<Searc
     let mut articles = shown_articles(conn, &matcher, &seqs)?;
     let mut stories = Vec::with_capacity(page.len());
     for g in page {
+        // The story's title and last change, for the page's stories only.
+        let Some((title, last_updated)) = crate::query_opt(
+            conn,
+            "SELECT title, last_updated FROM stories WHERE id = ?1",
+            &[&g.id],
+            |r| Ok((text(r, 0)?, text(r, 1)?)),
+        )?
+        else {
+            continue;
+        };
         stories.push(StoryMatch {
             id: StoryId(g.id),
-            title: g.title,
-            last_updated: parse_time(&g.last_updated, "stories.last_updated")?,
+            title,
+            last_updated: parse_time(&last_updated, "stories.last_updated")?,
             matching: g.matching,
             articles: g.seqs.iter().filter_map(|s| articles.remove(s)).collect(),
         });
     }
-    Ok(SearchResults { stories, total })
+    Ok(SearchResults {
+        stories,
+        total,
+        more,
+    })
 }
 
-/// The stories of the first [`SCAN_LIMIT`] matching articles (best first), in the order of their
-/// best article, each with its best [`SEARCH_ARTICLES_PER_STORY`] articles.
-fn matching_stories(conn: &Connection, m: &Matcher, q: &SearchQuery) -> Result<Vec<Group>> {
+/// The stories of the [`SCAN_LIMIT`] most recently stored matching articles, each with its best
+/// [`SEARCH_ARTICLES_PER_STORY`] articles (best first); and whether more articles match.
+///
+/// Recency first, then relevance: the index yields its matches newest first and stops at the
+/// limit, so that only those are ranked and joined. Ranking every match of a common word first
+/// (10,837 for "trump" at 100,000 articles) cost 8 ms in bm25 and 11 ms in joins per search.
+fn matching_stories(conn: &Connection, m: &Matcher, q: &SearchQuery) -> Result<(Vec<Group>, bool)> {
     let mut params: Vec<String> = Vec::new();
-    let unfiltered = q.country.as_deref().is_none_or(|c| c.trim().is_empty())
-        && q.language.as_deref().is_none_or(|l| l.trim().is_empty())
-        && q.source.is_none()
-        && q.since.is_none()
-        && q.until.is_none();
-    let (from, mut condition, rank) = match m {
-        // Without filters, the best matches are picked in the index itself, before any join: a
-        // common word matching ten thousand articles joined them all before (125-160 ms).
-        Matcher::Words(fts) if unfiltered => {
-            params.push(fts.clone());
-            (
-                format!(
-                    "(SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ? \
-                      ORDER BY rank LIMIT {SCAN_LIMIT}) f JOIN articles a ON a.seq = f.rowid"
-                ),
-                "1".to_string(),
-                "f.rank",
-            )
-        }
-        Matcher::Words(fts) => {
-            params.push(fts.clone());
-            (
-                "articles_fts f JOIN articles a ON a.seq = f.rowid".to_string(),
-                "articles_fts MATCH ?".to_string(),
-                "f.rank",
-            )
-        }
-        Matcher::Trigram(fts) => {
-            params.push(fts.clone());
-            (
-                "articles_trigram f JOIN articles a ON a.seq = f.rowid".to_string(),
-                "articles_trigram MATCH ?".to_string(),
-                "f.rank",
-            )
-        }
-        Matcher::TitleLike(words) => {
-            let likes: Vec<&str> = words.iter().map(|_| "a.title LIKE ? ESCAPE '\\'").collect();
-            params.extend(words.iter().map(|w| format!("%{}%", like_escape(w))));
-            ("articles a".to_string(), likes.join(" AND "), "0.0")
-        }
-    };
+    let mut filters = String::new();
     if let Some(c) = q
         .country
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        condition.push_str(" AND a.source_id IN (SELECT id FROM sources WHERE upper(country) = ?)");
+        filters.push_str(" AND a.source_id IN (SELECT id FROM sources WHERE upper(country) = ?)");
         params.push(c.to_uppercase());
     }
     if let Some(l) = q
@@ -171,44 +150,83 @@ fn matching_stories(conn: &Connection, m: &Matcher, q: &SearchQuery) -> Result<V
         .map(str::trim)
         .filter(|l| !l.is_empty())
     {
-        condition.push_str(" AND lower(a.language) = ?");
+        filters.push_str(" AND lower(a.language) = ?");
         params.push(l.to_lowercase());
     }
     if let Some(s) = &q.source {
-        condition.push_str(" AND a.source_id = ?");
+        filters.push_str(" AND a.source_id = ?");
         params.push(s.0.clone());
     }
     if let Some(t) = &q.since {
-        condition.push_str(" AND coalesce(a.published_at, a.fetched_at) >= ?");
+        filters.push_str(" AND coalesce(a.published_at, a.fetched_at) >= ?");
         params.push(fmt_time(t));
     }
     if let Some(t) = &q.until {
-        condition.push_str(" AND coalesce(a.published_at, a.fetched_at) < ?");
+        filters.push_str(" AND coalesce(a.published_at, a.fetched_at) < ?");
         params.push(fmt_time(t));
     }
+    // The matching articles, newest first, one more than the limit (to know whether more match).
+    let scan = SCAN_LIMIT + 1;
+    let inner = match m {
+        Matcher::Words(fts) | Matcher::Trigram(fts) => {
+            let table = if matches!(m, Matcher::Words(_)) {
+                "articles_fts"
+            } else {
+                "articles_trigram"
+            };
+            params.insert(0, fts.clone());
+            if filters.is_empty() {
+                format!(
+                    "SELECT rowid AS seq, rank FROM {table} WHERE {table} MATCH ? \
+                     ORDER BY rowid DESC LIMIT {scan}"
+                )
+            } else {
+                format!(
+                    "SELECT f.rowid AS seq, f.rank AS rank FROM {table} f \
+                     JOIN articles a ON a.seq = f.rowid WHERE {table} MATCH ?{filters} \
+                     ORDER BY f.rowid DESC LIMIT {scan}"
+                )
+            }
+        }
+        Matcher::TitleLike(words) => {
+            let likes: Vec<&str> = words.iter().map(|_| "a.title LIKE ? ESCAPE '\\'").collect();
+            for (i, w) in words.iter().enumerate() {
+                params.insert(i, format!("%{}%", like_escape(w)));
+            }
+            format!(
+                "SELECT a.seq AS seq, 0.0 AS rank FROM articles a WHERE {}{filters} \
+                 ORDER BY a.seq DESC LIMIT {scan}",
+                likes.join(" AND ")
+            )
+        }
+    };
     let sql = format!(
-        "SELECT a.seq, a.story_id, {rank}, st.title, st.last_updated \
-         FROM {from} JOIN stories st ON st.id = a.story_id WHERE {condition} \
-         ORDER BY {rank}, coalesce(a.published_at, a.fetched_at) DESC, a.seq DESC LIMIT {SCAN_LIMIT}"
+        "SELECT m.seq, a.story_id, m.rank, coalesce(a.published_at, a.fetched_at) \
+         FROM ({inner}) m JOIN articles a ON a.seq = m.seq WHERE a.story_id IS NOT NULL"
     );
     let values: Vec<&dyn ToSql> = params.iter().map(|p| p as &dyn ToSql).collect();
-    let rows = query_vec(conn, &sql, &values, |r| {
+    let mut rows = query_vec(conn, &sql, &values, |r| {
         Ok((
             r.get::<_, i64>(0).map_err(backend)?,
             text(r, 1)?,
             r.get::<_, f64>(2).map_err(backend)?,
             text(r, 3)?,
-            text(r, 4)?,
         ))
     })?;
+    let more = rows.len() > SCAN_LIMIT;
+    rows.sort_by(|a, b| {
+        a.2.total_cmp(&b.2)
+            .then_with(|| b.3.cmp(&a.3))
+            .then_with(|| b.0.cmp(&a.0))
+    });
+    rows.truncate(SCAN_LIMIT);
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (seq, story, rank, title, last_updated) in rows {
+    for (seq, story, rank, at) in rows {
         let i = *index.entry(story.clone()).or_insert_with(|| {
             groups.push(Group {
                 id: story,
-                title,
-                last_updated,
+                newest: String::new(),
                 best: rank,
                 seqs: Vec::new(),
                 matching: 0,
@@ -217,11 +235,14 @@ fn matching_stories(conn: &Connection, m: &Matcher, q: &SearchQuery) -> Result<V
         });
         let g = &mut groups[i];
         g.matching += 1;
+        if at > g.newest {
+            g.newest = at;
+        }
         if g.seqs.len() < SEARCH_ARTICLES_PER_STORY {
             g.seqs.push(seq);
         }
     }
-    Ok(groups)
+    Ok((groups, more))
 }
 
 /// `LIKE` pattern text matching `w` literally.
@@ -274,11 +295,15 @@ fn shown_articles(
                  (title, body, tokenize = '{tokenizer}'); DELETE FROM temp.{table};"
             ))
             .map_err(backend)?;
+            let words = query_words(fts);
+            let mut cut: HashMap<i64, (bool, bool)> = HashMap::with_capacity(shown.len());
             for (seq, s) in &shown {
+                let (start, end) = snippet_window(&s.body, &words);
+                cut.insert(*seq, (start > 0, end < s.body.len()));
                 exec(
                     conn,
                     &format!("INSERT INTO temp.{table} (rowid, title, body) VALUES (?1, ?2, ?3)"),
-                    &[seq, &s.title, &s.body],
+                    &[seq, &s.title, &&s.body[start..end]],
                 )?;
             }
             let sql = format!(
@@ -294,7 +319,18 @@ fn shown_articles(
                     text(r, 2)?,
                 ))
             })? {
-                marked.insert(seq, (from_marks(&title), from_marks(&snippet)));
+                let (cut_start, cut_end) = cut.get(&seq).copied().unwrap_or_default();
+                let mut marked_snippet = Highlighted::default();
+                if cut_start && !snippet.starts_with('…') {
+                    marked_snippet.push("…", false);
+                }
+                for part in from_marks(&snippet).parts {
+                    marked_snippet.push(&part.text, part.mark);
+                }
+                if cut_end && !snippet.ends_with('…') {
+                    marked_snippet.push("…", false);
+                }
+                marked.insert(seq, (from_marks(&title), marked_snippet));
             }
             conn.execute_batch(&format!("DELETE FROM temp.{table};"))
                 .map_err(backend)?;
@@ -334,6 +370,48 @@ fn shown_articles(
         );
     }
     Ok(out)
+}
+
+/// Characters of an article's text given to the scratch table: a window around the first place
+/// a query word occurs. Tokenizing, indexing and cutting snippets from whole bodies was a third of
+/// a search's time.
+const SNIPPET_WINDOW_CHARS: usize = 1_500;
+
+/// The query's words, lower case, from its FTS5 text (quoted words).
+fn query_words(fts: &str) -> Vec<String> {
+    fts.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The byte range of `body` the snippet is cut from: [`SNIPPET_WINDOW_CHARS`] characters
+/// starting a little before the first occurrence of one of `words` (any case), or the start of
+/// the body when none occurs as written (the index also matches words whose accents differ:
+/// their snippet may then show no mark).
+fn snippet_window(body: &str, words: &[String]) -> (usize, usize) {
+    let lower = body.to_lowercase();
+    // Lower-casing keeps byte offsets for nearly every text; where it does not, the start.
+    let first = if lower.len() == body.len() {
+        words
+            .iter()
+            .filter_map(|w| lower.find(w.as_str()))
+            .min()
+            .filter(|i| body.is_char_boundary(*i))
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let start = body[..first]
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_WINDOW_CHARS / 5)
+        .map_or(0, |(i, _)| i);
+    let end = body[start..]
+        .char_indices()
+        .nth(SNIPPET_WINDOW_CHARS)
+        .map_or(body.len(), |(i, _)| start + i);
+    (start, end)
 }
 
 /// `text` without the characters used as marks.
@@ -414,6 +492,23 @@ fn like_snippet(body: &str, words: &[String]) -> Highlighted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippets_are_cut_from_a_window_around_the_first_match() {
+        let body = format!(
+            "{} Zelensky met Trump. {}",
+            "a ".repeat(2000),
+            "b ".repeat(2000)
+        );
+        let words = query_words("\"trump\" \"zelensky\"");
+        assert_eq!(words, ["trump", "zelensky"]);
+        let (start, end) = snippet_window(&body, &words);
+        assert!(start > 0 && end < body.len());
+        assert!(body[start..end].contains("Zelensky met Trump"));
+        assert_eq!(body[start..end].chars().count(), SNIPPET_WINDOW_CHARS);
+        // No match as written: the start of the body.
+        assert_eq!(snippet_window("short text", &words), (0, 10));
+    }
 
     #[test]
     fn marks_become_fragments() {

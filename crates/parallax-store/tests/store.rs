@@ -3,6 +3,7 @@
 //! reading while the first writes. One integration-test binary for the crate.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use parallax_core::SourceStore as _;
 use parallax_core::{
     Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, Error, FeedState,
     OwnershipType, PublishedTime, Rating, Source, SourceId, Store, Story, StoryId, Tally,
@@ -19,6 +20,7 @@ fn t0() -> DateTime<Utc> {
 fn article(key: &str, minutes: i64) -> Article {
     let url = format!("https://example.com/{key}");
     Article {
+        section: None,
         id: ArticleId::from_key(&url),
         source: SourceId::from_key("example.com"),
         url: Some(url.clone()),
@@ -102,6 +104,7 @@ fn full_article() -> Article {
     paragraphs.push("x".repeat(5 * 1024 * 1024)); // one 5 MiB paragraph
     paragraphs.push(String::new());
     Article {
+        section: None,
         id: ArticleId::from_key("https://news.example/ü/1?q=\"x\""),
         source: SourceId::from_key("news.example"),
         url: Some("https://news.example/ü/1?q=\"x\"&utm=1".into()),
@@ -1210,20 +1213,22 @@ fn articles_are_found_by_url_or_canonical_url() {
 }
 
 #[test]
-fn articles_are_counted_per_source_since_a_time() {
+fn articles_are_counted_per_source_since_a_day() {
     let store = SqliteStore::open_in_memory().unwrap();
     assert_eq!(store.source_article_counts(t0()).unwrap(), vec![]);
+    const DAY: i64 = 24 * 60;
     let in_source = |key: &str, minutes: i64, source: &str| Article {
         source: SourceId::from_key(source),
         ..article(key, minutes)
     };
+    // t0 is 12:00 UTC: -11 h is the same day, -13 h the day before.
     let arts = [
         in_source("a1", 0, "a.example"),
-        in_source("a2", 10, "a.example"),
-        in_source("a3", 20, "a.example"),
-        in_source("b1", 5, "b.example"),
-        in_source("c1", 30, "c.example"),
-        in_source("c2", -60, "c.example"),
+        in_source("a2", DAY, "a.example"),
+        in_source("a3", 2 * DAY, "a.example"),
+        in_source("b1", -11 * 60, "b.example"),
+        in_source("c1", 3 * DAY, "c.example"),
+        in_source("c2", -13 * 60, "c.example"),
     ];
     let mut members: Vec<&Article> = Vec::new();
     for a in &arts {
@@ -1241,20 +1246,43 @@ fn articles_are_counted_per_source_since_a_time() {
     };
     let counts = |minutes: i64| store.source_article_counts(t0() + Duration::minutes(minutes));
     assert_eq!(
-        counts(-60).unwrap(),
+        counts(-DAY).unwrap(),
         sorted(vec![(a.clone(), 3), (b.clone(), 1), (c.clone(), 2)])
     );
-    // The cut is inclusive: an article fetched exactly at `since` counts.
+    // Whole days: every article fetched on the day of `since` counts, at any hour.
     assert_eq!(
-        counts(5).unwrap(),
-        sorted(vec![(a.clone(), 2), (b.clone(), 1), (c.clone(), 1)])
+        counts(11 * 60).unwrap(),
+        sorted(vec![(a.clone(), 3), (b.clone(), 1), (c.clone(), 1)])
     );
     assert_eq!(
-        counts(6).unwrap(),
+        counts(DAY).unwrap(),
         sorted(vec![(a.clone(), 2), (c.clone(), 1)])
     );
-    assert_eq!(counts(30).unwrap(), vec![(c, 1)]);
-    assert_eq!(counts(31).unwrap(), vec![]);
+    assert_eq!(counts(3 * DAY).unwrap(), vec![(c.clone(), 1)]);
+    assert_eq!(counts(4 * DAY).unwrap(), vec![]);
+
+    // An article attributed to another outlet moves its count with it.
+    let moved = &arts[3];
+    store
+        .reattribute(&parallax_core::Reattribution {
+            sources: vec![],
+            articles: vec![parallax_core::ArticleAttribution {
+                article: moved.id.clone(),
+                story: parallax_core::StoryId("sto".into()),
+                source: c.clone(),
+                url: moved.url.clone(),
+                canonical_url: moved.canonical_url.clone(),
+                attribution: Default::default(),
+            }],
+            stories: vec![],
+            setting: None,
+        })
+        .unwrap();
+    assert_eq!(
+        counts(-DAY).unwrap(),
+        sorted(vec![(a, 3), (c, 3)]),
+        "b.example has no article left"
+    );
 }
 
 #[test]

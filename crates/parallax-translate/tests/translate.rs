@@ -387,6 +387,7 @@ async fn chat_answers_that_do_not_map_back_are_refused_whole() {
 fn article(key: &str, title: &str, language: Option<&str>, minutes: i64) -> Article {
     let url = format!("https://news.example/{key}");
     Article {
+        section: None,
         id: ArticleId::from_key(&url),
         source: SourceId::from_key("news.example"),
         url: Some(url.clone()),

@@ -1,6 +1,5 @@
 //! The blindspot feeds: stories a country's outlets miss, and stories one side covers alone.
 
-use crate::DIGEST_WINDOW;
 use parallax_core::Store;
 use parallax_intel::blindspots::{
     BlindspotConfig, CountryBlindspot, SideBlindspot, StoryCoverage, country_blindspots,
@@ -26,10 +25,10 @@ pub struct BlindspotsView {
     pub rated_sources: usize,
 }
 
-/// The blindspot feeds for `country` over the [`DIGEST_WINDOW`] most recently updated digested
+/// The blindspot feeds for `country` over the [`crate::DIGEST_WINDOW`] most recently updated digested
 /// stories, with the default thresholds.
 pub fn blindspots_view(store: &dyn Store, country: &str) -> parallax_core::Result<BlindspotsView> {
-    let digested = store.digested_stories(DIGEST_WINDOW, 0)?;
+    let digested = crate::shared::recent_digests(store)?;
     let stale = digested.iter().filter(|d| !d.is_current()).count();
     let coverage: Vec<StoryCoverage> = digested.iter().map(StoryCoverage::from_digest).collect();
     let cfg = BlindspotConfig::default();

@@ -156,7 +156,7 @@ pub fn entity_view(
 /// digested stories, at most `limit`.
 pub fn entity_rows(store: &dyn Store, limit: usize) -> parallax_core::Result<Vec<EntityRow>> {
     let mut acc: HashMap<String, EntityTally> = HashMap::new();
-    for d in store.digested_stories(DIGEST_WINDOW, 0)? {
+    for d in crate::shared::recent_digests(store)?.iter() {
         for e in &d.digest.entities {
             acc.entry(e.key.clone()).or_default().add(e, 1);
         }

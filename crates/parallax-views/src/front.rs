@@ -12,17 +12,28 @@
 //! - rising: articles per hour since its first report, for stories first reported within
 //!   [`RISING_WINDOW_HOURS`]; older stories do not rise.
 //!
+//! Sections: a story is in a category ([`parallax_core::CATEGORIES`]) when any of its articles
+//! was filed by its outlet under a section naming it (the page's `article:section` or JSON-LD
+//! `articleSection`, else the feed entry's category; [`parallax_core::section_category`]); its
+//! card shows the category most of its articles were filed under. `?section=KEY` keeps the
+//! stories of one category; the page lists every category with its stories and their top three.
+//! Topics: the people, places and organisations named by the most recent stories
+//! ([`crate::topic_rows`]), each leading to its topic page. Nothing is guessed: a story whose
+//! outlets named no section is in no category.
+//!
 //! Pagination is stable: every page is computed as of one instant (`at`, carried by the page
 //! links), and stories first seen after it are left out, so that paging on never repeats or
 //! skips a story because another one arrived.
 
+use crate::EntityRow;
+use crate::shared::Shared;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use parallax_core::{ListedStory, Store, StoryId, Tally};
+use parallax_core::{CATEGORIES, ListedStory, OTHER_SECTION, Store, StoryId, Tally};
 use parallax_intel::blindspots::{
     BiasCount, BlindspotConfig, Side, StoryCoverage, side_blindspots,
 };
 use serde::Serialize;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The most recently updated stories the front page ranks.
 pub const FRONT_CANDIDATES: usize = 600;
@@ -32,6 +43,10 @@ pub const FRONT_PAGE_SIZE: usize = 30;
 pub const TOP_HALF_LIFE_HOURS: f64 = 18.0;
 /// Rising stories: only those first reported within this many hours.
 pub const RISING_WINDOW_HOURS: i64 = 48;
+/// Topics the front page lists.
+pub const FRONT_TOPICS: usize = 12;
+/// Stories each section of the front page shows.
+pub const SECTION_TOP_STORIES: usize = 3;
 
 /// How the front page orders its stories.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -77,6 +92,9 @@ pub struct FrontQuery {
     pub country: Option<String>,
     /// Only stories with articles in this language (ISO 639-1, lower case).
     pub language: Option<String>,
+    /// Only stories with articles filed under this category (a key of
+    /// [`parallax_core::CATEGORIES`]).
+    pub section: Option<String>,
     /// The page, from 1.
     pub page: usize,
     /// The instant the ranking is computed at; `None`: now.
@@ -143,6 +161,42 @@ pub struct StoryCard {
     pub one_sided: Option<&'static str>,
     /// Its rank score in the page's order (higher first).
     pub score: f64,
+    /// The category most of its articles were filed under (a key of
+    /// [`parallax_core::CATEGORIES`]); `None` when its outlets named no known section.
+    pub section: Option<String>,
+}
+
+/// A story as a front-page section lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SectionStory {
+    /// Story id.
+    pub id: StoryId,
+    /// Headline.
+    pub title: String,
+}
+
+/// A category of the front page with its stories.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct FrontSection {
+    /// The category's key (`?section=KEY`).
+    pub key: String,
+    /// Its label.
+    pub label: String,
+    /// Stories in it (under the page's country and language filters).
+    pub stories: usize,
+    /// Its first [`SECTION_TOP_STORIES`] stories in the page's order.
+    pub top: Vec<SectionStory>,
+}
+
+/// A topic of the front page: an entity named by many recent stories.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct FrontTopic {
+    /// Its key (the topic page is `/topic/KEY`).
+    pub key: String,
+    /// Its most used name.
+    pub name: String,
+    /// Recent stories naming it.
+    pub stories: usize,
 }
 
 /// The front page.
@@ -154,6 +208,8 @@ pub struct FrontView {
     pub country: Option<String>,
     /// The language filter.
     pub language: Option<String>,
+    /// The category filter.
+    pub section: Option<String>,
     /// The instant the ranking was computed at (whole seconds): later pages use it.
     pub at: DateTime<Utc>,
     /// The page, from 1.
@@ -164,6 +220,11 @@ pub struct FrontView {
     pub ranked: usize,
     /// The cards of this page.
     pub cards: Vec<StoryCard>,
+    /// The categories with stories (under the country and language filters, whatever the
+    /// category filter), in [`parallax_core::CATEGORIES`] order.
+    pub sections: Vec<FrontSection>,
+    /// The entities the most recent stories name most.
+    pub topics: Vec<FrontTopic>,
 }
 
 /// The front page as of now.
@@ -178,48 +239,40 @@ pub fn front_view_at(
     now: DateTime<Utc>,
 ) -> parallax_core::Result<FrontView> {
     let at = query.at.unwrap_or(now).trunc_subsecs(0);
-    Ok(rank(&candidates(store)?, query, at))
+    let c = candidates(store)?;
+    let mut view = rank(&c.listed, query, at);
+    view.topics = c.topics.clone();
+    Ok(view)
 }
 
-/// How long the front page's candidates are reused: every request within it ranks the same
-/// stories (read once, not once per request), unless the newest story changed meanwhile; a
-/// change to an older story shows within this time.
-pub const CANDIDATES_TTL: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// The candidates last read: from which store (its address), as of which newest story, when.
-struct Candidates {
-    store: usize,
-    newest: Option<ListedStory>,
-    read: std::time::Instant,
-    listed: Arc<Vec<ListedStory>>,
+/// What the front page ranks: the candidates and the topics.
+struct Listed {
+    listed: Vec<ListedStory>,
+    topics: Vec<FrontTopic>,
 }
 
-static CANDIDATES: Mutex<Option<Candidates>> = Mutex::new(None);
+static CANDIDATES: Shared<Listed> = Shared::new();
 
-/// The [`FRONT_CANDIDATES`] most recently updated stories, read at most once per
-/// [`CANDIDATES_TTL`] while the newest story stays the same.
-fn candidates(store: &dyn Store) -> parallax_core::Result<Arc<Vec<ListedStory>>> {
-    let address = store as *const dyn Store as *const () as usize;
-    let newest = store.listed_stories(1, 0)?.into_iter().next();
-    let mut cached = CANDIDATES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(c) = cached.as_ref()
-        && c.store == address
-        && c.newest == newest
-        && c.read.elapsed() < CANDIDATES_TTL
-    {
-        return Ok(c.listed.clone());
-    }
-    let listed = Arc::new(store.listed_stories(FRONT_CANDIDATES, 0)?);
-    *cached = Some(Candidates {
-        store: address,
-        newest,
-        read: std::time::Instant::now(),
-        listed: listed.clone(),
-    });
-    Ok(listed)
+/// The [`FRONT_CANDIDATES`] most recently updated stories and the [`FRONT_TOPICS`] topics,
+/// shared between requests ([`crate::shared`]).
+fn candidates(store: &dyn Store) -> parallax_core::Result<Arc<Listed>> {
+    CANDIDATES.get(store, |store| {
+        Ok(Listed {
+            listed: store.listed_stories(FRONT_CANDIDATES, 0)?,
+            topics: crate::topic_rows(store, FRONT_TOPICS)?
+                .into_iter()
+                .map(|r: EntityRow| FrontTopic {
+                    key: r.key,
+                    name: r.name,
+                    stories: r.stories,
+                })
+                .collect(),
+        })
+    })
 }
 
 /// Ranks, filters and pages the candidates as of `at`: the pure core of [`front_view_at`].
+/// `topics` is left empty: [`front_view_at`] fills it.
 fn rank(listed: &[ListedStory], query: &FrontQuery, at: DateTime<Utc>) -> FrontView {
     let mut scored: Vec<(f64, &ListedStory)> = listed
         .iter()
@@ -246,6 +299,30 @@ fn rank(listed: &[ListedStory], query: &FrontQuery, at: DateTime<Utc>) -> FrontV
             .then(b.story.last_updated.cmp(&a.story.last_updated))
             .then(a.story.id.cmp(&b.story.id))
     });
+    let sections: Vec<FrontSection> = CATEGORIES
+        .iter()
+        .filter_map(|(key, label)| {
+            let mut stories = scored.iter().filter(|(_, l)| in_section(l, key));
+            let top: Vec<SectionStory> = stories
+                .by_ref()
+                .take(SECTION_TOP_STORIES)
+                .map(|(_, l)| SectionStory {
+                    id: l.story.id.clone(),
+                    title: l.story.title.clone(),
+                })
+                .collect();
+            let count = top.len() + stories.count();
+            (count > 0).then(|| FrontSection {
+                key: key.to_string(),
+                label: label.to_string(),
+                stories: count,
+                top,
+            })
+        })
+        .collect();
+    if let Some(section) = query.section.as_deref() {
+        scored.retain(|(_, l)| in_section(l, section));
+    }
     let ranked = scored.len();
     let page = query.page.max(1);
     let start = (page - 1).saturating_mul(FRONT_PAGE_SIZE);
@@ -260,12 +337,44 @@ fn rank(listed: &[ListedStory], query: &FrontQuery, at: DateTime<Utc>) -> FrontV
         order: query.order,
         country: query.country.clone(),
         language: query.language.clone(),
+        section: query.section.clone(),
         at,
         page,
         has_next,
         ranked,
         cards,
+        sections,
+        topics: Vec::new(),
     }
+}
+
+/// Whether any of the story's articles was filed under the category `key`.
+fn in_section(l: &ListedStory, key: &str) -> bool {
+    l.story
+        .coverage
+        .sections
+        .iter()
+        .any(|t| t.label == key && t.count > 0)
+}
+
+/// The category most of the story's articles were filed under (ties: the first in
+/// [`CATEGORIES`]); `None` when none was filed under a known one.
+fn main_section(c: &parallax_core::Coverage) -> Option<String> {
+    CATEGORIES
+        .iter()
+        .filter_map(|(key, _)| {
+            let n = c
+                .sections
+                .iter()
+                .find(|t| t.label == *key && t.label != OTHER_SECTION)?
+                .count;
+            (n > 0).then_some((key, n))
+        })
+        .fold(None::<(&&str, usize)>, |best, (k, n)| match best {
+            Some((_, b)) if b >= n => best,
+            _ => Some((k, n)),
+        })
+        .map(|(k, _)| k.to_string())
 }
 
 /// Whether outlets whose home is `country` cover the story (an inferred country does not count).
@@ -419,6 +528,7 @@ pub(crate) fn card(l: ListedStory, score: f64) -> StoryCard {
         bar,
         one_sided,
         score,
+        section: main_section(c),
         id: s.id,
         title: s.title,
     }
@@ -568,6 +678,45 @@ mod tests {
         seen.dedup();
         assert_eq!(seen.len(), 72, "no story twice across pages");
         assert!(!third.has_next);
+    }
+
+    #[test]
+    fn sections_list_their_stories_and_filter_the_page() {
+        let now = Utc::now().trunc_subsecs(0);
+        let mut world = listed("world", 5, &[("US", 5)], 1);
+        world.story.coverage.sections = vec![tally("world", 3), tally("politics", 2)];
+        let mut politics = listed("politics", 2, &[("US", 2)], 1);
+        politics.story.coverage.sections = vec![tally("politics", 2)];
+        let mut other = listed("other", 1, &[("US", 1)], 1);
+        other.story.coverage.sections = vec![tally("other", 1)];
+        let none = listed("none", 1, &[("US", 1)], 1);
+        let stories = vec![world, politics, other, none];
+        let all = rank(&stories, &FrontQuery::default(), now);
+        let sections: Vec<(&str, usize)> = all
+            .sections
+            .iter()
+            .map(|s| (s.key.as_str(), s.stories))
+            .collect();
+        // In CATEGORIES order; "other" is no section of the page.
+        assert_eq!(sections, [("world", 1), ("politics", 2)]);
+        assert_eq!(all.sections[1].top.len(), 2);
+        assert_eq!(
+            all.sections[1].top[0].id.as_str(),
+            "world",
+            "in the page's order"
+        );
+        let card = |id: &str| all.cards.iter().find(|c| c.id.as_str() == id).unwrap();
+        assert_eq!(card("world").section.as_deref(), Some("world"));
+        assert_eq!(card("other").section, None);
+        assert_eq!(card("none").section, None);
+        let q = FrontQuery {
+            section: Some("politics".into()),
+            ..FrontQuery::default()
+        };
+        let politics_page = rank(&stories, &q, now);
+        let ids: Vec<&str> = politics_page.cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["world", "politics"]);
+        assert_eq!(politics_page.sections.len(), 2, "every section is listed");
     }
 
     #[test]

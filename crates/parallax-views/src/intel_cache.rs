@@ -101,6 +101,7 @@ mod tests {
 
     fn article(key: &str, text: &str) -> Article {
         Article {
+            section: None,
             id: ArticleId::from_key(key),
             source: SourceId::from_key(&format!("outlet {key}")),
             url: None,

@@ -26,6 +26,7 @@ mod health;
 pub mod intel_cache;
 mod related;
 mod search;
+mod shared;
 mod source;
 mod status;
 mod story;
@@ -39,9 +40,9 @@ pub use entity::{
     entity_view,
 };
 pub use front::{
-    BarSegment, CardLead, CoverageBar, FRONT_CANDIDATES, FRONT_PAGE_SIZE, FrontOrder, FrontQuery,
-    FrontView, RISING_WINDOW_HOURS, StoryCard, TOP_HALF_LIFE_HOURS, bias_rank, front_view,
-    front_view_at,
+    BarSegment, CardLead, CoverageBar, FRONT_CANDIDATES, FRONT_PAGE_SIZE, FRONT_TOPICS, FrontOrder,
+    FrontQuery, FrontSection, FrontTopic, FrontView, RISING_WINDOW_HOURS, SECTION_TOP_STORIES,
+    SectionStory, StoryCard, TOP_HALF_LIFE_HOURS, bias_rank, front_view, front_view_at,
 };
 pub use health::{
     ARTICLES_PER_DAY_WINDOW_DAYS, STATUS_DEGRADED, STATUS_FAILING, STATUS_NEVER_POLLED, STATUS_OK,

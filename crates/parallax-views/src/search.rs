@@ -17,8 +17,10 @@ pub const SEARCH_MAX_LIMIT: usize = 100;
 pub struct SearchView {
     /// The words searched for.
     pub query: String,
-    /// Stories found in all.
+    /// Stories found among the matching articles read (a lower bound when `more`).
     pub total: usize,
+    /// More articles match than were read: only the most recently stored matches are ranked.
+    pub more: bool,
     /// Stories skipped before this page.
     pub offset: usize,
     /// Stories per page.
@@ -102,6 +104,7 @@ pub fn search_view(store: &dyn Store, query: &SearchQuery) -> parallax_core::Res
     Ok(SearchView {
         query: query.text.clone(),
         total: results.total,
+        more: results.more,
         offset: query.offset,
         limit: query.limit,
         stories,

@@ -9,7 +9,7 @@
 //! its blindspots (the rule of [`crate::blindspots_view`]) and its outlets with their feeds' health
 //! ([`crate::source_health`]).
 
-use crate::{DIGEST_WINDOW, SourceHealth, source_health};
+use crate::{SourceHealth, source_health};
 use chrono::{DateTime, Duration, Utc};
 use parallax_core::{SourceId, Store, StoryId};
 use parallax_intel::blindspots::{
@@ -340,7 +340,7 @@ pub fn country_view_at(
             on_map: true,
         });
 
-    let digested = store.digested_stories(DIGEST_WINDOW, 0)?;
+    let digested = crate::shared::recent_digests(store)?;
     let stale_digests = digested.iter().filter(|d| !d.is_current()).count();
     let mut rows: Vec<CountryStoryRow> = digested
         .iter()

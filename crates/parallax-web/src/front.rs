@@ -19,7 +19,8 @@ use chrono::{DateTime, Utc};
 use parallax_views::{CoverageBar, FrontOrder, FrontQuery, FrontView, StoryCard, front_view};
 use std::collections::HashMap;
 
-/// The front page a request asks for: `order`, `country`, `lang`, `page`, `at` (RFC 3339).
+/// The front page a request asks for: `order`, `country`, `lang`, `section`, `page`, `at`
+/// (RFC 3339).
 pub(crate) fn front_query(params: &HashMap<String, String>) -> Result<FrontQuery, String> {
     let get = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
     let order = match get("order") {
@@ -28,6 +29,18 @@ pub(crate) fn front_query(params: &HashMap<String, String>) -> Result<FrontQuery
             .ok_or_else(|| "`order` must be \"top\", \"rising\" or \"latest\"".to_string())?,
     };
     let (country, language) = (country_param(params)?, language_param(params)?);
+    let section = get("section")
+        .map(|s| {
+            let key = s.to_ascii_lowercase();
+            parallax_core::category_label(&key)
+                .map(|_| key)
+                .ok_or_else(|| {
+                    let keys: Vec<&str> =
+                        parallax_core::CATEGORIES.iter().map(|(k, _)| *k).collect();
+                    format!("`section` must be one of {}", keys.join(", "))
+                })
+        })
+        .transpose()?;
     let at = get("at")
         .map(|t| {
             DateTime::parse_from_rfc3339(t)
@@ -41,6 +54,7 @@ pub(crate) fn front_query(params: &HashMap<String, String>) -> Result<FrontQuery
         order,
         country,
         language,
+        section,
         // A page number that is not one is the first page, as links cut short may leave it.
         page: query_number(params, "page")
             .ok()
@@ -73,12 +87,13 @@ pub(crate) async fn front_page(
         ("order" = Option<parallax_views::FrontOrder>, Query, description = "`top` (breadth and recency, the default), `rising` (coverage velocity) or `latest` (last change first)"),
         ("country" = Option<String>, Query, description = "Only stories covered by outlets of this country (ISO 3166-1 alpha-2)", pattern = "^[A-Za-z]{2}$"),
         ("lang" = Option<String>, Query, description = "Only stories with articles in this language (ISO 639-1)"),
+        ("section" = Option<String>, Query, description = "Only stories with articles their outlets filed under this category: world, national, politics, business, technology, science, health, environment, sport, culture or opinion"),
         ("page" = Option<usize>, Query, description = "The page, from 1 (default 1; a value that is not a number is page 1)"),
         ("at" = Option<chrono::DateTime<chrono::Utc>>, Query, description = "The instant the ranking is computed at (RFC 3339; default now): pass the `at` of the first page to page on without repeats or gaps"),
     ),
     responses(
         (status = 200, description = "One page of the front page's story cards", body = parallax_views::FrontView),
-        (status = 400, description = "`order`, `country`, `lang` or `at` is not valid", body = crate::openapi::ApiError),
+        (status = 400, description = "`order`, `country`, `lang`, `section` or `at` is not valid", body = crate::openapi::ApiError),
         (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
     )
 )]
@@ -96,8 +111,19 @@ pub(crate) async fn api_front(
     }
 }
 
-/// The address of the front page with these parameters (empty ones left out).
+/// The address of the front page with these parameters (empty ones left out), in the view's
+/// category.
 fn front_href(view: &FrontView, order: FrontOrder, page: Option<usize>) -> String {
+    section_href(view, order, view.section.as_deref(), page)
+}
+
+/// [`front_href`] in the category `section` (`None`: all).
+fn section_href(
+    view: &FrontView,
+    order: FrontOrder,
+    section: Option<&str>,
+    page: Option<usize>,
+) -> String {
     let mut parts: Vec<String> = Vec::new();
     if order != FrontOrder::Top {
         parts.push(format!("order={}", order.name()));
@@ -107,6 +133,9 @@ fn front_href(view: &FrontView, order: FrontOrder, page: Option<usize>) -> Strin
     }
     if let Some(l) = &view.language {
         parts.push(format!("lang={l}"));
+    }
+    if let Some(s) = section {
+        parts.push(format!("section={s}"));
     }
     if let Some(p) = page {
         parts.push(format!("page={p}"));
@@ -156,6 +185,25 @@ pub(crate) struct Card {
     pub(crate) first_reported: Option<String>,
     pub(crate) languages: String,
     pub(crate) one_sided: Option<&'static str>,
+    /// The label of its main category, with the front page of that category.
+    pub(crate) section: Option<(&'static str, String)>,
+}
+
+/// A category in the front page's section list.
+struct SectionLink {
+    label: &'static str,
+    href: String,
+    stories: usize,
+    current: bool,
+    /// Its first stories, as (address, title).
+    top: Vec<(String, String)>,
+}
+
+/// A topic in the front page's topic list.
+struct TopicLink {
+    name: String,
+    href: String,
+    stories: usize,
 }
 
 #[derive(Template)]
@@ -167,6 +215,15 @@ struct FrontPage {
     country: String,
     language: String,
     order: &'static str,
+    /// The category filter's key (empty: all).
+    section: String,
+    section_label: Option<&'static str>,
+    sections: Vec<SectionLink>,
+    /// The "All" entry of the section list.
+    all_sections_href: String,
+    /// Section blocks are shown (first page, no category chosen).
+    blocks: bool,
+    topics: Vec<TopicLink>,
     cards: Vec<Card>,
     page: usize,
     ranked: usize,
@@ -218,6 +275,9 @@ pub(crate) fn card(c: &StoryCard, at: DateTime<Utc>) -> Card {
         first_reported: c.first_reported.map(|t| ago(t, at)),
         languages: c.languages.join(", "),
         one_sided: c.one_sided,
+        section: c.section.as_deref().and_then(|key| {
+            parallax_core::category_label(key).map(|label| (label, format!("/?section={key}")))
+        }),
     }
 }
 
@@ -235,6 +295,10 @@ impl FrontPage {
             current: o == view.order,
         })
         .collect();
+        let section_label = view
+            .section
+            .as_deref()
+            .and_then(parallax_core::category_label);
         let (heading, note) = match view.order {
             FrontOrder::Top => (
                 "Top stories",
@@ -256,6 +320,41 @@ impl FrontPage {
             country: view.country.clone().unwrap_or_default(),
             language: view.language.clone().unwrap_or_default(),
             order: view.order.name(),
+            section: view.section.clone().unwrap_or_default(),
+            section_label,
+            sections: view
+                .sections
+                .iter()
+                .filter_map(|s| {
+                    Some(SectionLink {
+                        label: parallax_core::category_label(&s.key)?,
+                        href: section_href(view, view.order, Some(&s.key), None),
+                        stories: s.stories,
+                        current: view.section.as_deref() == Some(s.key.as_str()),
+                        top: s
+                            .top
+                            .iter()
+                            .map(|t| {
+                                (
+                                    format!("/story/{}", path_segment(t.id.as_str())),
+                                    t.title.clone(),
+                                )
+                            })
+                            .collect(),
+                    })
+                })
+                .collect(),
+            all_sections_href: section_href(view, view.order, None, None),
+            blocks: view.section.is_none() && page == 1 && !view.sections.is_empty(),
+            topics: view
+                .topics
+                .iter()
+                .map(|t| TopicLink {
+                    name: t.name.clone(),
+                    href: format!("/topic/{}", path_segment(&t.key)),
+                    stories: t.stories,
+                })
+                .collect(),
             cards: view.cards.iter().map(|c| card(c, view.at)).collect(),
             page,
             ranked: view.ranked,
@@ -263,7 +362,7 @@ impl FrontPage {
             next_href: view
                 .has_next
                 .then(|| front_href(view, view.order, Some(page + 1))),
-            filtered: view.country.is_some() || view.language.is_some(),
+            filtered: view.country.is_some() || view.language.is_some() || view.section.is_some(),
             api_href: api,
         }
     }
@@ -314,7 +413,12 @@ mod tests {
         assert_eq!(full.country.as_deref(), Some("FR"));
         assert_eq!(full.language.as_deref(), Some("fr"));
         assert_eq!(full.page, 2);
+        assert_eq!(
+            q(&[("section", "World")]).unwrap().section.as_deref(),
+            Some("world")
+        );
         for bad in [
+            ("section", "news"),
             ("order", "best"),
             ("country", "France"),
             ("lang", "<x>"),

@@ -96,6 +96,7 @@ pub(crate) async fn search_page(
             form,
             searched: false,
             total: 0,
+            more: false,
             stories: Vec::new(),
             previous: None,
             next: None,
@@ -111,6 +112,7 @@ pub(crate) async fn search_page(
             crate::pages::render_ok(&SearchPage {
                 searched: true,
                 total: view.total,
+                more: view.more,
                 stories: view.stories.iter().map(StoryItem::of).collect(),
                 form,
                 previous,
@@ -235,6 +237,8 @@ struct SearchPage {
     form: SearchForm,
     searched: bool,
     total: usize,
+    /// Only the most recently stored matches were read: `total` is a lower bound.
+    more: bool,
     stories: Vec<StoryItem>,
     previous: Option<String>,
     next: Option<String>,

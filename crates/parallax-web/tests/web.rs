@@ -150,7 +150,7 @@ impl SourceStore for MemStore {
         let mut per: BTreeMap<String, (usize, std::collections::BTreeSet<SourceId>)> =
             BTreeMap::new();
         for (a, _) in self.articles.lock().unwrap().iter() {
-            if a.fetched_at < since {
+            if a.fetched_at.date_naive() < since.date_naive() {
                 continue;
             }
             let Some(country) = sources
@@ -340,7 +340,7 @@ impl Store for MemStore {
     fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>> {
         let mut counts = BTreeMap::new();
         for (a, _) in self.articles.lock().unwrap().iter() {
-            if a.fetched_at >= since {
+            if a.fetched_at.date_naive() >= since.date_naive() {
                 *counts.entry(a.source.clone()).or_insert(0) += 1;
             }
         }
@@ -443,7 +443,11 @@ impl Store for MemStore {
                 }
             })
             .collect();
-        Ok(SearchResults { stories, total })
+        Ok(SearchResults {
+            stories,
+            total,
+            more: false,
+        })
     }
     fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>> {
         Ok(self
@@ -513,7 +517,9 @@ impl Store for MemStore {
             .stories(usize::MAX, 0)?
             .into_iter()
             .filter_map(|s| {
-                let d = digests.iter().find(|d| d.story == s.id)?.clone();
+                let mut d = digests.iter().find(|d| d.story == s.id)?.clone();
+                d.gists.clear();
+                d.ledger.clear();
                 Some(DigestedStory {
                     story: s.id,
                     title: s.title,
@@ -583,6 +589,7 @@ fn article(
     paragraphs: &[&str],
 ) -> Article {
     Article {
+        section: None,
         id: ArticleId::from_key(key),
         source: source.clone(),
         url: url.map(str::to_string),
@@ -694,6 +701,11 @@ fn fixture() -> Fixture {
             first_published: Some(t(7, 9)),
             last_published: Some(t(7, 9)),
             undated_articles: 2,
+            // A category, and a label no category has (from a damaged file): never shown.
+            sections: vec![
+                Tally { label: "world".into(), count: 2, share: 2.0 / 3.0 },
+                Tally { label: XSS_SCRIPT.into(), count: 1, share: 1.0 / 3.0 },
+            ],
             ..Coverage::default()
         },
         articles: vec![a1.id.clone(), a2.id.clone(), a3.id.clone()],
@@ -976,6 +988,50 @@ async fn story_list_shows_the_story() {
         "{}",
         r.body
     );
+    // Sections: the story's category on its card, in the section list and its block; a
+    // category filter; an unknown category is refused.
+    let r = get(f.store.clone(), "/").await;
+    assert!(
+        r.body
+            .contains("<nav class=\"tabs sections\" aria-label=\"Sections\">"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("href=\"/?section&#61;world\">World"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<h2 id=\"by-section\">By section</h2>"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("<script>"), "{}", r.body);
+    let r = get(f.store.clone(), "/?section=world").await;
+    assert!(
+        r.body.contains(&format!("href=\"/story/{}\"", f.story)),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<h1>Top stories: World</h1>"), "{}", r.body);
+    assert!(!r.body.contains("By section"), "no blocks inside a section");
+    let r = get(f.store.clone(), "/?section=politics").await;
+    assert!(
+        r.body.contains("No story matches these filters"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        get(f.store.clone(), "/?section=news").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let r = get(f.store.clone(), "/api/front?section=WORLD").await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["section"], "world");
+    assert_eq!(v["cards"][0]["section"], "world");
+    assert_eq!(v["sections"][0]["key"], "world");
+    assert_eq!(v["sections"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -3790,7 +3846,10 @@ async fn the_openapi_document_covers_every_api_route_and_describes_real_response
     // Pagination and filters are described as query parameters.
     for (route, params) in [
         ("/api/stories", &["limit", "offset"][..]),
-        ("/api/front", &["order", "country", "lang", "page", "at"]),
+        (
+            "/api/front",
+            &["order", "country", "lang", "section", "page", "at"],
+        ),
         (
             "/api/search",
             &[

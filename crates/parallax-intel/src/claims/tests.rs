@@ -3,6 +3,7 @@ use parallax_core::SourceId;
 
 fn article(key: &str, title: &str, paragraphs: &[&str]) -> Article {
     Article {
+        section: None,
         id: ArticleId::from_key(key),
         source: SourceId::from_key(key),
         url: None,

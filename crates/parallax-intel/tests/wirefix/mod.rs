@@ -267,6 +267,7 @@ fn article(
     paragraphs: Vec<String>,
 ) -> Article {
     Article {
+        section: None,
         id: ArticleId::from(id),
         source,
         url: None,

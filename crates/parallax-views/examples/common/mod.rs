@@ -25,6 +25,7 @@ pub fn articles(path: &str, n: usize) -> Vec<Article> {
             let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
             let body = s("text");
             Article {
+                section: None,
                 id: ArticleId::from_key(&format!("{i}")),
                 source: SourceId::from_key(&s("source")),
                 url: None,
