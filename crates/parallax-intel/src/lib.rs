@@ -10,6 +10,8 @@
 //! - [`perspectives`]: what each country / region / bias group's coverage emphasises that the
 //!   others do not, with citations;
 //! - [`timeline`]: coverage over time per region;
+//! - [`phrases`]: the key phrases several outlets use, which with the entities are the story's
+//!   topic tags;
 //! - [`blindspots`]: across stories, those covered widely abroad but little in a chosen country, or
 //!   mostly by one side.
 //!
@@ -26,6 +28,7 @@ pub use geo::region_of;
 pub mod gist;
 pub mod outlets;
 pub mod perspectives;
+pub mod phrases;
 pub mod timeline;
 pub mod wire;
 
@@ -52,6 +55,8 @@ pub struct StoryIntel {
     pub current_take: Vec<perspectives::TakeClaim>,
     /// Coverage over time per region.
     pub timeline: timeline::Timeline,
+    /// Key phrases several outlets use (with the entities, the topic tags).
+    pub phrases: Vec<phrases::KeyPhrase>,
 }
 
 /// An excerpt of another article quoted on a story's page, as the ledger cites it.
@@ -129,6 +134,7 @@ pub fn analyze_story(articles: &[Article], sources: &[Source]) -> StoryIntel {
         perspectives::perspectives_with(&units, sources, &claims, &unit_independence);
     let current_take = perspectives::current_take(&units, sources, &claims);
     let timeline = timeline::timeline(articles, sources);
+    let phrases = phrases::key_phrases(articles, &entities);
     let excerpts = quoted
         .into_iter()
         .filter_map(|q| {
@@ -149,5 +155,6 @@ pub fn analyze_story(articles: &[Article], sources: &[Source]) -> StoryIntel {
         perspectives,
         current_take,
         timeline,
+        phrases,
     }
 }

@@ -15,9 +15,9 @@
 //!   SQLite integers: an `interval_secs` above `i64::MAX` is refused with [`Error::Invalid`], and
 //!   a stored count that is negative or too large for its type reads as [`Error::DataCorruption`].
 //! - `articles_fts`: a full-text index of article titles and bodies, for [`SqliteStore::search`]
-//!   and [`Store::search_stories`]; `articles_trigram`: titles and first paragraphs indexed by
-//!   trigrams, for queries in scripts written without spaces (Chinese, Japanese), filled by a
-//!   trigger on `articles`.
+//!   and [`Store::search_stories`]; `articles_trigram`: titles and first paragraphs (the whole
+//!   texts of articles in Chinese, Japanese and other scripts written without spaces) indexed by
+//!   trigrams, for queries in those scripts, filled by a trigger on `articles`.
 //! - `translations`: the machine-translation cache ([`Translation`]), keyed by the hash of the
 //!   original text, its language, the target language and the backend. The originals are never
 //!   written by [`Store::save_translations`].
@@ -380,14 +380,27 @@ fn open_reader(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// The FTS5 query for a user's words: each word quoted as a phrase (quotes inside doubled), all of
-/// them required. `None` when no word holds a letter or digit.
+/// The FTS5 query for a user's words: each word quoted as a phrase, and words the user put
+/// between double quotes kept together as one phrase (`"phone call"`: adjacent words); all of
+/// them required. A quote left open runs to the end. Nothing the user types is query syntax.
+/// `None` when no word holds a letter or digit.
 fn fts_query(query: &str) -> Option<String> {
-    let terms: Vec<String> = query
-        .split_whitespace()
-        .filter(|t| t.chars().any(char::is_alphanumeric))
-        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-        .collect();
+    let mut terms: Vec<String> = Vec::new();
+    for (i, part) in query.split('"').enumerate() {
+        let words: Vec<&str> = part
+            .split_whitespace()
+            .filter(|t| t.chars().any(char::is_alphanumeric))
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        if i % 2 == 1 {
+            // Inside quotes: one phrase.
+            terms.push(format!("\"{}\"", words.join(" ")));
+        } else {
+            terms.extend(words.iter().map(|w| format!("\"{w}\"")));
+        }
+    }
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
@@ -1750,7 +1763,7 @@ mod tests {
 
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        assert_eq!(SCHEMA_VERSION, 12);
+        assert_eq!(SCHEMA_VERSION, 13);
         assert_eq!(store.counts().unwrap(), (1, 2, 1));
         assert_eq!(store.source(&source.id).unwrap(), Some(source));
         assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
@@ -1771,7 +1784,7 @@ mod tests {
             |r| r.get(0).map_err(backend),
         )
         .unwrap();
-        assert_eq!(logged, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        assert_eq!(logged, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
 
         // The new calls work on the migrated file, on the old rows.
         assert_eq!(
@@ -1887,6 +1900,55 @@ mod tests {
         b.paragraphs = vec!["习近平在北京。".into()];
         store.commit_article(&b, &story("sto-b", &[&b])).unwrap();
         assert_eq!(store.search_stories(&query).unwrap().total, 2);
+    }
+
+    /// Articles in Chinese (and other scripts written without spaces) are searched in their whole
+    /// text, those stored before version 13 too; other articles in their first paragraph.
+    #[test]
+    fn chinese_articles_are_searched_in_their_whole_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v12.db");
+        let zh = |key: &str, lang: Option<&str>| {
+            let mut a = article(key, "example.com");
+            a.language = lang.map(str::to_string);
+            a.title = "新闻".into();
+            a.paragraphs = vec![
+                "第一段。".into(),
+                "第二段。".into(),
+                format!("国家主席习近平今天会见了代表团{key}。"),
+            ];
+            a
+        };
+        let old = zh("old", Some("zh"));
+        {
+            let v12 = SqliteStore::open_at_version(&path, 12).unwrap();
+            v12.commit_article(&old, &story("sto-old", &[&old]))
+                .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let new = zh("new", None);
+        store
+            .commit_article(&new, &story("sto-new", &[&new]))
+            .unwrap();
+        let mut english = zh("en", Some("en"));
+        english.title = "News".into();
+        store
+            .commit_article(&english, &story("sto-en", &[&english]))
+            .unwrap();
+        let query = parallax_core::SearchQuery {
+            text: "习近平".into(),
+            limit: 10,
+            ..Default::default()
+        };
+        let mut ids: Vec<String> = store
+            .search_stories(&query)
+            .unwrap()
+            .stories
+            .into_iter()
+            .map(|s| s.id.0)
+            .collect();
+        ids.sort();
+        assert_eq!(ids, ["sto-new", "sto-old"]);
     }
 
     /// A version 9 file's entity index gains each row's entity, read from the digests: an
@@ -2215,7 +2277,12 @@ mod tests {
         assert_eq!(fts_query("harbor"), Some("\"harbor\"".to_string()));
         assert_eq!(
             fts_query("\"quote a OR"),
-            Some("\"\"\"quote\" \"a\" \"OR\"".to_string())
+            Some("\"quote a OR\"".to_string()),
+            "a quote left open runs to the end"
+        );
+        assert_eq!(
+            fts_query("talks \"phone call\" NEAR(x)"),
+            Some("\"talks\" \"phone call\" \"NEAR(x)\"".to_string())
         );
         assert_eq!(fts_query("  \" * ( ) "), None);
         assert_eq!(fts_query(""), None);

@@ -3,9 +3,10 @@
 //!
 //! Matching: a query in a script written with spaces goes to `articles_fts` (unicode61: whole
 //! words, case and accents folded); one holding Chinese, Japanese or another script written without
-//! spaces goes to `articles_trigram` (substrings of titles and first paragraphs: whole bodies
-//! cost about a fifth more import time) when every word has at least three characters, the
-//! trigram index's smallest unit, and to `LIKE` on titles when a word is shorter.
+//! spaces goes to `articles_trigram` (substrings: the whole texts of articles in such scripts,
+//! the titles and first paragraphs of the others, as whole bodies of every article cost about a
+//! fifth more import time) when every word has at least three characters, the trigram index's
+//! smallest unit, and to `LIKE` on titles when a word is shorter.
 //!
 //! Snippets: both indexes are contentless (the text lives once, in `articles`), so FTS5's
 //! `snippet()` cannot read them. For the few articles shown, their title and text are put in a

@@ -1728,6 +1728,11 @@ fn search_groups_matching_articles_by_story_best_first() {
         "{marks:?}"
     );
 
+    // Words in double quotes are one phrase: adjacent, in that order.
+    assert_eq!(found(&store, &search("\"breakwater failed\"")).len(), 1);
+    assert!(found(&store, &search("\"failed breakwater\"")).is_empty());
+    assert_eq!(found(&store, &search("failed breakwater")).len(), 1);
+
     // One word in two stories: both, the better match first.
     let both = found(&store, &search("harbour"));
     assert_eq!(both.len(), 2);

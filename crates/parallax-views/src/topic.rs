@@ -1,10 +1,12 @@
 //! Topics (`/topic/KEY`, `/api/topics`): the stories about one person, place or organisation,
-//! as story cards. A topic is an entity the articles themselves name (the story digests' entity
-//! index): nothing is invented, and a topic's key is its entity key, shared by every spelling.
+//! or using one key phrase, as story cards. A topic is an entity the articles themselves name
+//! (the story digests' entity index; its key is the entity key, shared by every spelling), or a
+//! phrase of two or more words ([`parallax_intel::phrases`]): the stories whose articles use
+//! those words in that order (full-text search). Nothing is invented.
 
 use crate::front::card;
 use crate::{EntityRow, entity_rows, entity_view};
-use parallax_core::{ListedStory, Store};
+use parallax_core::{ListedStory, SearchQuery, Store, StoryId};
 use serde::Serialize;
 
 /// Stories a topic page shows at most (most recently updated first).
@@ -17,7 +19,7 @@ pub struct TopicView {
     pub key: String,
     /// The most used name.
     pub name: String,
-    /// "person", "place", "organisation" or "unknown".
+    /// "person", "place", "organisation", "unknown", or "phrase" (a key phrase).
     pub kind: String,
     /// Every spelling seen, most frequent first.
     pub variants: Vec<String>,
@@ -34,11 +36,60 @@ pub fn topic_view(
     name_or_key: &str,
 ) -> parallax_core::Result<Option<TopicView>> {
     let Some(entity) = entity_view(store, name_or_key)? else {
-        return Ok(None);
+        return phrase_topic(store, name_or_key);
     };
+    let ids: Vec<StoryId> = entity
+        .stories
+        .iter()
+        .take(TOPIC_STORIES)
+        .map(|r| r.id.clone())
+        .collect();
+    Ok(Some(TopicView {
+        total_stories: entity.stories.len(),
+        stories: cards(store, &ids)?,
+        key: entity.key,
+        name: entity.name,
+        kind: entity.kind,
+        variants: entity.variants,
+    }))
+}
+
+/// The topic of a phrase of two or more words: the stories whose articles use it, best match
+/// first; `None` when it is one word or no story uses it.
+fn phrase_topic(store: &dyn Store, phrase: &str) -> parallax_core::Result<Option<TopicView>> {
+    let words: Vec<String> = phrase
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() < 2 {
+        return Ok(None);
+    }
+    let key = words.join(" ");
+    let found = store.search_stories(&SearchQuery {
+        text: format!("\"{key}\""),
+        limit: TOPIC_STORIES,
+        ..SearchQuery::default()
+    })?;
+    if found.stories.is_empty() {
+        return Ok(None);
+    }
+    let ids: Vec<StoryId> = found.stories.iter().map(|s| s.id.clone()).collect();
+    Ok(Some(TopicView {
+        total_stories: found.total,
+        stories: cards(store, &ids)?,
+        name: key.clone(),
+        kind: "phrase".to_string(),
+        variants: vec![key.clone()],
+        key,
+    }))
+}
+
+/// The cards of these stories, in this order (stories gone since are left out).
+fn cards(store: &dyn Store, ids: &[StoryId]) -> parallax_core::Result<Vec<crate::StoryCard>> {
     let mut stories = Vec::new();
-    for row in entity.stories.iter().take(TOPIC_STORIES) {
-        let Some(story) = store.story(&row.id)? else {
+    for id in ids {
+        let Some(story) = store.story(id)? else {
             continue;
         };
         let independent_reports = store
@@ -54,14 +105,7 @@ pub fn topic_view(
             score,
         ));
     }
-    Ok(Some(TopicView {
-        total_stories: entity.stories.len(),
-        key: entity.key,
-        name: entity.name,
-        kind: entity.kind,
-        variants: entity.variants,
-        stories,
-    }))
+    Ok(stories)
 }
 
 /// The topics named by the most recent stories, at most `limit` ([`entity_rows`]).

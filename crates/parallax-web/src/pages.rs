@@ -570,6 +570,8 @@ pub(crate) struct RelatedItem {
 pub(crate) struct TopicItem {
     href: String,
     name: String,
+    /// A key phrase (shown in quotes), not an entity.
+    phrase: bool,
 }
 
 /// Turns article ids into citations of the numbered article list.
@@ -1539,16 +1541,24 @@ pub(crate) fn story_page(view: &StoryView) -> Response {
         },
     });
     let chart = timeline_chart(&view.intel.timeline);
+    // Entities first, then key phrases.
     let topics = view
         .intel
         .entities
         .iter()
         .filter(|e| !e.key.trim().is_empty())
-        .take(TOPICS_SHOWN)
         .map(|e| TopicItem {
             href: format!("/topic/{}", path_segment(&e.key)),
             name: e.name.clone(),
+            phrase: false,
         })
+        .take(TOPICS_SHOWN - view.intel.phrases.len().min(TOPICS_SHOWN / 2))
+        .chain(view.intel.phrases.iter().map(|p| TopicItem {
+            href: format!("/topic/{}", path_segment(&p.key)),
+            name: p.text.clone(),
+            phrase: true,
+        }))
+        .take(TOPICS_SHOWN)
         .collect();
     let related = view
         .related

@@ -29,7 +29,10 @@ struct TopicPage {
     variants: String,
     total: usize,
     cards: Vec<Card>,
-    entity_href: String,
+    /// The entity page (mentions per story); `None` for a key phrase.
+    entity_href: Option<String>,
+    /// The search for the phrase; `None` for an entity.
+    search_href: Option<String>,
     feed_href: String,
     api_href: String,
 }
@@ -43,7 +46,11 @@ pub(crate) async fn topic_page(State(state): State<AppState>, Path(key): Path<St
                 cards: v.stories.iter().map(|c| card(c, now)).collect(),
                 variants: v.variants.join(", "),
                 total: v.total_stories,
-                entity_href: format!("/entity/{key}"),
+                entity_href: (v.kind != "phrase").then(|| format!("/entity/{key}")),
+                search_href: (v.kind == "phrase").then(|| {
+                    let words: Vec<String> = v.key.split(' ').map(path_segment).collect();
+                    format!("/search?q=%22{}%22", words.join("+"))
+                }),
                 feed_href: format!("/topic/{key}/feed.atom"),
                 api_href: format!("/api/topics/{key}"),
                 name: v.name,
@@ -60,11 +67,11 @@ pub(crate) async fn topic_page(State(state): State<AppState>, Path(key): Path<St
     path = "/api/topics/{key}",
     tag = "topics",
     params(
-        ("key" = String, Path, description = "Topic key (an entity key, as in `/api/topics`), or a spelling of its name"),
+        ("key" = String, Path, description = "Topic key (an entity key, as in `/api/topics`), a spelling of its name, or a key phrase of two or more words (the stories whose articles use it)"),
     ),
     responses(
         (status = 200, description = "The topic with its most recently updated stories, as cards", body = parallax_views::TopicView),
-        (status = 404, description = "No digested story names this topic", body = crate::openapi::ApiError),
+        (status = 404, description = "No digested story names this topic, and no story uses it as a phrase", body = crate::openapi::ApiError),
         (status = 500, description = "Internal error (logged for the operator)", body = crate::openapi::ApiError),
     )
 )]

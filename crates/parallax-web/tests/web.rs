@@ -1800,6 +1800,24 @@ async fn story_intelligence_entity_pages_and_blindspots_are_served_escaped() {
             "{uri}"
         );
     }
+    // A phrase of two or more words is a topic too: the stories using it.
+    let r = get(f.store.clone(), "/topic/riverside%20bridge").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_safe("/topic/riverside%20bridge", &r);
+    assert!(r.body.contains("Key phrase used by 1 story"), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("href=\"/story/{}\"", f.story)),
+        "{}",
+        r.body
+    );
+    let v: Value = serde_json::from_str(
+        &get(f.store.clone(), "/api/topics/riverside%20bridge")
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(v["kind"], "phrase", "{v}");
+    assert_eq!(v["key"], "riverside bridge", "{v}");
     // Blindspots: the fixture has one rated outlet, so no side can be one-sided.
     let r = get(f.store.clone(), "/api/blindspots?country=us").await;
     let v: Value = serde_json::from_str(&r.body).unwrap();
