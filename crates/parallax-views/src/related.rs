@@ -1,5 +1,5 @@
 //! Related stories: the other stories that name the most of a story's people, places and
-//! organisations (read from the story digests through [`Store::entity_stories`]).
+//! organisations (read from the entity index through [`Store::entity_stories`]).
 
 use chrono::{DateTime, Utc};
 use parallax_core::{Store, StoryId};
@@ -10,9 +10,8 @@ use std::collections::HashMap;
 pub const RELATED_STORIES: usize = 8;
 /// The story's entities (most mentioned first) whose other stories are looked up.
 pub const RELATED_ENTITIES: usize = 6;
-/// Stories fetched per entity (most recently updated first). Each comes with its whole digest
-/// (`Store::entity_stories`): 12 entities × 50 stories made an uncached story page cost ~27 ms of
-/// store time at 100,000 articles.
+/// Stories fetched per entity (most recently updated first), from the entity index alone
+/// (`Store::entity_stories`; the entity is stored beside each row since schema 10).
 const STORIES_PER_ENTITY: usize = 15;
 
 /// Another story sharing entities with a story.
