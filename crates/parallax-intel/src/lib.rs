@@ -33,6 +33,17 @@ pub mod timeline;
 pub mod wire;
 
 use parallax_core::{Article, ArticleId, Source};
+
+/// English weekday names, lower case.
+pub(crate) const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 use serde::Serialize;
 
 /// Everything this crate knows about one story.

@@ -82,8 +82,9 @@ const FUNCTION_WORDS: [&str; 48] = [
     "после",
 ];
 
-/// Words of time and quantity (and the commonest reporting verbs), which alone make no topic.
-const GENERIC_WORDS: [&str; 40] = [
+/// Words of time and quantity (and the commonest reporting verbs), which alone make no topic;
+/// the weekdays too ([`crate::WEEKDAYS`]).
+const GENERIC_WORDS: [&str; 33] = [
     "first",
     "time",
     "times",
@@ -107,13 +108,6 @@ const GENERIC_WORDS: [&str; 40] = [
     "said",
     "told",
     "according",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "today",
     "yesterday",
     "tomorrow",
@@ -146,6 +140,7 @@ fn is_edge_word(w: &str) -> bool {
         && !parallax_text::is_stop_word(w)
         && !FUNCTION_WORDS.contains(&w)
         && !GENERIC_WORDS.contains(&w)
+        && !crate::WEEKDAYS.contains(&w)
 }
 
 /// Whether `a` and `b` (word lists) overlap: one holds the other, or an end of one is the

@@ -403,15 +403,21 @@ fn snippet_window(body: &str, words: &[String]) -> (usize, usize) {
     } else {
         0
     };
-    let start = body[..first]
+    char_window(body, first, SNIPPET_WINDOW_CHARS / 5, SNIPPET_WINDOW_CHARS)
+}
+
+/// The byte range of `len` characters of `text` starting `before` characters ahead of the byte
+/// offset `at` (a character boundary), cut short by either end of the text.
+fn char_window(text: &str, at: usize, before: usize, len: usize) -> (usize, usize) {
+    let start = text[..at]
         .char_indices()
         .rev()
-        .nth(SNIPPET_WINDOW_CHARS / 5)
+        .nth(before)
         .map_or(0, |(i, _)| i);
-    let end = body[start..]
+    let end = text[start..]
         .char_indices()
-        .nth(SNIPPET_WINDOW_CHARS)
-        .map_or(body.len(), |(i, _)| start + i);
+        .nth(len)
+        .map_or(text.len(), |(i, _)| start + i);
     (start, end)
 }
 
@@ -463,15 +469,7 @@ fn occurrences(text: &str, words: &[String]) -> Vec<(usize, usize)> {
 fn like_snippet(body: &str, words: &[String]) -> Highlighted {
     let ranges = occurrences(body, words);
     let first = ranges.first().map_or(0, |r| r.0);
-    let start = body[..first]
-        .char_indices()
-        .rev()
-        .nth(LIKE_SNIPPET_CHARS / 4)
-        .map_or(0, |(i, _)| i);
-    let end = body[start..]
-        .char_indices()
-        .nth(LIKE_SNIPPET_CHARS)
-        .map_or(body.len(), |(i, _)| start + i);
+    let (start, end) = char_window(body, first, LIKE_SNIPPET_CHARS / 4, LIKE_SNIPPET_CHARS);
     let inside: Vec<(usize, usize)> = ranges
         .iter()
         .filter(|r| r.0 >= start && r.1 <= end)

@@ -421,15 +421,6 @@ fn hedged(t: &[Tok], a: usize, b: usize) -> bool {
         "annual",
         "seven-day",
     ];
-    const WEEKDAYS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     if t.iter().any(|x| EXPECT.contains(&x.lower.as_str())) {
         return true;
     }
@@ -441,7 +432,7 @@ fn hedged(t: &[Tok], a: usize, b: usize) -> bool {
                 word(k + 1),
                 "day" | "week" | "month" | "year" | "hour" | "minute"
             )
-    }) || WEEKDAYS.contains(&word(b))
+    }) || crate::WEEKDAYS.contains(&word(b))
         || (a > 0 && matches!(word(a - 1), "every" | "each"))
 }
 
