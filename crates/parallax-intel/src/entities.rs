@@ -104,7 +104,8 @@ struct Mention {
     acronym: bool,
 }
 
-const MONTHS_AND_DAYS: &[&str] = &[
+/// Month names and their abbreviations (the weekdays are [`crate::WEEKDAYS`]).
+const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",
@@ -129,13 +130,6 @@ const MONTHS_AND_DAYS: &[&str] = &[
     "oct",
     "nov",
     "dec",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
 ];
 
 /// Nationality and other adjectives that are capitalised in English but name no entity alone.
@@ -766,7 +760,8 @@ fn is_title_word(t: &str) -> bool {
     PERSON_TITLES.contains(&t)
         || TITLE_FILLERS.contains(&t)
         || DEMONYMS.contains(&t)
-        || MONTHS_AND_DAYS.contains(&t)
+        || MONTHS.contains(&t)
+        || crate::WEEKDAYS.contains(&t)
         || parallax_text::is_stop_word(t)
 }
 
