@@ -17,13 +17,19 @@
 //! - A feed's state (validators, schedule, last error) is saved after every poll, whatever the
 //!   result: a failing site is visible per source and polled less and less often.
 //! - No log flood: a feed that keeps failing logs (at debug level) at its 1st, 2nd, 4th, 8th...
-//!   failure in a row; the warnings a person sees are one line per pass, written by the caller
-//!   from [`CrawlSummary`], and backed off the same way.
+//!   failure in a row; the warnings a person sees are one line per pass, written by
+//!   [`crawl_continuously`] (or the caller of a single pass) from [`CrawlSummary`], and backed off
+//!   the same way.
+//! - The policy of a continuous crawl lives here, once ([`crawl_continuously`]): when to regroup
+//!   the recent window ([`ConsolidationPolicy`]), and the digests after every pass that changed a
+//!   story; the binary only wires it.
 #![warn(missing_docs)]
 
+mod continuous;
 mod schedule;
 mod worker;
 
+pub use continuous::{ConsolidationPolicy, ConsolidationSchedule, PassReport, crawl_continuously};
 pub use schedule::{next_interval, retry_delay};
 pub use worker::{IngestHandle, IngestWorker};
 

@@ -4,14 +4,26 @@
 //! ([`Pipeline::ingest_stream`]).
 
 use parallax_core::{Embedder, Store};
-use parallax_ingest::{ConsolidationPass, Document, Next, Outcome, Pipeline, PipelineError};
+use parallax_ingest::{
+    ConsolidationPass, DigestPass, Document, Next, Outcome, Pipeline, PipelineError, Settled,
+};
 use std::cell::RefCell;
 use std::sync::Arc;
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
 
 type Reply = oneshot::Sender<Result<Outcome, parallax_core::Error>>;
-type ConsolidationReply = oneshot::Sender<Result<ConsolidationPass, parallax_core::Error>>;
+type PassReply = oneshot::Sender<Result<Settled, parallax_core::Error>>;
+
+/// A pass over the stored stories, between documents.
+enum Pass {
+    /// Regroup the recent window ([`Pipeline::consolidate`]).
+    Consolidate,
+    /// Regroup, then the digests ([`Pipeline::settle`]), gists in this language.
+    Settle(String),
+    /// The digests only ([`Pipeline::refresh_digests`]), gists in this language.
+    Digests(String),
+}
 
 /// What the ingestion thread is asked to do.
 // A short-lived value, moved once through the channel: boxing the document would only add an
@@ -20,8 +32,8 @@ type ConsolidationReply = oneshot::Sender<Result<ConsolidationPass, parallax_cor
 enum Job {
     /// Ingest a document.
     Doc(Document, Reply),
-    /// Regroup the recent window once the documents sent before are committed.
-    Consolidate(ConsolidationReply),
+    /// A pass once the documents sent before are committed.
+    Pass(Pass, PassReply),
 }
 
 /// Sends documents to the ingestion thread. Cheap to clone.
@@ -46,11 +58,34 @@ impl IngestHandle {
     /// Regroups the recent window (`Pipeline::consolidate`) once every document sent before is
     /// committed, and waits for it; the thread's clustering window follows the new stories.
     pub async fn consolidate(&self) -> Result<ConsolidationPass, parallax_core::Error> {
+        Ok(self.pass(Pass::Consolidate).await?.regrouped)
+    }
+
+    /// What follows new articles (`Pipeline::settle`): the recent window regrouped, then the
+    /// digests of the stories that changed (gists in `reader_language`), once every document sent
+    /// before is committed.
+    pub async fn settle(&self, reader_language: &str) -> Result<Settled, parallax_core::Error> {
+        self.pass(Pass::Settle(reader_language.to_string())).await
+    }
+
+    /// The digests of the stories that changed (`Pipeline::refresh_digests`), once every
+    /// document sent before is committed.
+    pub async fn refresh_digests(
+        &self,
+        reader_language: &str,
+    ) -> Result<DigestPass, parallax_core::Error> {
+        Ok(self
+            .pass(Pass::Digests(reader_language.to_string()))
+            .await?
+            .digests)
+    }
+
+    async fn pass(&self, pass: Pass) -> Result<Settled, parallax_core::Error> {
         let (tx, rx) = oneshot::channel();
         let closed =
             || parallax_core::Error::Backend("the ingestion thread has stopped".to_string());
         self.tx
-            .send(Job::Consolidate(tx))
+            .send(Job::Pass(pass, tx))
             .await
             .map_err(|_| closed())?;
         rx.await.map_err(|_| closed())?
@@ -115,9 +150,9 @@ impl IngestWorker {
                         return;
                     }
                 };
-                // A consolidation request ends the current stream (which commits what it holds);
-                // the thread consolidates, answers, and starts streaming again.
-                let pending: RefCell<Option<ConsolidationReply>> = RefCell::new(None);
+                // A pass request ends the current stream (which commits what it holds); the
+                // thread makes the pass, answers, and starts streaming again.
+                let pending: RefCell<Option<(Pass, PassReply)>> = RefCell::new(None);
                 loop {
                     let mut closed = false;
                     let next = |wait: bool| -> Next<Reply> {
@@ -128,8 +163,8 @@ impl IngestWorker {
                         };
                         match job {
                             Ok(Job::Doc(doc, reply)) => Next::Doc(doc, reply),
-                            Ok(Job::Consolidate(reply)) => {
-                                *pending.borrow_mut() = Some(reply);
+                            Ok(Job::Pass(pass, reply)) => {
+                                *pending.borrow_mut() = Some((pass, reply));
                                 Next::End
                             }
                             Err(TryRecvError::Empty) => Next::Idle,
@@ -147,8 +182,21 @@ impl IngestWorker {
                     let streamed = pipeline.ingest_stream(next, done);
                     let request = pending.borrow_mut().take();
                     match request {
-                        Some(reply) => {
-                            let _ = reply.send(pipeline.consolidate().map_err(|e| e.0));
+                        Some((pass, reply)) => {
+                            let done = match pass {
+                                Pass::Consolidate => {
+                                    pipeline.consolidate().map(|regrouped| Settled {
+                                        regrouped,
+                                        ..Settled::default()
+                                    })
+                                }
+                                Pass::Settle(reader) => pipeline.settle(&reader),
+                                Pass::Digests(reader) => Ok(Settled {
+                                    digests: pipeline.refresh_digests(&reader),
+                                    ..Settled::default()
+                                }),
+                            };
+                            let _ = reply.send(done.map_err(|e| e.0));
                         }
                         // The stream ended without a request: the channel closed, or the
                         // pipeline failed (as before, the thread stops then).

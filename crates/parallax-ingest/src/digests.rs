@@ -112,6 +112,27 @@ pub fn refresh_digests(store: &dyn Store, max: usize) -> Result<DigestPass> {
     refresh_digests_with(store, max, None)
 }
 
+/// [`refresh_digests_with`] over every stale story, a failure logged rather than returned: the pages
+/// then show the older digests, and the next pass tries again. What `serve` runs at its start, and
+/// what [`crate::Pipeline::refresh_digests`] runs after new articles.
+pub fn refresh_digests_logged(
+    store: &dyn Store,
+    gist: Option<(&dyn Embedder, &str)>,
+) -> DigestPass {
+    match refresh_digests_with(store, usize::MAX, gist) {
+        Ok(p) => {
+            if p.digested > 0 {
+                tracing::debug!(stories = p.digested, "stories digested");
+            }
+            p
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not bring the story digests up to date");
+            DigestPass::default()
+        }
+    }
+}
+
 /// [`refresh_digests`], and with `gist` (an embedding model and the readers' language) the
 /// cross-lingual gists of the stories told in more than one language
 /// ([`parallax_intel::gist::gists`]). A model that fails leaves the digest without gists.

@@ -20,6 +20,8 @@
 //! - A document that is already stored (same id, canonical URL or content hash) changes nothing.
 //! - Bad input is a per-document failure with a message for a person, recorded in the store; it never
 //!   stops the rest of the import.
+//! - After new articles, one sequence ([`Pipeline::settle`]) for every entry point (import, crawl,
+//!   run): the recent window regrouped, then the digests of the stories that changed.
 #![warn(missing_docs)]
 
 mod attribution;
@@ -33,11 +35,13 @@ pub use attribution::{
     default_attributor, ensure_attributed, reattribute,
 };
 pub use consolidation::{ConsolidationPass, MAX_CONSOLIDATION_ARTICLES, consolidate_window};
-pub use digests::{DigestPass, SENTENCE_CACHE, refresh_digests, refresh_digests_with};
+pub use digests::{
+    DigestPass, SENTENCE_CACHE, refresh_digests, refresh_digests_logged, refresh_digests_with,
+};
 pub use document::{
     Crawled, Document, FetchedPage, LoadError, MAX_PAGE_BYTES, Record, collect_files, load_file,
 };
 pub use pipeline::{
-    EMBED_JOB_DOCS, LEAD_WORDS, Next, Outcome, Pipeline, PipelineError, Prep, Prepared,
+    EMBED_JOB_DOCS, LEAD_WORDS, Next, Outcome, Pipeline, PipelineError, Prep, Prepared, Settled,
     embedding_input,
 };

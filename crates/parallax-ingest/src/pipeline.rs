@@ -92,6 +92,15 @@ impl Prepared {
     }
 }
 
+/// What [`Pipeline::settle`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// The regrouping of the recent window.
+    pub regrouped: crate::ConsolidationPass,
+    /// The digest pass after it.
+    pub digests: crate::DigestPass,
+}
+
 /// What [`Pipeline::prepare`] made of a document.
 #[derive(Clone, Debug)]
 pub enum Prep {
@@ -484,6 +493,29 @@ impl<'s> Pipeline<'s> {
     ) -> Result<Story, PipelineError> {
         let first_seen = previous.map_or_else(Utc::now, |p| p.first_seen);
         analyze_members(self.store, id, first_seen, members)
+    }
+
+    /// What follows new articles, whatever brought them (an import, a crawl pass): the recent
+    /// window regrouped ([`Pipeline::consolidate`]), then the digests of the stories that changed
+    /// ([`Pipeline::refresh_digests`]). Also when nothing new came: an import killed during its
+    /// consolidation and run again still ends as one clean import would (a pass over a
+    /// consolidated window changes nothing).
+    pub fn settle(&mut self, reader_language: &str) -> Result<Settled, PipelineError> {
+        let regrouped = self.consolidate()?;
+        let digests = self.refresh_digests(reader_language);
+        Ok(Settled { regrouped, digests })
+    }
+
+    /// Brings the digests of the stories that changed up to date, with the cross-lingual gists of
+    /// multilingual stories in `reader_language` when this pipeline embeds
+    /// ([`crate::refresh_digests_logged`]: a failure is logged, the next pass tries again).
+    pub fn refresh_digests(&self, reader_language: &str) -> crate::DigestPass {
+        crate::refresh_digests_logged(
+            self.store,
+            self.embedder
+                .as_deref()
+                .map(|e| (e as &dyn Embedder, reader_language)),
+        )
     }
 
     /// Regroups the recent window ([`crate::consolidate_window`], with this pipeline's embedding

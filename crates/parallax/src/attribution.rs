@@ -13,7 +13,7 @@ use std::process::ExitCode;
 pub fn reattribute(store: &dyn Store, config: &Config, format: Format) -> Result<ExitCode> {
     let attributor = crate::commands::attributor(config, store)?;
     let pass = parallax_ingest::reattribute(store, &attributor)?;
-    crate::commands::digest_stories(store);
+    parallax_ingest::refresh_digests_logged(store, None);
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&pass)?),
         Format::Table => println!(
@@ -153,7 +153,7 @@ pub fn import_ratings(
     store.replace_ratings(provider, format.kind, &parsed.ratings)?;
     let attributor = crate::commands::attributor(config, store)?;
     let pass = parallax_ingest::reattribute(store, &attributor)?;
-    crate::commands::digest_stories(store);
+    parallax_ingest::refresh_digests_logged(store, None);
     let rated = store
         .sources()?
         .iter()

@@ -2,7 +2,7 @@ use crate::cli::{Cli, Command, EvalCommand, Format, ImportArgs, ModelsCommand, S
 use crate::config::Config;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use parallax_core::{Embedder, Store, StoryId};
+use parallax_core::{Store, StoryId};
 use parallax_ingest::{Document, Next, Outcome, Pipeline, collect_files, load_file};
 use parallax_sources::Attributor;
 use parallax_store::SqliteStore;
@@ -223,23 +223,6 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
     }
 }
 
-/// Brings the digests of changed stories up to date (entity pages, blindspot feeds, the story
-/// list's independent-report counts). A store failure is logged, never fatal: the pages then show
-/// the older digests, and the next pass tries again.
-pub(crate) fn digest_stories(store: &dyn Store) {
-    digest_stories_with(store, None);
-}
-
-/// [`digest_stories`], with the cross-lingual gists of multilingual stories when an embedding
-/// model (and the readers' language) is given.
-pub(crate) fn digest_stories_with(store: &dyn Store, gist: Option<(&dyn Embedder, &str)>) {
-    match parallax_ingest::refresh_digests_with(store, usize::MAX, gist) {
-        Ok(p) if p.digested > 0 => tracing::debug!(stories = p.digested, "stories digested"),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "could not bring the story digests up to date"),
-    }
-}
-
 fn serve(
     store: Arc<SqliteStore>,
     addr: std::net::SocketAddr,
@@ -249,7 +232,7 @@ fn serve(
     // the digests up to date beside the server.
     {
         let store = store.clone();
-        std::thread::spawn(move || digest_stories(store.as_ref()));
+        std::thread::spawn(move || parallax_ingest::refresh_digests_logged(store.as_ref(), None));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -357,17 +340,8 @@ fn import(
         return Err(e.into());
     }
     // The whole recent window regrouped at once (repairs the one-pass decisions), then the
-    // digests of the stories that changed. Also when nothing new came: an import killed during
-    // its consolidation and run again still ends as one clean import would (a pass over a
-    // consolidated window changes nothing).
-    let regrouped = pipeline.consolidate()?;
-    let gister = pipeline.embedder().cloned();
-    digest_stories_with(
-        store,
-        gister
-            .as_deref()
-            .map(|e| (e as &dyn Embedder, reader_language)),
-    );
+    // digests of the stories that changed (`Pipeline::settle`), also when nothing new came.
+    let regrouped = pipeline.settle(reader_language)?.regrouped;
     let summary = summary.into_inner();
     bar.finish_and_clear();
     println!(

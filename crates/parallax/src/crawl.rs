@@ -5,7 +5,7 @@ use crate::config::{Config, NO_CONTACT};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use parallax_core::{Embedder, Source, Store};
-use parallax_crawl::{CrawlSummary, Crawler, IngestWorker, Progress};
+use parallax_crawl::{ConsolidationPolicy, CrawlSummary, Crawler, IngestWorker, Progress};
 use parallax_http::PoliteClient;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -69,13 +69,15 @@ pub fn crawl_once(
         bar.set_message(format!("{} new articles", p.new_articles));
     };
     let handle = worker.handle();
+    let reader = config.reader_language();
     let summary = rt.block_on(async {
         tokio::select! {
             s = async {
                 let s = crawler.crawl_once(&sources, &handle, &progress).await;
-                // New articles: regroup the recent window once they are all committed.
+                // New articles: regroup the recent window once they are all committed, then
+                // the digests (`Pipeline::settle`).
                 if s.as_ref().is_ok_and(|s| s.new_articles > 0)
-                    && let Err(e) = handle.consolidate().await
+                    && let Err(e) = handle.settle(&reader).await
                 {
                     tracing::warn!(error = %e, "could not regroup the recent stories");
                 }
@@ -88,12 +90,12 @@ pub fn crawl_once(
     rt.shutdown_timeout(Duration::from_secs(5));
     worker.shutdown();
     bar.finish_and_clear();
-    let reader = config.reader_language();
-    crate::commands::digest_stories_with(
-        store.as_ref(),
-        gister.as_deref().map(|e| (e, reader.as_str())),
-    );
     let Some(summary) = summary else {
+        // What was stored before the interruption gets its digests.
+        parallax_ingest::refresh_digests_logged(
+            store.as_ref(),
+            gister.as_deref().map(|e| (e, reader.as_str())),
+        );
         println!("Interrupted: what was stored so far is kept; run it again to continue.");
         return Ok(ExitCode::from(130));
     };
@@ -120,11 +122,6 @@ fn print_summary(s: &CrawlSummary) {
     }
 }
 
-/// `parallax run` and `parallax crawl` regroup the recent stories after this many new articles...
-const CONSOLIDATE_AFTER_ARTICLES: usize = 200;
-/// ... or, when fewer came, after this long.
-const CONSOLIDATE_EVERY: Duration = Duration::from_secs(600);
-
 /// `parallax run` and `parallax crawl`: crawl continuously, and serve the pages (with these
 /// status-page lines) when `serve` is given, until Ctrl-C.
 pub fn run(
@@ -137,7 +134,6 @@ pub fn run(
     let sources = enabled_sources(config)?;
     let rt = runtime()?;
     let crawler = crawler(config, allow_private, store.clone())?;
-    let gister = embedder.clone();
     let reader = config.reader_language();
     let worker = IngestWorker::spawn_with(store.clone(), embedder)?;
     let handle = worker.handle();
@@ -149,92 +145,21 @@ pub fn run(
         if sources.len() == 1 { "" } else { "s" },
         sources.iter().map(|s| s.feeds.len()).sum::<usize>()
     );
-    let crawl_loop = async {
-        let mut pass: u64 = 0;
-        let mut failing_passes: u32 = 0;
-        // Regrouping costs about two online passes over the window: after enough new articles,
-        // or a while after the last one.
-        let mut unconsolidated: usize = 0;
-        let mut last_consolidation = std::time::Instant::now();
-        loop {
-            pass += 1;
-            match crawler.crawl_once(&sources, &handle, &|_| {}).await {
-                Ok(s) => {
-                    if s.feeds_failed > 0 {
-                        failing_passes += 1;
-                    } else {
-                        failing_passes = 0;
-                    }
-                    // New articles: regroup the recent window once they are committed, then
-                    // the digests of the stories that changed (entity pages, blindspots, report
-                    // counts), off the async threads.
-                    unconsolidated += s.new_articles;
-                    let mut regrouped = false;
-                    if unconsolidated > 0
-                        && (unconsolidated >= CONSOLIDATE_AFTER_ARTICLES
-                            || last_consolidation.elapsed() >= CONSOLIDATE_EVERY)
-                    {
-                        match handle.consolidate().await {
-                            Ok(p) => {
-                                unconsolidated = 0;
-                                last_consolidation = std::time::Instant::now();
-                                regrouped = p.stories_written > 0;
-                            }
-                            Err(e) => {
-                                tracing::warn!(error = %e, "could not regroup the recent stories")
-                            }
-                        }
-                    }
-                    if s.new_articles > 0 || regrouped {
-                        let store = store.clone();
-                        let (gister, reader) = (gister.clone(), reader.clone());
-                        let _ = tokio::task::spawn_blocking(move || {
-                            crate::commands::digest_stories_with(
-                                store.as_ref(),
-                                gister.as_deref().map(|e| (e, reader.as_str())),
-                            );
-                        })
-                        .await;
-                    }
-                    // New stories: translate them soon, on the translation thread.
-                    if s.new_articles > 0
-                        && let Some(t) = &translator
-                    {
-                        t.nudge();
-                    }
-                    // One line per pass at most, and backed off while the failures go on.
-                    if s.feeds_failed > 0 && failing_passes.is_power_of_two() {
-                        let hint = if s.unreachable_feeds == s.feeds_polled {
-                            " (no feed could be reached: is the network down?)"
-                        } else {
-                            ""
-                        };
-                        tracing::warn!(
-                            pass,
-                            polled = s.feeds_polled,
-                            failed = s.feeds_failed,
-                            new = s.new_articles,
-                            "{} of {} feeds failed{hint}; see /sources",
-                            s.feeds_failed,
-                            s.feeds_polled
-                        );
-                    } else if s.new_articles > 0 {
-                        tracing::info!(
-                            pass,
-                            new = s.new_articles,
-                            "crawl pass stored new articles"
-                        );
-                    }
-                }
-                Err(e) => tracing::error!(error = %e, "the crawl pass failed on the store"),
+    let crawl_loop = parallax_crawl::crawl_continuously(
+        &crawler,
+        &sources,
+        &handle,
+        ConsolidationPolicy::default(),
+        &reader,
+        |report| {
+            // New stories: translate them soon, on the translation thread.
+            if report.summary.as_ref().is_ok_and(|s| s.new_articles > 0)
+                && let Some(t) = &translator
+            {
+                t.nudge();
             }
-            let wait = match crawler.next_due(&sources) {
-                Ok(Some(t)) => (t - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO),
-                _ => Duration::from_secs(60),
-            };
-            tokio::time::sleep(wait.clamp(Duration::from_secs(5), Duration::from_secs(60))).await;
-        }
-    };
+        },
+    );
     let served = rt.block_on(async {
         match serve {
             Some((addr, status)) => {

@@ -255,7 +255,7 @@ pub(crate) fn entity(
     limit: usize,
     format: Format,
 ) -> Result<ExitCode> {
-    crate::commands::digest_stories(store);
+    parallax_ingest::refresh_digests_logged(store, None);
     let Some(name) = name else {
         let rows = parallax_views::entity_rows(store, limit)?;
         match format {
@@ -308,7 +308,7 @@ pub(crate) fn blindspots(store: &dyn Store, country: &str, format: Format) -> Re
         eprintln!("error: --country must be a two-letter country code such as US");
         return Ok(ExitCode::from(2));
     }
-    crate::commands::digest_stories(store);
+    parallax_ingest::refresh_digests_logged(store, None);
     let view = parallax_views::blindspots_view(store, country)?;
     if format == Format::Json {
         println!("{}", serde_json::to_string_pretty(&view)?);
