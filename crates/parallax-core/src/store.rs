@@ -201,106 +201,61 @@ pub trait Store: SourceStore + Send + Sync {
     fn save_translations(&self, translations: &[Translation]) -> Result<()>;
 
     // ----- article embeddings (vectors of title and lead) -----------------------------------
-    // A store that keeps no vectors may leave these four as they are: it then stores none, finds
-    // none, and clustering uses lexical and entity evidence only.
 
     /// Like [`Store::commit_article`], and stores the article's embedding in the same
-    /// transaction, so an article is never left without the vector it was clustered with. The
-    /// default commits, then calls [`Store::put_embeddings`]; a store that can should do both in
-    /// one transaction (the SQLite store does).
+    /// transaction, so an article is never left without the vector it was clustered with.
     fn commit_article_embedded(
         &self,
         article: &Article,
         story: &Story,
         embedding: Option<&crate::ArticleEmbedding>,
-    ) -> Result<ArticleInsert> {
-        let done = self.commit_article(article, story)?;
-        if let (ArticleInsert::Inserted, Some(e)) = (&done, embedding) {
-            self.put_embeddings(std::slice::from_ref(e))?;
-        }
-        Ok(done)
-    }
+    ) -> Result<ArticleInsert>;
 
     /// Stores embeddings of stored articles, all in one transaction; the vector of the same
     /// (article, model) is replaced. An embedding of an article that is not stored is refused
-    /// with [`crate::Error::Invalid`]. Default: stores nothing.
-    fn put_embeddings(&self, embeddings: &[crate::ArticleEmbedding]) -> Result<()> {
-        let _ = embeddings;
-        Ok(())
-    }
+    /// with [`crate::Error::Invalid`].
+    fn put_embeddings(&self, embeddings: &[crate::ArticleEmbedding]) -> Result<()>;
 
     /// The `model` embeddings of the articles `ids` that have one, in the order of `ids`.
-    /// Default: none.
-    fn embeddings(&self, model: &str, ids: &[ArticleId]) -> Result<Vec<crate::ArticleEmbedding>> {
-        let _ = (model, ids);
-        Ok(Vec::new())
-    }
+    fn embeddings(&self, model: &str, ids: &[ArticleId]) -> Result<Vec<crate::ArticleEmbedding>>;
 
     /// The `model` embeddings of the articles fetched at or after `since`, in the order the
     /// articles were stored: the vectors of the clustering window ([`Store::recent_articles`]).
-    /// Default: none.
     fn recent_embeddings(
         &self,
         model: &str,
         since: DateTime<Utc>,
-    ) -> Result<Vec<crate::ArticleEmbedding>> {
-        let _ = (model, since);
-        Ok(Vec::new())
-    }
+    ) -> Result<Vec<crate::ArticleEmbedding>>;
 
-    /// Number of stored vectors per model, by model name. Default: none.
-    fn embedding_counts(&self) -> Result<Vec<(String, usize)>> {
-        Ok(Vec::new())
-    }
+    /// Number of stored vectors per model, by model name.
+    fn embedding_counts(&self) -> Result<Vec<(String, usize)>>;
 
     // ----- story digests (entity pages, blindspot feeds, independent-report counts) ---------
-    // A store that keeps no digests may leave these four as they are: it then stores none, and the
-    // pages across stories are empty (story pages do not need digests).
 
     /// Up to `limit` stories whose digest is missing, older than the story, or made by an older
     /// Parallax (its version below [`crate::DIGEST_VERSION`]), most recently updated first.
-    /// Default: none.
-    fn stale_digests(&self, limit: usize) -> Result<Vec<StoryId>> {
-        let _ = limit;
-        Ok(Vec::new())
-    }
+    fn stale_digests(&self, limit: usize) -> Result<Vec<StoryId>>;
 
     /// Stores the digest of its story in one transaction, replacing the story's previous one
     /// (and its entity index rows). A digest of a story that is not stored, or that is older than
-    /// the stored digest, is ignored. Default: stores nothing.
-    fn save_digest(&self, digest: &StoryDigest) -> Result<()> {
-        let _ = digest;
-        Ok(())
-    }
+    /// the stored digest, is ignored.
+    fn save_digest(&self, digest: &StoryDigest) -> Result<()>;
 
     /// The story that took over the articles of story `id` when a regrouping merged it away
     /// (following merges of merges to a story that exists); `None` for a story that exists or
-    /// was never merged. Default: none.
-    fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>> {
-        let _ = id;
-        Ok(None)
-    }
+    /// was never merged.
+    fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>>;
 
-    /// The digest of one story, current or stale; `None` when it has none. Default: none.
-    fn digest(&self, story: &StoryId) -> Result<Option<StoryDigest>> {
-        let _ = story;
-        Ok(None)
-    }
+    /// The digest of one story, current or stale; `None` when it has none.
+    fn digest(&self, story: &StoryId) -> Result<Option<StoryDigest>>;
 
     /// The `limit` most recently updated stories that have a digest, with it, skipping `offset`.
     /// The digests come without their gists and ledger (pages across stories never show them;
-    /// [`Store::digest`] reads a whole one). Default: none.
-    fn digested_stories(&self, limit: usize, offset: usize) -> Result<Vec<DigestedStory>> {
-        let _ = (limit, offset);
-        Ok(Vec::new())
-    }
+    /// [`Store::digest`] reads a whole one).
+    fn digested_stories(&self, limit: usize, offset: usize) -> Result<Vec<DigestedStory>>;
 
     /// The stories whose digest names the entity `key`, most recently updated first (as of their
-    /// digests), at most
-    /// `limit`; when none does, those naming a longer name that ends with it (a surname alone:
-    /// "zelenski" finds "volodimir-zelenski"). Default: none.
-    fn entity_stories(&self, key: &str, limit: usize) -> Result<Vec<EntityStory>> {
-        let _ = (key, limit);
-        Ok(Vec::new())
-    }
+    /// digests), at most `limit`; when none does, those naming a longer name that ends with it (a surname alone:
+    /// "zelenski" finds "volodimir-zelenski").
+    fn entity_stories(&self, key: &str, limit: usize) -> Result<Vec<EntityStory>>;
 }

@@ -36,6 +36,7 @@ struct MemStore {
     aliases: Mutex<Vec<(StoryId, StoryId)>>,
     ratings: Mutex<Vec<ProvidedRating>>,
     settings: Mutex<BTreeMap<String, String>>,
+    embeddings: Mutex<Vec<parallax_core::ArticleEmbedding>>,
 }
 
 impl SourceStore for MemStore {
@@ -227,6 +228,75 @@ impl Store for MemStore {
         stories.retain(|s| s.id != story.id);
         stories.push(story.clone());
         Ok(ArticleInsert::Inserted)
+    }
+    fn commit_article_embedded(
+        &self,
+        article: &Article,
+        story: &Story,
+        embedding: Option<&parallax_core::ArticleEmbedding>,
+    ) -> Result<ArticleInsert> {
+        // Memory has no transaction to share: the commit, then its vector.
+        let done = self.commit_article(article, story)?;
+        if let (ArticleInsert::Inserted, Some(e)) = (&done, embedding) {
+            self.put_embeddings(std::slice::from_ref(e))?;
+        }
+        Ok(done)
+    }
+    fn put_embeddings(&self, embeddings: &[parallax_core::ArticleEmbedding]) -> Result<()> {
+        let articles = self.articles.lock().unwrap();
+        if let Some(e) = embeddings
+            .iter()
+            .find(|e| !articles.iter().any(|(a, _)| a.id == e.article))
+        {
+            return Err(parallax_core::Error::Invalid(format!(
+                "article {} is not stored",
+                e.article
+            )));
+        }
+        let mut stored = self.embeddings.lock().unwrap();
+        for e in embeddings {
+            stored.retain(|x| !(x.article == e.article && x.model == e.model));
+            stored.push(e.clone());
+        }
+        Ok(())
+    }
+    fn embeddings(
+        &self,
+        model: &str,
+        ids: &[ArticleId],
+    ) -> Result<Vec<parallax_core::ArticleEmbedding>> {
+        let stored = self.embeddings.lock().unwrap();
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                stored
+                    .iter()
+                    .find(|e| &e.article == id && e.model == model)
+                    .cloned()
+            })
+            .collect())
+    }
+    fn recent_embeddings(
+        &self,
+        model: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<parallax_core::ArticleEmbedding>> {
+        let ids: Vec<ArticleId> = self
+            .articles
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(a, _)| a.fetched_at >= since)
+            .map(|(a, _)| a.id.clone())
+            .collect();
+        self.embeddings(model, &ids)
+    }
+    fn embedding_counts(&self) -> Result<Vec<(String, usize)>> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for e in self.embeddings.lock().unwrap().iter() {
+            *counts.entry(e.model.clone()).or_default() += 1;
+        }
+        Ok(counts.into_iter().collect())
     }
     fn article(&self, id: &ArticleId) -> Result<Option<Article>> {
         Ok(self
