@@ -7,7 +7,7 @@
 //! digest: its entities, the outlets per country and per bias rating, its number of independent
 //! reports, and which outlets state which claim of its ledger (the outlets' records on their
 //! source pages). A digest records the story's `last_updated` it was made from; a story updated since
-//! has a stale digest until the next pass rebuilds it ([`crate::Store::stale_digests`]).
+//! has a stale digest until the next pass rebuilds it ([`crate::DigestStore::stale_digests`]).
 
 use crate::{ArticleId, SourceId, StoryId};
 use chrono::{DateTime, Utc};

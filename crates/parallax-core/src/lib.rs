@@ -38,8 +38,17 @@ pub use source::{
     CountryBasis, OwnershipType, ProvidedRating, Rating, RatingKind, Source, SourceProvenance,
 };
 pub use store::{
-    ArticleAttribution, ArticleInsert, CountryVolume, Reattribution, SourceStore, Store,
-    StoryRecord,
+    ArticleAttribution, ArticleInsert, ArticleStore, CountryVolume, DigestStore, EmbeddingStore,
+    FeedStore, ProblemStore, Reattribution, SourceStore, Store, StoryRecord, TranslationStore,
 };
 pub use story::{Bullet, Coverage, ListedStory, RatingDistribution, Story, Tally};
 pub use translation::{Translation, is_language_code, same_language};
+
+/// Every role trait of the store, for `use parallax_core::store_roles::*;` where a concrete store
+/// (not `dyn Store`) is called.
+pub mod store_roles {
+    pub use crate::{
+        ArticleStore, DigestStore, EmbeddingStore, FeedStore, ProblemStore, SourceStore, Store,
+        TranslationStore,
+    };
+}

@@ -4,7 +4,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 
-/// What [`Store::commit_article`] did.
+/// What [`ArticleStore::commit_article`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ArticleInsert {
     /// The article was new and is now stored, with its story.
@@ -69,9 +69,22 @@ pub struct CountryVolume {
     pub outlets: usize,
 }
 
-/// What the store keeps about outlets beyond [`Store`]: the attribution of articles to them,
-/// imported ratings, and small settings. Every method is one transaction, like [`Store`]'s.
+/// Outlets: their facts, the attribution of articles to them, their articles per day, imported
+/// ratings, and small settings.
 pub trait SourceStore {
+    /// Inserts the source, or replaces the stored one with the same id.
+    fn upsert_source(&self, source: &Source) -> Result<()>;
+
+    /// The source with this id.
+    fn source(&self, id: &SourceId) -> Result<Option<Source>>;
+
+    /// All sources, by name.
+    fn sources(&self) -> Result<Vec<Source>>;
+
+    /// Articles stored per source since the day of `since` (by fetch time; whole days, UTC), for
+    /// "articles per day".
+    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>>;
+
     /// Every stored article's outlet and attribution evidence, in the order they were stored.
     fn attributions(&self) -> Result<Vec<ArticleAttribution>>;
 
@@ -105,27 +118,15 @@ pub trait SourceStore {
     fn country_volumes(&self, since: DateTime<Utc>) -> Result<Vec<CountryVolume>>;
 }
 
-/// Where Parallax keeps sources, articles and stories.
-///
-/// Implementations: SQLite (one file, the default) and, later, PostgreSQL for many workers. Callers
-/// only see this trait. Every method is a complete unit: a write either happens whole or not at all,
-/// so a process killed at any point leaves the store as it was before the call or after it.
-pub trait Store: SourceStore + Send + Sync {
-    /// Inserts the source, or replaces the stored one with the same id.
-    fn upsert_source(&self, source: &Source) -> Result<()>;
-
-    /// The source with this id.
-    fn source(&self, id: &SourceId) -> Result<Option<Source>>;
-
-    /// All sources, by name.
-    fn sources(&self) -> Result<Vec<Source>>;
-
+/// Articles and the stories that list them: commits, reads, search. Every method is one
+/// transaction.
+pub trait ArticleStore {
     /// The id of a stored article that is the same document as `article`: same id, same canonical
     /// URL, or same content hash.
     fn find_duplicate(&self, article: &Article) -> Result<Option<ArticleId>>;
 
     /// Stores a new article and the new state of the story it joined, in one transaction. When the
-    /// article is a duplicate (see [`Store::find_duplicate`]) nothing is written.
+    /// article is a duplicate (see [`ArticleStore::find_duplicate`]) nothing is written.
     fn commit_article(&self, article: &Article, story: &Story) -> Result<ArticleInsert>;
 
     /// Writes a regrouping of stories in one transaction: each story in `stories` is written
@@ -148,20 +149,13 @@ pub trait Store: SourceStore + Send + Sync {
     /// Stories, most recently updated first (ties by id), `limit` of them after skipping `offset`.
     fn stories(&self, limit: usize, offset: usize) -> Result<Vec<Story>>;
 
-    /// [`Store::stories`] with each story's independent reports from its digest when the digest
+    /// [`ArticleStore::stories`] with each story's independent reports from its digest when the digest
     /// is up to date: what story lists rank by, in one read.
     fn listed_stories(&self, limit: usize, offset: usize) -> Result<Vec<ListedStory>>;
 
     /// Articles fetched at or after `since`, with their stories, in the order they were stored: what
     /// the clusterer needs to rebuild its window after a restart.
     fn recent_articles(&self, since: DateTime<Utc>) -> Result<Vec<StoryRecord>>;
-
-    /// Records a problem met with an input (a file that failed, a page that was refused), so that a
-    /// user can see it later. `origin` is the path or URL.
-    fn record_problem(&self, origin: &str, message: &str) -> Result<()>;
-
-    /// The most recent problems, newest first: (time, origin, message).
-    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>>;
 
     /// Numbers of (sources, articles, stories).
     fn counts(&self) -> Result<(usize, usize, usize)>;
@@ -176,16 +170,33 @@ pub trait Store: SourceStore + Send + Sync {
     /// with no letter or digit finds nothing.
     fn search_stories(&self, query: &crate::SearchQuery) -> Result<crate::SearchResults>;
 
+    /// The story that took over the articles of story `id` when a regrouping merged it away
+    /// (following merges of merges to a story that exists); `None` for a story that exists or
+    /// was never merged.
+    fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>>;
+}
+
+/// What went wrong with which input, where a person can see it.
+pub trait ProblemStore {
+    /// Records a problem met with an input (a file that failed, a page that was refused), so that a
+    /// user can see it later. `origin` is the path or URL.
+    fn record_problem(&self, origin: &str, message: &str) -> Result<()>;
+
+    /// The most recent problems, newest first: (time, origin, message).
+    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>>;
+}
+
+/// The state of every polled feed (validators, schedule, last error).
+pub trait FeedStore {
     /// The state of every feed the crawler has polled, by URL.
     fn feed_states(&self) -> Result<Vec<FeedState>>;
 
     /// Inserts or replaces the state of one feed.
     fn save_feed_state(&self, state: &FeedState) -> Result<()>;
+}
 
-    /// Articles stored per source since the day of `since` (by fetch time; whole days, UTC), for
-    /// "articles per day".
-    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>>;
-
+/// The machine-translation cache; originals are never written here.
+pub trait TranslationStore {
     /// The cached machine translations into `target_language` of the texts whose
     /// [`Translation::hash_of`] is in `text_hashes`: every source language and backend, in no
     /// particular order. Unknown hashes are simply absent.
@@ -199,10 +210,13 @@ pub trait Store: SourceStore + Send + Sync {
     /// source language, target language, backend) is replaced. Only the cache is written: no
     /// article, story or other original text is ever changed.
     fn save_translations(&self, translations: &[Translation]) -> Result<()>;
+}
 
+/// Article vectors (title and lead), per model.
+pub trait EmbeddingStore {
     // ----- article embeddings (vectors of title and lead) -----------------------------------
 
-    /// Like [`Store::commit_article`], and stores the article's embedding in the same
+    /// Like [`ArticleStore::commit_article`], and stores the article's embedding in the same
     /// transaction, so an article is never left without the vector it was clustered with.
     fn commit_article_embedded(
         &self,
@@ -220,7 +234,7 @@ pub trait Store: SourceStore + Send + Sync {
     fn embeddings(&self, model: &str, ids: &[ArticleId]) -> Result<Vec<crate::ArticleEmbedding>>;
 
     /// The `model` embeddings of the articles fetched at or after `since`, in the order the
-    /// articles were stored: the vectors of the clustering window ([`Store::recent_articles`]).
+    /// articles were stored: the vectors of the clustering window ([`ArticleStore::recent_articles`]).
     fn recent_embeddings(
         &self,
         model: &str,
@@ -229,7 +243,10 @@ pub trait Store: SourceStore + Send + Sync {
 
     /// Number of stored vectors per model, by model name.
     fn embedding_counts(&self) -> Result<Vec<(String, usize)>>;
+}
 
+/// Story digests and the entity index: what pages across stories read.
+pub trait DigestStore {
     // ----- story digests (entity pages, blindspot feeds, independent-report counts) ---------
 
     /// Up to `limit` stories whose digest is missing, older than the story, or made by an older
@@ -241,21 +258,52 @@ pub trait Store: SourceStore + Send + Sync {
     /// the stored digest, is ignored.
     fn save_digest(&self, digest: &StoryDigest) -> Result<()>;
 
-    /// The story that took over the articles of story `id` when a regrouping merged it away
-    /// (following merges of merges to a story that exists); `None` for a story that exists or
-    /// was never merged.
-    fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>>;
-
     /// The digest of one story, current or stale; `None` when it has none.
     fn digest(&self, story: &StoryId) -> Result<Option<StoryDigest>>;
 
     /// The `limit` most recently updated stories that have a digest, with it, skipping `offset`.
     /// The digests come without their gists and ledger (pages across stories never show them;
-    /// [`Store::digest`] reads a whole one).
+    /// [`DigestStore::digest`] reads a whole one).
     fn digested_stories(&self, limit: usize, offset: usize) -> Result<Vec<DigestedStory>>;
 
     /// The stories whose digest names the entity `key`, most recently updated first (as of their
     /// digests), at most `limit`; when none does, those naming a longer name that ends with it (a surname alone:
     /// "zelenski" finds "volodimir-zelenski").
     fn entity_stories(&self, key: &str, limit: usize) -> Result<Vec<EntityStory>>;
+}
+
+/// Where Parallax keeps sources, articles and stories: every role together, what the pages, the
+/// ingestion and the CLI are given. A type with every role is a `Store`; each role is a trait of
+/// its own ([`SourceStore`], [`ArticleStore`], [`ProblemStore`], [`FeedStore`],
+/// [`TranslationStore`], [`EmbeddingStore`], [`DigestStore`]), every method required: none does
+/// nothing by default.
+///
+/// Implementations: SQLite (one file, the default) and, later, PostgreSQL for many workers. Callers
+/// only see these traits. Every method is a complete unit (one transaction): a write either
+/// happens whole or not at all, so a process killed at any point leaves the store as it was before
+/// the call or after it.
+pub trait Store:
+    SourceStore
+    + ArticleStore
+    + ProblemStore
+    + FeedStore
+    + TranslationStore
+    + EmbeddingStore
+    + DigestStore
+    + Send
+    + Sync
+{
+}
+
+impl<T> Store for T where
+    T: SourceStore
+        + ArticleStore
+        + ProblemStore
+        + FeedStore
+        + TranslationStore
+        + EmbeddingStore
+        + DigestStore
+        + Send
+        + Sync
+{
 }

@@ -1,6 +1,6 @@
 //! The consolidation pass: the recent window regrouped at once
 //! ([`parallax_cluster::consolidate`]), and the stories that changed written back in one
-//! transaction ([`parallax_core::Store::regroup`]).
+//! transaction ([`parallax_core::ArticleStore::regroup`]).
 //!
 //! The online clusterer decides for each article as it arrives, once; consolidation looks at the
 //! whole window together and repairs what those one-pass decisions got wrong (a story split in two

@@ -13,7 +13,7 @@
 //!
 //! Architecture invariants:
 //! - One article, its vector (if any) and the new state of its story are written in one
-//!   transaction ([`parallax_core::Store::commit_article_embedded`]), so a killed import never
+//!   transaction ([`parallax_core::EmbeddingStore::commit_article_embedded`]), so a killed import never
 //!   leaves half an article or half a story, and running it again resumes where it stopped.
 //! - Articles are clustered and committed in input order, batched or not; a pipeline rebuilt
 //!   from the store (with the stored vectors of its model) is in the state the previous one left.

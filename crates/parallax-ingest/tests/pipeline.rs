@@ -3,6 +3,7 @@
 //! the streamed (overlapped) ingestion commits what the one-by-one ingestion commits, and a
 //! failing model never stops an import. One integration-test binary for the crate.
 
+use parallax_core::store_roles::*;
 use parallax_core::{ArticleId, Embedder, Store};
 use parallax_ingest::{Document, Next, Outcome, Pipeline, Record, embedding_input};
 use parallax_store::SqliteStore;

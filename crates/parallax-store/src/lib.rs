@@ -7,7 +7,7 @@
 //!   column and a provenance column.
 //! - `articles`: every field of [`Article`], plus `seq` (insertion order, never reused) and
 //!   `story_id` (the story that lists the article). Unique by id, by content hash and by canonical
-//!   URL (where there is one); indexed by URL too, for [`Store::article_by_url`].
+//!   URL (where there is one); indexed by URL too, for [`ArticleStore::article_by_url`].
 //! - `stories` and `story_articles`: every field of [`Story`]; summary and coverage as JSON text,
 //!   the ordered member list as rows of `story_articles`.
 //! - `problems`: what went wrong with which input, and when.
@@ -15,16 +15,16 @@
 //!   SQLite integers: an `interval_secs` above `i64::MAX` is refused with [`Error::Invalid`], and
 //!   a stored count that is negative or too large for its type reads as [`Error::DataCorruption`].
 //! - `articles_fts`: a full-text index of article titles and bodies, for [`SqliteStore::search`]
-//!   and [`Store::search_stories`]; `articles_trigram`: titles and first paragraphs (the whole
+//!   and [`ArticleStore::search_stories`]; `articles_trigram`: titles and first paragraphs (the whole
 //!   texts of articles in Chinese, Japanese and other scripts written without spaces) indexed by
 //!   trigrams, for queries in those scripts, filled by a trigger on `articles`.
 //! - `translations`: the machine-translation cache ([`Translation`]), keyed by the hash of the
 //!   original text, its language, the target language and the backend. The originals are never
-//!   written by [`Store::save_translations`].
+//!   written by [`TranslationStore::save_translations`].
 //! - `embeddings`: one vector per (article, model) ([`ArticleEmbedding`]) as `dim` little-endian
 //!   f32 values in a BLOB; written with its article in one transaction
-//!   ([`Store::commit_article_embedded`]) and read back for the clustering window
-//!   ([`Store::recent_embeddings`]).
+//!   ([`EmbeddingStore::commit_article_embedded`]) and read back for the clustering window
+//!   ([`EmbeddingStore::recent_embeddings`]).
 //!
 //! Times are RFC 3339 text in UTC with a fixed number of digits, so their text sorts as the times
 //! do. The file's schema version is `PRAGMA user_version`; opening a file migrates it (see
@@ -57,7 +57,7 @@
 //! [`Error::Backend`].
 //!
 //! ```
-//! use parallax_core::Store;
+//! use parallax_core::store_roles::*;
 //! use parallax_store::SqliteStore;
 //!
 //! let store = SqliteStore::open_in_memory()?; // or SqliteStore::open(Path::new("parallax.db"))
@@ -79,11 +79,12 @@ use codec::{
     article_story_from_row, feed_from_row, fmt_time, from_json, parse_time, source_from_row,
     story_from_row, to_json,
 };
+use parallax_core::store_roles::*;
 use parallax_core::{
     Article, ArticleAttribution, ArticleEmbedding, ArticleId, ArticleInsert, Attribution,
     CountryVolume, DigestedStory, EntityStory, Error, FeedState, ListedStory, ProvidedRating,
-    RatingKind, Reattribution, Result, SearchQuery, SearchResults, Source, SourceId, SourceStore,
-    Store, Story, StoryDigest, StoryId, StoryRecord, Translation,
+    RatingKind, Reattribution, Result, SearchQuery, SearchResults, Source, SourceId, Story,
+    StoryDigest, StoryId, StoryRecord, Translation,
 };
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, ErrorCode, Row, TransactionBehavior, params};
@@ -675,7 +676,7 @@ fn article_ids(conn: &Connection, story: &str) -> Result<Vec<ArticleId>> {
     )
 }
 
-/// Stores the article and its story (see [`Store::commit_article`]), inside the caller's
+/// Stores the article and its story (see [`ArticleStore::commit_article`]), inside the caller's
 /// transaction.
 fn commit_in(conn: &Connection, article: &Article, story: &Story) -> Result<ArticleInsert> {
     // Under the write lock: no other process can store the same document meanwhile.
@@ -757,60 +758,13 @@ fn embedding_from_row(r: &Row<'_>) -> Result<ArticleEmbedding> {
     })
 }
 
-impl Store for SqliteStore {
-    fn upsert_source(&self, s: &Source) -> Result<()> {
-        self.write(|conn| upsert_source(conn, s))
-    }
-
-    fn source(&self, id: &SourceId) -> Result<Option<Source>> {
-        self.read(|conn| {
-            query_opt(
-                conn,
-                &format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE id = ?1"),
-                &[&id.0],
-                source_from_row,
-            )
-        })
-    }
-
-    fn sources(&self) -> Result<Vec<Source>> {
-        self.read(|conn| {
-            query_vec(
-                conn,
-                &format!("SELECT {SOURCE_COLUMNS} FROM sources ORDER BY name, id"),
-                &[],
-                source_from_row,
-            )
-        })
-    }
-
+impl ArticleStore for SqliteStore {
     fn find_duplicate(&self, article: &Article) -> Result<Option<ArticleId>> {
         self.read(|conn| duplicate_of(conn, article))
     }
 
     fn commit_article(&self, article: &Article, story: &Story) -> Result<ArticleInsert> {
         self.write(|conn| commit_in(conn, article, story))
-    }
-
-    fn commit_article_embedded(
-        &self,
-        article: &Article,
-        story: &Story,
-        embedding: Option<&ArticleEmbedding>,
-    ) -> Result<ArticleInsert> {
-        self.write(|conn| {
-            let done = commit_in(conn, article, story)?;
-            if let (ArticleInsert::Inserted, Some(e)) = (&done, embedding) {
-                if e.article != article.id {
-                    return Err(Error::Invalid(format!(
-                        "the embedding of article {} was committed with article {}",
-                        e.article, article.id
-                    )));
-                }
-                insert_embedding(conn, e)?;
-            }
-            Ok(done)
-        })
     }
 
     fn regroup(&self, stories: &[Story]) -> Result<()> {
@@ -1008,32 +962,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn record_problem(&self, origin: &str, message: &str) -> Result<()> {
-        let now = fmt_time(&Utc::now());
-        self.write(|conn| {
-            exec(
-                conn,
-                "INSERT INTO problems (time, origin, message) VALUES (?1, ?2, ?3)",
-                params![now, origin, message],
-            )?;
-            Ok(())
-        })
-    }
-
-    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>> {
-        self.read(|conn| {
-            query_vec(
-                conn,
-                "SELECT time, origin, message FROM problems ORDER BY time DESC, id DESC LIMIT ?1",
-                &[&sql_int(limit)],
-                |r| {
-                    let time = parse_time(&text(r, 0)?, "problem time")?;
-                    Ok((time, text(r, 1)?, text(r, 2)?))
-                },
-            )
-        })
-    }
-
     fn counts(&self) -> Result<(usize, usize, usize)> {
         self.read(|conn| {
             let row = query_opt(
@@ -1069,6 +997,66 @@ impl Store for SqliteStore {
         })
     }
 
+    fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>> {
+        self.read(|conn| {
+            // Follow merges of merges, a few steps at most, to a story that exists.
+            let mut at = id.0.clone();
+            for _ in 0..8 {
+                let Some(next) = query_opt(
+                    conn,
+                    "SELECT new_id FROM story_aliases WHERE old_id = ?1",
+                    &[&at],
+                    |r| text(r, 0),
+                )?
+                else {
+                    return Ok(None);
+                };
+                let exists = query_opt(
+                    conn,
+                    "SELECT 1 FROM stories WHERE id = ?1",
+                    &[&next],
+                    |_| Ok(()),
+                )?
+                .is_some();
+                if exists {
+                    return Ok(Some(StoryId(next)));
+                }
+                at = next;
+            }
+            Ok(None)
+        })
+    }
+}
+
+impl ProblemStore for SqliteStore {
+    fn record_problem(&self, origin: &str, message: &str) -> Result<()> {
+        let now = fmt_time(&Utc::now());
+        self.write(|conn| {
+            exec(
+                conn,
+                "INSERT INTO problems (time, origin, message) VALUES (?1, ?2, ?3)",
+                params![now, origin, message],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT time, origin, message FROM problems ORDER BY time DESC, id DESC LIMIT ?1",
+                &[&sql_int(limit)],
+                |r| {
+                    let time = parse_time(&text(r, 0)?, "problem time")?;
+                    Ok((time, text(r, 1)?, text(r, 2)?))
+                },
+            )
+        })
+    }
+}
+
+impl FeedStore for SqliteStore {
     fn feed_states(&self) -> Result<Vec<FeedState>> {
         self.read(|conn| {
             query_vec(
@@ -1109,23 +1097,9 @@ impl Store for SqliteStore {
             Ok(())
         })
     }
+}
 
-    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>> {
-        self.read(|conn| {
-            query_vec(
-                conn,
-                "SELECT source_id, sum(articles) FROM source_days WHERE day >= ?1 \
-                 GROUP BY source_id HAVING sum(articles) > 0 ORDER BY source_id",
-                &[&day_of(&since)],
-                |r| {
-                    let id = text(r, 0)?;
-                    let n = count(r.get(1).map_err(backend)?, &id)?;
-                    Ok((SourceId(id), n))
-                },
-            )
-        })
-    }
-
+impl TranslationStore for SqliteStore {
     fn translations(
         &self,
         text_hashes: &[String],
@@ -1185,6 +1159,29 @@ impl Store for SqliteStore {
                 )?;
             }
             Ok(())
+        })
+    }
+}
+
+impl EmbeddingStore for SqliteStore {
+    fn commit_article_embedded(
+        &self,
+        article: &Article,
+        story: &Story,
+        embedding: Option<&ArticleEmbedding>,
+    ) -> Result<ArticleInsert> {
+        self.write(|conn| {
+            let done = commit_in(conn, article, story)?;
+            if let (ArticleInsert::Inserted, Some(e)) = (&done, embedding) {
+                if e.article != article.id {
+                    return Err(Error::Invalid(format!(
+                        "the embedding of article {} was committed with article {}",
+                        e.article, article.id
+                    )));
+                }
+                insert_embedding(conn, e)?;
+            }
+            Ok(done)
         })
     }
 
@@ -1254,7 +1251,9 @@ impl Store for SqliteStore {
             )
         })
     }
+}
 
+impl DigestStore for SqliteStore {
     fn stale_digests(&self, limit: usize) -> Result<Vec<StoryId>> {
         self.read(|conn| {
             query_vec(
@@ -1328,36 +1327,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn story_alias(&self, id: &StoryId) -> Result<Option<StoryId>> {
-        self.read(|conn| {
-            // Follow merges of merges, a few steps at most, to a story that exists.
-            let mut at = id.0.clone();
-            for _ in 0..8 {
-                let Some(next) = query_opt(
-                    conn,
-                    "SELECT new_id FROM story_aliases WHERE old_id = ?1",
-                    &[&at],
-                    |r| text(r, 0),
-                )?
-                else {
-                    return Ok(None);
-                };
-                let exists = query_opt(
-                    conn,
-                    "SELECT 1 FROM stories WHERE id = ?1",
-                    &[&next],
-                    |_| Ok(()),
-                )?
-                .is_some();
-                if exists {
-                    return Ok(Some(StoryId(next)));
-                }
-                at = next;
-            }
-            Ok(None)
-        })
-    }
-
     fn digest(&self, story: &StoryId) -> Result<Option<StoryDigest>> {
         self.read(|conn| {
             query_opt(
@@ -1425,6 +1394,48 @@ impl Store for SqliteStore {
 }
 
 impl SourceStore for SqliteStore {
+    fn upsert_source(&self, s: &Source) -> Result<()> {
+        self.write(|conn| upsert_source(conn, s))
+    }
+
+    fn source(&self, id: &SourceId) -> Result<Option<Source>> {
+        self.read(|conn| {
+            query_opt(
+                conn,
+                &format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE id = ?1"),
+                &[&id.0],
+                source_from_row,
+            )
+        })
+    }
+
+    fn sources(&self) -> Result<Vec<Source>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                &format!("SELECT {SOURCE_COLUMNS} FROM sources ORDER BY name, id"),
+                &[],
+                source_from_row,
+            )
+        })
+    }
+
+    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>> {
+        self.read(|conn| {
+            query_vec(
+                conn,
+                "SELECT source_id, sum(articles) FROM source_days WHERE day >= ?1 \
+                 GROUP BY source_id HAVING sum(articles) > 0 ORDER BY source_id",
+                &[&day_of(&since)],
+                |r| {
+                    let id = text(r, 0)?;
+                    let n = count(r.get(1).map_err(backend)?, &id)?;
+                    Ok((SourceId(id), n))
+                },
+            )
+        })
+    }
+
     fn attributions(&self) -> Result<Vec<ArticleAttribution>> {
         self.read(|conn| {
             query_vec(

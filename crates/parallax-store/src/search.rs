@@ -1,4 +1,4 @@
-//! [`Store::search_stories`](parallax_core::Store::search_stories): full-text search grouped by
+//! [`ArticleStore::search_stories`](parallax_core::ArticleStore::search_stories): full-text search grouped by
 //! story, with the matches marked.
 //!
 //! Matching: a query in a script written with spaces goes to `articles_fts` (unicode61: whole

@@ -3,11 +3,11 @@
 //! reading while the first writes. One integration-test binary for the crate.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use parallax_core::SourceStore as _;
+use parallax_core::store_roles::*;
 use parallax_core::{
     Article, ArticleId, ArticleInsert, Bullet, Coverage, DateFound, Error, FeedState,
-    OwnershipType, PublishedTime, Rating, Source, SourceId, Store, Story, StoryId, Tally,
-    Translation, content_hash,
+    OwnershipType, PublishedTime, Rating, Source, SourceId, Story, StoryId, Tally, Translation,
+    content_hash,
 };
 use parallax_store::{SCHEMA_VERSION, SqliteStore};
 use std::path::Path;

@@ -13,7 +13,7 @@
 //!   rate limit per backend ([`Settings::requests_per_minute`]), timeouts, and retries with
 //!   exponential backoff (and `Retry-After`) on timeouts, lost connections, 429 and 5xx.
 //! - [`translate_pass`]: one pass over the recently updated stories; texts already cached are
-//!   never sent again ([`parallax_core::Store::translations`]).
+//!   never sent again ([`parallax_core::TranslationStore::translations`]).
 //! - [`TranslateWorker`]: passes on their own thread, nudged after crawl passes, backing off
 //!   when the backend fails.
 //!

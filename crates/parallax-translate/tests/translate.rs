@@ -4,6 +4,7 @@
 
 mod fake;
 
+use parallax_core::store_roles::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

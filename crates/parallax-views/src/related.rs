@@ -1,5 +1,5 @@
 //! Related stories: the other stories that name the most of a story's people, places and
-//! organisations (read from the entity index through [`Store::entity_stories`]).
+//! organisations (read from the entity index through [`DigestStore::entity_stories`]).
 
 use chrono::{DateTime, Utc};
 use parallax_core::{Store, StoryId};

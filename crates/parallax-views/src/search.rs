@@ -1,5 +1,5 @@
 //! Search ([`search_view`]), shared by `/search`, `/api/search` and `parallax search`. Results
-//! come grouped by story from [`Store::search_stories`]; the matched words arrive as marked
+//! come grouped by story from [`ArticleStore::search_stories`]; the matched words arrive as marked
 //! plain-text fragments ([`Highlighted`]), which renderers escape fragment by fragment.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};

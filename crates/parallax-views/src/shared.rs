@@ -2,7 +2,7 @@
 //! window of recent digests) is read once per [`SHARED_TTL`] instead of once per request.
 //!
 //! A value is kept per store (by its address) together with the newest story as it was when the
-//! value was read ([`Store::listed_stories`]`(1, 0)`, one indexed row): a new or changed newest
+//! value was read ([`ArticleStore::listed_stories`]`(1, 0)`, one indexed row): a new or changed newest
 //! story makes it stale at once, a change to an older story shows within [`SHARED_TTL`]. While one
 //! request reads a stale value again, the others go on with the stale one rather than wait (or all
 //! read it at once); a request finding no value for its store reads it itself.
@@ -83,7 +83,7 @@ impl<T> Shared<T> {
 static RECENT_DIGESTS: Shared<Vec<DigestedStory>> = Shared::new();
 
 /// The [`DIGEST_WINDOW`] most recently updated digested stories
-/// ([`Store::digested_stories`]), shared between requests: the country pages, the blindspot
+/// ([`DigestStore::digested_stories`]), shared between requests: the country pages, the blindspot
 /// feeds and the entity and topic lists read them.
 pub(crate) fn recent_digests(store: &dyn Store) -> parallax_core::Result<Arc<Vec<DigestedStory>>> {
     RECENT_DIGESTS.get(store, |s| s.digested_stories(DIGEST_WINDOW, 0))

@@ -4,12 +4,13 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
+use parallax_core::store_roles::*;
 use parallax_core::{
     Article, ArticleAttribution, ArticleId, ArticleInsert, ArticleMatch, Bullet, Coverage,
     DateFound, DigestedStory, EntityStory, Error, FeedState, Highlighted, ListedStory,
     OwnershipType, ProvidedRating, PublishedTime, Rating, RatingKind, Reattribution, Result,
-    SEARCH_ARTICLES_PER_STORY, SearchQuery, SearchResults, Source, SourceId, SourceStore, Store,
-    Story, StoryDigest, StoryId, StoryMatch, StoryRecord, Tally, Translation,
+    SEARCH_ARTICLES_PER_STORY, SearchQuery, SearchResults, Source, SourceId, SourceStore, Story,
+    StoryDigest, StoryId, StoryMatch, StoryRecord, Tally, Translation,
 };
 use parallax_views::{
     source_health, source_health_at, source_health_summary, story_rows, story_view,
@@ -40,6 +41,36 @@ struct MemStore {
 }
 
 impl SourceStore for MemStore {
+    fn upsert_source(&self, source: &Source) -> Result<()> {
+        let mut s = self.sources.lock().unwrap();
+        s.retain(|x| x.id != source.id);
+        s.push(source.clone());
+        Ok(())
+    }
+    fn source(&self, id: &SourceId) -> Result<Option<Source>> {
+        Ok(self
+            .sources
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|s| &s.id == id)
+            .cloned())
+    }
+    fn sources(&self) -> Result<Vec<Source>> {
+        let mut v = self.sources.lock().unwrap().clone();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(v)
+    }
+    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>> {
+        let mut counts = BTreeMap::new();
+        for (a, _) in self.articles.lock().unwrap().iter() {
+            if a.fetched_at.date_naive() >= since.date_naive() {
+                *counts.entry(a.source.clone()).or_insert(0) += 1;
+            }
+        }
+        Ok(counts.into_iter().collect())
+    }
+
     fn attributions(&self) -> Result<Vec<ArticleAttribution>> {
         Ok(self
             .articles
@@ -182,27 +213,7 @@ impl SourceStore for MemStore {
     }
 }
 
-impl Store for MemStore {
-    fn upsert_source(&self, source: &Source) -> Result<()> {
-        let mut s = self.sources.lock().unwrap();
-        s.retain(|x| x.id != source.id);
-        s.push(source.clone());
-        Ok(())
-    }
-    fn source(&self, id: &SourceId) -> Result<Option<Source>> {
-        Ok(self
-            .sources
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|s| &s.id == id)
-            .cloned())
-    }
-    fn sources(&self) -> Result<Vec<Source>> {
-        let mut v = self.sources.lock().unwrap().clone();
-        v.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(v)
-    }
+impl ArticleStore for MemStore {
     fn find_duplicate(&self, article: &Article) -> Result<Option<ArticleId>> {
         Ok(self
             .articles
@@ -228,75 +239,6 @@ impl Store for MemStore {
         stories.retain(|s| s.id != story.id);
         stories.push(story.clone());
         Ok(ArticleInsert::Inserted)
-    }
-    fn commit_article_embedded(
-        &self,
-        article: &Article,
-        story: &Story,
-        embedding: Option<&parallax_core::ArticleEmbedding>,
-    ) -> Result<ArticleInsert> {
-        // Memory has no transaction to share: the commit, then its vector.
-        let done = self.commit_article(article, story)?;
-        if let (ArticleInsert::Inserted, Some(e)) = (&done, embedding) {
-            self.put_embeddings(std::slice::from_ref(e))?;
-        }
-        Ok(done)
-    }
-    fn put_embeddings(&self, embeddings: &[parallax_core::ArticleEmbedding]) -> Result<()> {
-        let articles = self.articles.lock().unwrap();
-        if let Some(e) = embeddings
-            .iter()
-            .find(|e| !articles.iter().any(|(a, _)| a.id == e.article))
-        {
-            return Err(parallax_core::Error::Invalid(format!(
-                "article {} is not stored",
-                e.article
-            )));
-        }
-        let mut stored = self.embeddings.lock().unwrap();
-        for e in embeddings {
-            stored.retain(|x| !(x.article == e.article && x.model == e.model));
-            stored.push(e.clone());
-        }
-        Ok(())
-    }
-    fn embeddings(
-        &self,
-        model: &str,
-        ids: &[ArticleId],
-    ) -> Result<Vec<parallax_core::ArticleEmbedding>> {
-        let stored = self.embeddings.lock().unwrap();
-        Ok(ids
-            .iter()
-            .filter_map(|id| {
-                stored
-                    .iter()
-                    .find(|e| &e.article == id && e.model == model)
-                    .cloned()
-            })
-            .collect())
-    }
-    fn recent_embeddings(
-        &self,
-        model: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<parallax_core::ArticleEmbedding>> {
-        let ids: Vec<ArticleId> = self
-            .articles
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(a, _)| a.fetched_at >= since)
-            .map(|(a, _)| a.id.clone())
-            .collect();
-        self.embeddings(model, &ids)
-    }
-    fn embedding_counts(&self) -> Result<Vec<(String, usize)>> {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for e in self.embeddings.lock().unwrap().iter() {
-            *counts.entry(e.model.clone()).or_default() += 1;
-        }
-        Ok(counts.into_iter().collect())
     }
     fn article(&self, id: &ArticleId) -> Result<Option<Article>> {
         Ok(self
@@ -368,19 +310,6 @@ impl Store for MemStore {
             })
             .collect())
     }
-    fn record_problem(&self, origin: &str, message: &str) -> Result<()> {
-        self.problems
-            .lock()
-            .unwrap()
-            .push((t(5, 12), origin.to_string(), message.to_string()));
-        Ok(())
-    }
-    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>> {
-        let mut v = self.problems.lock().unwrap().clone();
-        v.reverse();
-        v.truncate(limit);
-        Ok(v)
-    }
     fn counts(&self) -> Result<(usize, usize, usize)> {
         Ok((
             self.sources.lock().unwrap().len(),
@@ -396,35 +325,6 @@ impl Store for MemStore {
             .iter()
             .find(|(a, _)| a.url.as_deref() == Some(url) || a.canonical_url.as_deref() == Some(url))
             .map(|(a, _)| a.id.clone()))
-    }
-    fn feed_states(&self) -> Result<Vec<FeedState>> {
-        Ok(self.feeds.lock().unwrap().values().cloned().collect())
-    }
-    fn save_feed_state(&self, state: &FeedState) -> Result<()> {
-        self.feeds
-            .lock()
-            .unwrap()
-            .insert(state.url.clone(), state.clone());
-        Ok(())
-    }
-    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>> {
-        let mut counts = BTreeMap::new();
-        for (a, _) in self.articles.lock().unwrap().iter() {
-            if a.fetched_at.date_naive() >= since.date_naive() {
-                *counts.entry(a.source.clone()).or_insert(0) += 1;
-            }
-        }
-        Ok(counts.into_iter().collect())
-    }
-    fn translations(&self, text_hashes: &[String], target: &str) -> Result<Vec<Translation>> {
-        Ok(self
-            .translations
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|t| t.target_language == target && text_hashes.contains(&t.text_hash))
-            .cloned()
-            .collect())
     }
     fn search_stories(&self, query: &SearchQuery) -> Result<SearchResults> {
         // Every word (lowercased, as a substring) in the title or text; stories in the order of
@@ -550,6 +450,143 @@ impl Store for MemStore {
         all.retain(|x| !x.articles.is_empty());
         Ok(())
     }
+}
+
+impl ProblemStore for MemStore {
+    fn record_problem(&self, origin: &str, message: &str) -> Result<()> {
+        self.problems
+            .lock()
+            .unwrap()
+            .push((t(5, 12), origin.to_string(), message.to_string()));
+        Ok(())
+    }
+    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>> {
+        let mut v = self.problems.lock().unwrap().clone();
+        v.reverse();
+        v.truncate(limit);
+        Ok(v)
+    }
+}
+
+impl FeedStore for MemStore {
+    fn feed_states(&self) -> Result<Vec<FeedState>> {
+        Ok(self.feeds.lock().unwrap().values().cloned().collect())
+    }
+    fn save_feed_state(&self, state: &FeedState) -> Result<()> {
+        self.feeds
+            .lock()
+            .unwrap()
+            .insert(state.url.clone(), state.clone());
+        Ok(())
+    }
+}
+
+impl TranslationStore for MemStore {
+    fn translations(&self, text_hashes: &[String], target: &str) -> Result<Vec<Translation>> {
+        Ok(self
+            .translations
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|t| t.target_language == target && text_hashes.contains(&t.text_hash))
+            .cloned()
+            .collect())
+    }
+    fn save_translations(&self, translations: &[Translation]) -> Result<()> {
+        let mut all = self.translations.lock().unwrap();
+        for t in translations {
+            all.retain(|x| {
+                (
+                    &x.text_hash,
+                    &x.source_language,
+                    &x.target_language,
+                    &x.backend,
+                ) != (
+                    &t.text_hash,
+                    &t.source_language,
+                    &t.target_language,
+                    &t.backend,
+                )
+            });
+            all.push(t.clone());
+        }
+        Ok(())
+    }
+}
+
+impl EmbeddingStore for MemStore {
+    fn commit_article_embedded(
+        &self,
+        article: &Article,
+        story: &Story,
+        embedding: Option<&parallax_core::ArticleEmbedding>,
+    ) -> Result<ArticleInsert> {
+        // Memory has no transaction to share: the commit, then its vector.
+        let done = self.commit_article(article, story)?;
+        if let (ArticleInsert::Inserted, Some(e)) = (&done, embedding) {
+            self.put_embeddings(std::slice::from_ref(e))?;
+        }
+        Ok(done)
+    }
+    fn put_embeddings(&self, embeddings: &[parallax_core::ArticleEmbedding]) -> Result<()> {
+        let articles = self.articles.lock().unwrap();
+        if let Some(e) = embeddings
+            .iter()
+            .find(|e| !articles.iter().any(|(a, _)| a.id == e.article))
+        {
+            return Err(parallax_core::Error::Invalid(format!(
+                "article {} is not stored",
+                e.article
+            )));
+        }
+        let mut stored = self.embeddings.lock().unwrap();
+        for e in embeddings {
+            stored.retain(|x| !(x.article == e.article && x.model == e.model));
+            stored.push(e.clone());
+        }
+        Ok(())
+    }
+    fn embeddings(
+        &self,
+        model: &str,
+        ids: &[ArticleId],
+    ) -> Result<Vec<parallax_core::ArticleEmbedding>> {
+        let stored = self.embeddings.lock().unwrap();
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                stored
+                    .iter()
+                    .find(|e| &e.article == id && e.model == model)
+                    .cloned()
+            })
+            .collect())
+    }
+    fn recent_embeddings(
+        &self,
+        model: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<parallax_core::ArticleEmbedding>> {
+        let ids: Vec<ArticleId> = self
+            .articles
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(a, _)| a.fetched_at >= since)
+            .map(|(a, _)| a.id.clone())
+            .collect();
+        self.embeddings(model, &ids)
+    }
+    fn embedding_counts(&self) -> Result<Vec<(String, usize)>> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for e in self.embeddings.lock().unwrap().iter() {
+            *counts.entry(e.model.clone()).or_default() += 1;
+        }
+        Ok(counts.into_iter().collect())
+    }
+}
+
+impl DigestStore for MemStore {
     fn stale_digests(&self, limit: usize) -> Result<Vec<StoryId>> {
         let digests = self.digests.lock().unwrap();
         Ok(self
@@ -616,26 +653,6 @@ impl Store for MemStore {
             })
             .take(limit)
             .collect())
-    }
-    fn save_translations(&self, translations: &[Translation]) -> Result<()> {
-        let mut all = self.translations.lock().unwrap();
-        for t in translations {
-            all.retain(|x| {
-                (
-                    &x.text_hash,
-                    &x.source_language,
-                    &x.target_language,
-                    &x.backend,
-                ) != (
-                    &t.text_hash,
-                    &t.source_language,
-                    &t.target_language,
-                    &t.backend,
-                )
-            });
-            all.push(t.clone());
-        }
-        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@ use crate::cli::Format;
 use crate::config::{Config, DEFAULT_CONFIG, NO_CONTACT};
 use crate::embedding::{self, FALLBACK, Plan};
 use anyhow::Result;
-use parallax_core::Store;
+use parallax_core::store_roles::*;
 use parallax_embed::ModelKind;
 use serde::Serialize;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 //! Attribution through the real binary: which outlet and country each imported article gets,
 //! and why (the seeds, the allsides evaluation set), and ratings imported with their provenance.
 
-use parallax_core::{AttributionMethod, CountryBasis, SourceStore, Store};
+use parallax_core::store_roles::*;
+use parallax_core::{AttributionMethod, CountryBasis};
 use parallax_store::SqliteStore;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `parallax` binary: import, re-import, a killed import, bad files, and
 //! the pages served afterwards. One integration-test binary for the crate.
 
+use parallax_core::store_roles::*;
 use parallax_core::{Store, Story};
 use parallax_store::SqliteStore;
 use std::path::{Path, PathBuf};
