@@ -39,7 +39,8 @@ pub use source::{
 };
 pub use store::{
     ArticleAttribution, ArticleInsert, ArticleStore, CountryVolume, DigestStore, EmbeddingStore,
-    FeedStore, ProblemStore, Reattribution, SourceStore, Store, StoryRecord, TranslationStore,
+    FeedStore, ModelVectors, Problem, ProblemStore, Reattribution, SourceArticles, SourceStore,
+    Store, StoreCounts, StoryRecord, TranslationStore,
 };
 pub use story::{Bullet, Coverage, ListedStory, RatingDistribution, Story, Tally};
 pub use translation::{Translation, is_language_code, same_language};

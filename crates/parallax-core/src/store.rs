@@ -58,6 +58,46 @@ pub struct Reattribution {
     pub setting: Option<(String, String)>,
 }
 
+/// How much a store holds ([`ArticleStore::counts`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreCounts {
+    /// Sources.
+    pub sources: usize,
+    /// Articles.
+    pub articles: usize,
+    /// Stories.
+    pub stories: usize,
+}
+
+/// A problem recorded with an input ([`ProblemStore::problems`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// When it was recorded.
+    pub at: DateTime<Utc>,
+    /// The input it concerns (a path or URL).
+    pub origin: String,
+    /// What went wrong, in words a person understands.
+    pub message: String,
+}
+
+/// Vectors stored for one model ([`EmbeddingStore::embedding_counts`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelVectors {
+    /// The model's name.
+    pub model: String,
+    /// Vectors stored.
+    pub vectors: usize,
+}
+
+/// Articles of one outlet over a period ([`SourceStore::source_article_counts`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceArticles {
+    /// The outlet.
+    pub source: SourceId,
+    /// Its articles.
+    pub articles: usize,
+}
+
 /// Articles and outlets of one country over a period ([`SourceStore::country_volumes`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CountryVolume {
@@ -83,7 +123,7 @@ pub trait SourceStore {
 
     /// Articles stored per source since the day of `since` (by fetch time; whole days, UTC), for
     /// "articles per day".
-    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>>;
+    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<SourceArticles>>;
 
     /// Every stored article's outlet and attribution evidence, in the order they were stored.
     fn attributions(&self) -> Result<Vec<ArticleAttribution>>;
@@ -157,8 +197,8 @@ pub trait ArticleStore {
     /// the clusterer needs to rebuild its window after a restart.
     fn recent_articles(&self, since: DateTime<Utc>) -> Result<Vec<StoryRecord>>;
 
-    /// Numbers of (sources, articles, stories).
-    fn counts(&self) -> Result<(usize, usize, usize)>;
+    /// How many sources, articles and stories are stored.
+    fn counts(&self) -> Result<StoreCounts>;
 
     /// The stored article whose URL or canonical URL is `url`: lets the crawler skip pages it has.
     fn article_by_url(&self, url: &str) -> Result<Option<ArticleId>>;
@@ -182,8 +222,8 @@ pub trait ProblemStore {
     /// user can see it later. `origin` is the path or URL.
     fn record_problem(&self, origin: &str, message: &str) -> Result<()>;
 
-    /// The most recent problems, newest first: (time, origin, message).
-    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>>;
+    /// The most recent problems, newest first.
+    fn problems(&self, limit: usize) -> Result<Vec<Problem>>;
 }
 
 /// The state of every polled feed (validators, schedule, last error).
@@ -242,7 +282,7 @@ pub trait EmbeddingStore {
     ) -> Result<Vec<crate::ArticleEmbedding>>;
 
     /// Number of stored vectors per model, by model name.
-    fn embedding_counts(&self) -> Result<Vec<(String, usize)>>;
+    fn embedding_counts(&self) -> Result<Vec<ModelVectors>>;
 }
 
 /// Story digests and the entity index: what pages across stories read.

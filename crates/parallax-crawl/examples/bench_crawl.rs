@@ -211,14 +211,18 @@ fn main() {
         }))
         .unwrap();
     let secs = start.elapsed().as_secs_f64();
-    let (_, articles, online_stories) = store.counts().unwrap();
+    let parallax_core::StoreCounts {
+        articles,
+        stories: online_stories,
+        ..
+    } = store.counts().unwrap();
     // The consolidation pass `parallax crawl` runs after a pass that stored articles.
     let start = Instant::now();
     let regrouped = rt.block_on(handle.consolidate()).unwrap();
     let consolidation_secs = start.elapsed().as_secs_f64();
     drop(handle);
     worker.shutdown();
-    let (_, _, stories) = store.counts().unwrap();
+    let stories = store.counts().unwrap().stories;
     println!(
         "{{\"outlets\": {outlets}, \"articles\": {articles}, \"online_stories\": {online_stories}, \"stories\": {stories}, \"moved\": {}, \"new_articles\": {}, \"failed_feeds\": {}, \"seconds\": {secs:.1}, \"articles_per_second\": {:.1}, \"consolidation_seconds\": {consolidation_secs:.1}, \"peak_rss_mib\": {:.0}}}",
         regrouped.moved,

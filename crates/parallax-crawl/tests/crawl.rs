@@ -122,7 +122,7 @@ async fn ingests_every_article_once_then_polls_conditionally() {
     make_all_due(store.as_ref());
     let second = pass(&store, &good).await;
     assert_eq!(second.new_articles, 0, "{second:?}");
-    assert_eq!(store.counts().unwrap().1, 7);
+    assert_eq!(store.counts().unwrap().articles, 7);
     for feed in [
         "/a/rss.xml",
         "/b/atom.xml",
@@ -217,5 +217,5 @@ async fn misbehaving_sites_are_recorded_per_source_and_harm_no_one() {
     for a in &articles {
         assert!(!a.title.is_empty() && !a.paragraphs.is_empty(), "{a:?}");
     }
-    assert_eq!(articles.len(), store.counts().unwrap().1);
+    assert_eq!(articles.len(), store.counts().unwrap().articles);
 }

@@ -183,7 +183,10 @@ fn with_an_embedder_every_new_article_is_stored_with_its_vector() {
     assert_eq!(fake.calls.load(Ordering::SeqCst), 1);
     assert_eq!(
         store.embedding_counts().unwrap(),
-        vec![("fake-bag-32".into(), 12)]
+        vec![parallax_core::ModelVectors {
+            model: "fake-bag-32".into(),
+            vectors: 12
+        }]
     );
     let stored = store.embeddings("fake-bag-32", &ids).unwrap();
     assert_eq!(stored.len(), 12);
@@ -308,7 +311,7 @@ fn a_failing_model_never_stops_ingestion() {
         assert_eq!(n, 7, "{mode}");
         assert_eq!(p.embed_failures(), 12, "{mode}");
         assert!(store.embedding_counts().unwrap().is_empty(), "{mode}");
-        assert_eq!(store.counts().unwrap().1, 12, "{mode}");
+        assert_eq!(store.counts().unwrap().articles, 12, "{mode}");
     }
 }
 

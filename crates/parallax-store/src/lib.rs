@@ -61,7 +61,7 @@
 //! use parallax_store::SqliteStore;
 //!
 //! let store = SqliteStore::open_in_memory()?; // or SqliteStore::open(Path::new("parallax.db"))
-//! assert_eq!(store.counts()?, (0, 0, 0));
+//! assert_eq!(store.counts()?.articles, 0);
 //! assert!(store.search("\"unbalanced OR", 10)?.is_empty());
 //! # Ok::<(), parallax_core::Error>(())
 //! ```
@@ -82,9 +82,9 @@ use codec::{
 use parallax_core::store_roles::*;
 use parallax_core::{
     Article, ArticleAttribution, ArticleEmbedding, ArticleId, ArticleInsert, Attribution,
-    CountryVolume, DigestedStory, EntityStory, Error, FeedState, ListedStory, ProvidedRating,
-    RatingKind, Reattribution, Result, SearchQuery, SearchResults, Source, SourceId, Story,
-    StoryDigest, StoryId, StoryRecord, Translation,
+    CountryVolume, DigestedStory, EntityStory, Error, FeedState, ListedStory, ModelVectors,
+    Problem, ProvidedRating, RatingKind, Reattribution, Result, SearchQuery, SearchResults, Source,
+    SourceArticles, SourceId, StoreCounts, Story, StoryDigest, StoryId, StoryRecord, Translation,
 };
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, ErrorCode, Row, TransactionBehavior, params};
@@ -962,7 +962,7 @@ impl ArticleStore for SqliteStore {
         })
     }
 
-    fn counts(&self) -> Result<(usize, usize, usize)> {
+    fn counts(&self) -> Result<StoreCounts> {
         self.read(|conn| {
             let row = query_opt(
                 conn,
@@ -971,11 +971,11 @@ impl ArticleStore for SqliteStore {
                 &[],
                 |r| {
                     let n = |i| r.get::<_, i64>(i).map_err(backend);
-                    Ok((
-                        count(n(0)?, "sources")?,
-                        count(n(1)?, "articles")?,
-                        count(n(2)?, "stories")?,
-                    ))
+                    Ok(StoreCounts {
+                        sources: count(n(0)?, "sources")?,
+                        articles: count(n(1)?, "articles")?,
+                        stories: count(n(2)?, "stories")?,
+                    })
                 },
             )?;
             row.ok_or_else(|| Error::Backend("count query returned no row".to_string()))
@@ -1041,15 +1041,18 @@ impl ProblemStore for SqliteStore {
         })
     }
 
-    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>> {
+    fn problems(&self, limit: usize) -> Result<Vec<Problem>> {
         self.read(|conn| {
             query_vec(
                 conn,
                 "SELECT time, origin, message FROM problems ORDER BY time DESC, id DESC LIMIT ?1",
                 &[&sql_int(limit)],
                 |r| {
-                    let time = parse_time(&text(r, 0)?, "problem time")?;
-                    Ok((time, text(r, 1)?, text(r, 2)?))
+                    Ok(Problem {
+                        at: parse_time(&text(r, 0)?, "problem time")?,
+                        origin: text(r, 1)?,
+                        message: text(r, 2)?,
+                    })
                 },
             )
         })
@@ -1237,7 +1240,7 @@ impl EmbeddingStore for SqliteStore {
         })
     }
 
-    fn embedding_counts(&self) -> Result<Vec<(String, usize)>> {
+    fn embedding_counts(&self) -> Result<Vec<ModelVectors>> {
         self.read(|conn| {
             query_vec(
                 conn,
@@ -1245,8 +1248,8 @@ impl EmbeddingStore for SqliteStore {
                 &[],
                 |r| {
                     let model = text(r, 0)?;
-                    let n = count(r.get(1).map_err(backend)?, &model)?;
-                    Ok((model, n))
+                    let vectors = count(r.get(1).map_err(backend)?, &model)?;
+                    Ok(ModelVectors { model, vectors })
                 },
             )
         })
@@ -1420,7 +1423,7 @@ impl SourceStore for SqliteStore {
         })
     }
 
-    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>> {
+    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<SourceArticles>> {
         self.read(|conn| {
             query_vec(
                 conn,
@@ -1429,8 +1432,11 @@ impl SourceStore for SqliteStore {
                 &[&day_of(&since)],
                 |r| {
                     let id = text(r, 0)?;
-                    let n = count(r.get(1).map_err(backend)?, &id)?;
-                    Ok((SourceId(id), n))
+                    let articles = count(r.get(1).map_err(backend)?, &id)?;
+                    Ok(SourceArticles {
+                        source: SourceId(id),
+                        articles,
+                    })
                 },
             )
         })
@@ -1775,7 +1781,14 @@ mod tests {
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         assert_eq!(SCHEMA_VERSION, 13);
-        assert_eq!(store.counts().unwrap(), (1, 2, 1));
+        assert_eq!(
+            store.counts().unwrap(),
+            parallax_core::StoreCounts {
+                sources: 1,
+                articles: 2,
+                stories: 1
+            }
+        );
         assert_eq!(store.source(&source.id).unwrap(), Some(source));
         assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
         assert_eq!(
@@ -1804,7 +1817,16 @@ mod tests {
         );
         assert_eq!(
             store.source_article_counts(t0()).unwrap(),
-            vec![(a.source.clone(), 1), (b.source.clone(), 1)]
+            vec![
+                SourceArticles {
+                    source: a.source.clone(),
+                    articles: 1
+                },
+                SourceArticles {
+                    source: b.source.clone(),
+                    articles: 1
+                }
+            ]
         );
         let feed = FeedState::new("https://example.com/feed", a.source.clone(), 900, t0());
         store.save_feed_state(&feed).unwrap();
@@ -1823,7 +1845,14 @@ mod tests {
             .unwrap();
         drop(store);
         let again = SqliteStore::open(&path).unwrap();
-        assert_eq!(again.counts().unwrap(), (1, 2, 1));
+        assert_eq!(
+            again.counts().unwrap(),
+            parallax_core::StoreCounts {
+                sources: 1,
+                articles: 2,
+                stories: 1
+            }
+        );
         assert_eq!(again.feed_states().unwrap().len(), 1);
         assert_eq!(
             again
@@ -2017,7 +2046,7 @@ mod tests {
         drop(writer);
         let b = article("b", "example.com");
         store.commit_article(&b, &story("sto-b", &[&b])).unwrap();
-        assert_eq!(store.counts().unwrap().1, 2);
+        assert_eq!(store.counts().unwrap().articles, 2);
         assert_eq!(store.article(&b.id).unwrap(), Some(b));
     }
 
@@ -2153,7 +2182,7 @@ mod tests {
         assert_eq!(s1.articles, vec![a.id.clone(), b.id.clone(), c.id.clone()]);
         assert!(store.story(&s2.id).unwrap().is_none());
         assert!(store.digest(&s2.id).unwrap().is_none());
-        assert_eq!(store.counts().unwrap().2, 1);
+        assert_eq!(store.counts().unwrap().stories, 1);
         // Its address leads to the story that took its articles.
         assert_eq!(store.story_alias(&s2.id).unwrap(), Some(s1.id.clone()));
         assert_eq!(store.story_alias(&s1.id).unwrap(), None);
@@ -2169,7 +2198,7 @@ mod tests {
         store
             .regroup(&[story("sto-1", &[&a, &b]), story("sto-4", &[&c])])
             .unwrap();
-        assert_eq!(store.counts().unwrap().2, 2);
+        assert_eq!(store.counts().unwrap().stories, 2);
         let recent = store.recent_articles(t0()).unwrap();
         let of_c = recent.iter().find(|r| r.article.id == c.id).unwrap();
         assert_eq!(of_c.story, StoryId::from("sto-4"));

@@ -261,7 +261,14 @@ fn sources_round_trip_and_upsert_replaces() {
         .map(|s| s.name)
         .collect();
     assert_eq!(names, ["Alpha Post", "Kyiv Independent", "Zeta Times"]);
-    assert_eq!(store.counts().unwrap(), (3, 0, 0));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 3,
+            articles: 0,
+            stories: 0
+        }
+    );
 }
 
 #[test]
@@ -365,7 +372,14 @@ fn stories_round_trip_and_keep_first_seen() {
         store.story_articles(&b.id.0.as_str().into()).unwrap(),
         vec![]
     );
-    assert_eq!(store.counts().unwrap(), (0, 2, 1));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 2,
+            stories: 1
+        }
+    );
 }
 
 #[test]
@@ -451,7 +465,14 @@ fn duplicates_by_id_canonical_url_or_hash_write_nothing() {
         store.commit_article(&y, &story("sto-y", &[&y], 0)).unwrap(),
         ArticleInsert::Duplicate(y.id.clone())
     );
-    assert_eq!(store.counts().unwrap(), (0, 3, 3));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 3,
+            stories: 3
+        }
+    );
 }
 
 #[test]
@@ -470,7 +491,14 @@ fn reopened_file_holds_everything() {
         store.record_problem("/in/bad.html", "empty file").unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.counts().unwrap(), (1, 2, 1));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 1,
+            articles: 2,
+            stories: 1
+        }
+    );
     assert_eq!(store.sources().unwrap(), vec![src]);
     assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
     let mut expected = s.clone();
@@ -482,7 +510,7 @@ fn reopened_file_holds_everything() {
     );
     let problems = store.problems(10).unwrap();
     assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].1, "/in/bad.html");
+    assert_eq!(problems[0].origin, "/in/bad.html");
     assert_eq!(store.search("Стамбуле", 10).unwrap(), vec![a.id]);
     assert!(format!("{store:?}").contains("parallax.db"));
 }
@@ -652,15 +680,22 @@ fn problems_are_listed_newest_first() {
             .unwrap();
     }
     let p = store.problems(3).unwrap();
-    let origins: Vec<&str> = p.iter().map(|(_, o, _)| o.as_str()).collect();
+    let origins: Vec<&str> = p.iter().map(|p| p.origin.as_str()).collect();
     assert_eq!(origins, ["/in/4.html", "/in/3.html", "/in/2.html"]);
-    assert_eq!(p[0].2, "problem 4 — ünïcødé");
-    assert!(p.windows(2).all(|w| w[0].0 >= w[1].0));
-    assert!(Utc::now() - p[0].0 < Duration::minutes(1));
+    assert_eq!(p[0].message, "problem 4 — ünïcødé");
+    assert!(p.windows(2).all(|w| w[0].at >= w[1].at));
+    assert!(Utc::now() - p[0].at < Duration::minutes(1));
     assert_eq!(store.problems(0).unwrap(), vec![]);
     assert_eq!(store.problems(100).unwrap().len(), 5);
     // Problems are not counted as sources, articles or stories.
-    assert_eq!(store.counts().unwrap(), (0, 0, 0));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 0,
+            stories: 0
+        }
+    );
 }
 
 #[test]
@@ -762,7 +797,14 @@ fn an_article_moved_to_another_story_follows_it() {
         .commit_article(&a4, &story("sto-s2", &[&b1, &a2, &a3, &a1, &a4], 4))
         .unwrap();
     assert_eq!(store.story(&StoryId::from("sto-s1")).unwrap(), None);
-    assert_eq!(store.counts().unwrap(), (0, 5, 1));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 5,
+            stories: 1
+        }
+    );
     assert_eq!(story_of(&a1.id), StoryId::from("sto-s2"));
 }
 
@@ -803,7 +845,14 @@ fn inconsistent_stories_are_refused_and_nothing_is_written() {
     }
     // A new story of its own is fine.
     store.commit_article(&b, &refused[4].1).unwrap();
-    assert_eq!(store.counts().unwrap(), (0, 2, 2));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 2,
+            stories: 2
+        }
+    );
 }
 
 #[test]
@@ -831,7 +880,14 @@ fn a_failed_commit_leaves_no_article_behind() {
         assert_eq!(store.article(&x.id).unwrap(), None);
         assert_eq!(store.find_duplicate(x).unwrap(), None);
     }
-    assert_eq!(store.counts().unwrap(), (0, 1, 1));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 1,
+            stories: 1
+        }
+    );
     assert_eq!(store.story(&new_story.id).unwrap(), None);
     assert_eq!(
         store.story(&joined.id).unwrap().unwrap().articles,
@@ -855,7 +911,14 @@ fn a_failed_commit_leaves_no_article_behind() {
         store.commit_article(&c, &joined).unwrap(),
         ArticleInsert::Inserted
     );
-    assert_eq!(store.counts().unwrap(), (0, 3, 2));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 3,
+            stories: 2
+        }
+    );
     assert_eq!(store.search("c", 10).unwrap(), vec![c.id]);
 }
 
@@ -957,7 +1020,7 @@ fn a_second_store_reads_while_the_first_writes() {
         let mut last = 0;
         let mut reads = 0;
         while !done.load(std::sync::atomic::Ordering::SeqCst) || reads == 0 {
-            let (_, articles, _) = reader.counts().unwrap();
+            let articles = reader.counts().unwrap().articles;
             assert!(
                 articles >= last,
                 "count went back from {last} to {articles}"
@@ -974,7 +1037,14 @@ fn a_second_store_reads_while_the_first_writes() {
         w.join().unwrap();
         assert!(reads > 0);
     });
-    assert_eq!(reader.counts().unwrap(), (0, N, 1));
+    assert_eq!(
+        reader.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: N,
+            stories: 1
+        }
+    );
     assert_eq!(
         reader
             .story_articles(&StoryId::from("sto-big"))
@@ -1029,7 +1099,14 @@ fn member_lists_keep_their_order_through_moves_and_reorders() {
         .collect();
     assert_eq!(members, expected);
     assert_eq!(ids("sto-2"), [a[1].id.clone(), a[3].id.clone()]);
-    assert_eq!(store.counts().unwrap(), (0, 6, 2));
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 6,
+            stories: 2
+        }
+    );
 }
 
 #[test]
@@ -1068,7 +1145,14 @@ fn two_writers_on_one_file_wait_for_each_other() {
         .count();
     assert_eq!(inserted, 1, "{results:?}");
     assert!(results.contains(&ArticleInsert::Duplicate(shared.id.clone())));
-    assert_eq!(one.counts().unwrap(), (0, 81, 81));
+    assert_eq!(
+        one.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 81,
+            stories: 81
+        }
+    );
 }
 
 #[test]
@@ -1170,7 +1254,15 @@ fn feed_states_round_trip_replace_and_come_by_url() {
     drop(store);
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.feed_states().unwrap(), expected);
-    assert_eq!(store.counts().unwrap(), (0, 0, 0), "feeds are not sources");
+    assert_eq!(
+        store.counts().unwrap(),
+        parallax_core::StoreCounts {
+            sources: 0,
+            articles: 0,
+            stories: 0
+        },
+        "feeds are not sources"
+    );
 }
 
 #[test]
@@ -1244,7 +1336,15 @@ fn articles_are_counted_per_source_since_a_day() {
         v.sort();
         v
     };
-    let counts = |minutes: i64| store.source_article_counts(t0() + Duration::minutes(minutes));
+    let counts = |minutes: i64| {
+        store
+            .source_article_counts(t0() + Duration::minutes(minutes))
+            .map(|v| {
+                v.into_iter()
+                    .map(|c| (c.source, c.articles))
+                    .collect::<Vec<_>>()
+            })
+    };
     assert_eq!(
         counts(-DAY).unwrap(),
         sorted(vec![(a.clone(), 3), (b.clone(), 1), (c.clone(), 2)])
@@ -1385,7 +1485,12 @@ fn embeddings_round_trip_by_id_and_for_the_window() {
     );
     assert!(store.recent_embeddings("other", t0()).unwrap().is_empty());
     assert_eq!(
-        store.embedding_counts().unwrap(),
+        store
+            .embedding_counts()
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.model, m.vectors))
+            .collect::<Vec<_>>(),
         vec![("m1".to_string(), 3), ("m2".to_string(), 1)]
     );
 }
@@ -1446,7 +1551,12 @@ fn embeddings_are_never_half_written() {
         vec![embedding(&a, "m", vec![1.0])]
     );
     assert_eq!(
-        store.embedding_counts().unwrap(),
+        store
+            .embedding_counts()
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.model, m.vectors))
+            .collect::<Vec<_>>(),
         vec![("m".to_string(), 1)]
     );
 }

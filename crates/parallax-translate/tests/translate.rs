@@ -718,9 +718,15 @@ fn ingestion_goes_on_while_the_backend_is_down_or_slow_and_the_failure_is_record
     }
     std::thread::sleep(Duration::from_millis(300));
     worker.shutdown();
-    assert_eq!(store.counts().unwrap().1, 25, "every article was stored");
+    assert_eq!(
+        store.counts().unwrap().articles,
+        25,
+        "every article was stored"
+    );
     let problems = store.problems(100).unwrap();
-    let (_, origin, message) = &problems[problems.len() - 1];
+    let parallax_core::Problem {
+        origin, message, ..
+    } = &problems[problems.len() - 1];
     assert!(
         origin.starts_with("translation: libretranslate at http://127.0.0.1:"),
         "{origin}"

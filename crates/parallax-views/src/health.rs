@@ -67,8 +67,11 @@ pub fn source_health_at(
         states.entry(state.source.clone()).or_default().push(state);
     }
     let since = now - Duration::days(ARTICLES_PER_DAY_WINDOW_DAYS);
-    let counts: HashMap<SourceId, usize> =
-        store.source_article_counts(since)?.into_iter().collect();
+    let counts: HashMap<SourceId, usize> = store
+        .source_article_counts(since)?
+        .into_iter()
+        .map(|c| (c.source, c.articles))
+        .collect();
 
     let mut rows: Vec<SourceHealth> = sources
         .into_iter()

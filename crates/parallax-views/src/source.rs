@@ -194,8 +194,8 @@ pub fn source_view(store: &dyn Store, id: &SourceId) -> parallax_core::Result<Op
     let articles = store
         .source_article_counts(DateTime::<Utc>::UNIX_EPOCH)?
         .into_iter()
-        .find(|(s, _)| s == &source.id)
-        .map_or(0, |(_, n)| n);
+        .find(|c| c.source == source.id)
+        .map_or(0, |c| c.articles);
     let stories = store.source_stories(&source.id, LEDGER_STORIES)?;
     let mut digests: Vec<(StoryId, String, Option<StoryDigest>)> = Vec::new();
     for s in &stories {

@@ -45,12 +45,16 @@ pub struct StatusView {
 
 /// The status page: the store's numbers now, and `lines`.
 pub fn status_view(store: &dyn Store, lines: &[StatusLine]) -> parallax_core::Result<StatusView> {
-    let (sources, articles, stories) = store.counts()?;
+    let counts = store.counts()?;
     Ok(StatusView {
-        sources,
-        articles,
-        stories,
-        vectors: store.embedding_counts()?,
+        sources: counts.sources,
+        articles: counts.articles,
+        stories: counts.stories,
+        vectors: store
+            .embedding_counts()?
+            .into_iter()
+            .map(|m| (m.model, m.vectors))
+            .collect(),
         lines: lines.to_vec(),
     })
 }
@@ -60,10 +64,10 @@ pub fn problem_rows(store: &dyn Store, limit: usize) -> parallax_core::Result<Ve
     Ok(store
         .problems(limit)?
         .into_iter()
-        .map(|(time, origin, message)| ProblemRow {
-            time,
-            origin,
-            message,
+        .map(|p| ProblemRow {
+            time: p.at,
+            origin: p.origin,
+            message: p.message,
         })
         .collect())
 }

@@ -61,14 +61,20 @@ impl SourceStore for MemStore {
         v.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(v)
     }
-    fn source_article_counts(&self, since: DateTime<Utc>) -> Result<Vec<(SourceId, usize)>> {
+    fn source_article_counts(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<parallax_core::SourceArticles>> {
         let mut counts = BTreeMap::new();
         for (a, _) in self.articles.lock().unwrap().iter() {
             if a.fetched_at.date_naive() >= since.date_naive() {
                 *counts.entry(a.source.clone()).or_insert(0) += 1;
             }
         }
-        Ok(counts.into_iter().collect())
+        Ok(counts
+            .into_iter()
+            .map(|(source, articles)| parallax_core::SourceArticles { source, articles })
+            .collect())
     }
 
     fn attributions(&self) -> Result<Vec<ArticleAttribution>> {
@@ -310,12 +316,12 @@ impl ArticleStore for MemStore {
             })
             .collect())
     }
-    fn counts(&self) -> Result<(usize, usize, usize)> {
-        Ok((
-            self.sources.lock().unwrap().len(),
-            self.articles.lock().unwrap().len(),
-            self.stories.lock().unwrap().len(),
-        ))
+    fn counts(&self) -> Result<parallax_core::StoreCounts> {
+        Ok(parallax_core::StoreCounts {
+            sources: self.sources.lock().unwrap().len(),
+            articles: self.articles.lock().unwrap().len(),
+            stories: self.stories.lock().unwrap().len(),
+        })
     }
     fn article_by_url(&self, url: &str) -> Result<Option<ArticleId>> {
         Ok(self
@@ -460,11 +466,17 @@ impl ProblemStore for MemStore {
             .push((t(5, 12), origin.to_string(), message.to_string()));
         Ok(())
     }
-    fn problems(&self, limit: usize) -> Result<Vec<(DateTime<Utc>, String, String)>> {
+    fn problems(&self, limit: usize) -> Result<Vec<parallax_core::Problem>> {
         let mut v = self.problems.lock().unwrap().clone();
         v.reverse();
         v.truncate(limit);
-        Ok(v)
+        Ok(v.into_iter()
+            .map(|(at, origin, message)| parallax_core::Problem {
+                at,
+                origin,
+                message,
+            })
+            .collect())
     }
 }
 
@@ -577,12 +589,15 @@ impl EmbeddingStore for MemStore {
             .collect();
         self.embeddings(model, &ids)
     }
-    fn embedding_counts(&self) -> Result<Vec<(String, usize)>> {
+    fn embedding_counts(&self) -> Result<Vec<parallax_core::ModelVectors>> {
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for e in self.embeddings.lock().unwrap().iter() {
             *counts.entry(e.model.clone()).or_default() += 1;
         }
-        Ok(counts.into_iter().collect())
+        Ok(counts
+            .into_iter()
+            .map(|(model, vectors)| parallax_core::ModelVectors { model, vectors })
+            .collect())
     }
 }
 

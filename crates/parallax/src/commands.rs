@@ -592,7 +592,9 @@ fn problems(store: &dyn Store, limit: usize, format: Format) -> Result<ExitCode>
         Format::Json => {
             let json: Vec<_> = rows
                 .iter()
-                .map(|(t, o, m)| serde_json::json!({"time": t, "origin": o, "message": m}))
+                .map(
+                    |p| serde_json::json!({"time": p.at, "origin": p.origin, "message": p.message}),
+                )
                 .collect();
             println!("{}", serde_json::to_string_pretty(&json)?);
         }
@@ -600,8 +602,13 @@ fn problems(store: &dyn Store, limit: usize, format: Format) -> Result<ExitCode>
             if rows.is_empty() {
                 println!("No problems recorded.");
             }
-            for (t, o, m) in rows {
-                println!("{}  {o}: {m}", t.format("%Y-%m-%d %H:%M:%S"));
+            for p in rows {
+                println!(
+                    "{}  {}: {}",
+                    p.at.format("%Y-%m-%d %H:%M:%S"),
+                    p.origin,
+                    p.message
+                );
             }
         }
     }

@@ -156,9 +156,17 @@ fn store_report(db: &Path) -> StoreReport {
     let mut read = || -> parallax_core::Result<()> {
         let store = parallax_store::SqliteStore::open(db)?;
         r.schema_version = Some(store.schema_version()?);
-        let (s, a, t) = store.counts()?;
-        (r.sources, r.articles, r.stories) = (Some(s), Some(a), Some(t));
-        r.vectors = store.embedding_counts()?;
+        let counts = store.counts()?;
+        (r.sources, r.articles, r.stories) = (
+            Some(counts.sources),
+            Some(counts.articles),
+            Some(counts.stories),
+        );
+        r.vectors = store
+            .embedding_counts()?
+            .into_iter()
+            .map(|m| (m.model, m.vectors))
+            .collect();
         Ok(())
     };
     if let Err(e) = read() {

@@ -55,7 +55,7 @@ fn wait_for_articles(db: &Path, n: usize) -> usize {
         let stored = SqliteStore::open(db)
             .ok()
             .and_then(|s| s.counts().ok())
-            .map_or(0, |c| c.1);
+            .map_or(0, |c| c.articles);
         if stored >= n || start.elapsed() > Duration::from_secs(60) {
             return stored;
         }
@@ -81,7 +81,7 @@ fn snapshot(db: &Path) -> (StoryRows, usize) {
             )
         })
         .collect();
-    (rows, store.counts().unwrap().1)
+    (rows, store.counts().unwrap().articles)
 }
 
 #[test]
@@ -444,7 +444,11 @@ fn killed_import_resumes_to_the_same_state() {
     wait_for_articles(&killed, 200);
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
-    let partial = SqliteStore::open(&killed).unwrap().counts().unwrap().1;
+    let partial = SqliteStore::open(&killed)
+        .unwrap()
+        .counts()
+        .unwrap()
+        .articles;
     assert!(
         partial > 0 && partial < 1600,
         "killed after {partial} articles"
@@ -840,7 +844,7 @@ fn ctrl_c_stops_a_crawl_cleanly() {
     assert!(stdout(&out).contains("Interrupted"), "{}", stdout(&out));
     // What was stored is whole: every article has text and belongs to a story.
     let store = SqliteStore::open(&db).unwrap();
-    let (_, articles, _) = store.counts().unwrap();
+    let articles = store.counts().unwrap().articles;
     assert_eq!(stored_urls(&db).len(), articles);
     for s in store.stories(100, 0).unwrap() {
         for a in store.story_articles(&s.id).unwrap() {
@@ -1032,8 +1036,8 @@ fn translate_caches_labelled_translations_that_story_pages_show() {
     assert!(
         problems
             .iter()
-            .any(|(_, o, m)| o.starts_with("translation: libretranslate at ")
-                && m.contains("\"ru\"")),
+            .any(|p| p.origin.starts_with("translation: libretranslate at ")
+                && p.message.contains("\"ru\"")),
         "{problems:?}"
     );
     // A German story: its page shows the original with its language and the labelled
@@ -1097,10 +1101,7 @@ fn crawling_goes_on_while_the_translation_backend_is_down() {
         let found = SqliteStore::open(&db)
             .ok()
             .and_then(|s| s.problems(20).ok())
-            .and_then(|p| {
-                p.into_iter()
-                    .find(|(_, o, _)| o.starts_with("translation:"))
-            });
+            .and_then(|p| p.into_iter().find(|p| p.origin.starts_with("translation:")));
         if let Some(p) = found {
             break p;
         }
@@ -1118,9 +1119,11 @@ fn crawling_goes_on_while_the_translation_backend_is_down() {
         "{}",
         stdout(&out)
     );
-    assert!(problem.1.contains(&down), "{problem:?}");
+    assert!(problem.origin.contains(&down), "{problem:?}");
     assert!(
-        problem.2.contains("could not reach the translation server"),
+        problem
+            .message
+            .contains("could not reach the translation server"),
         "{problem:?}"
     );
     assert_eq!(stored_urls(&db).len(), 7);
@@ -1209,7 +1212,7 @@ fn without_a_model_import_stores_no_vectors_and_the_status_page_says_so() {
     );
     assert!(!stdout(&out).contains("embedded with"), "{}", stdout(&out));
     let store = SqliteStore::open(&db).unwrap();
-    assert!(store.counts().unwrap().1 >= 4);
+    assert!(store.counts().unwrap().articles >= 4);
     assert!(store.embedding_counts().unwrap().is_empty());
     drop(store);
 
@@ -1292,7 +1295,10 @@ fn with_the_model_import_stores_vectors_and_a_restart_clusters_the_same() {
     let store = SqliteStore::open(&once).unwrap();
     assert_eq!(
         store.embedding_counts().unwrap(),
-        vec![("intfloat/multilingual-e5-small".to_string(), 24)]
+        vec![parallax_core::ModelVectors {
+            model: "intfloat/multilingual-e5-small".to_string(),
+            vectors: 24
+        }]
     );
     let ids: Vec<_> = store
         .recent_articles(chrono::Utc::now() - chrono::Duration::days(1))
@@ -1357,7 +1363,7 @@ fn a_model_that_does_not_load_is_a_warning_not_a_crash() {
         "{err}"
     );
     let store = SqliteStore::open(&db).unwrap();
-    assert!(store.counts().unwrap().1 >= 4);
+    assert!(store.counts().unwrap().articles >= 4);
     assert!(store.embedding_counts().unwrap().is_empty());
     drop(store);
 
