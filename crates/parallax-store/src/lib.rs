@@ -1701,6 +1701,15 @@ mod tests {
     use chrono::TimeZone;
     use parallax_core::{Coverage, content_hash};
 
+    /// What the store should hold: sources, articles, stories.
+    fn stored(sources: usize, articles: usize, stories: usize) -> StoreCounts {
+        StoreCounts {
+            sources,
+            articles,
+            stories,
+        }
+    }
+
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 7, 3, 12, 0, 0).unwrap()
     }
@@ -1781,14 +1790,7 @@ mod tests {
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         assert_eq!(SCHEMA_VERSION, 13);
-        assert_eq!(
-            store.counts().unwrap(),
-            parallax_core::StoreCounts {
-                sources: 1,
-                articles: 2,
-                stories: 1
-            }
-        );
+        assert_eq!(store.counts().unwrap(), stored(1, 2, 1));
         assert_eq!(store.source(&source.id).unwrap(), Some(source));
         assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
         assert_eq!(
@@ -1845,14 +1847,7 @@ mod tests {
             .unwrap();
         drop(store);
         let again = SqliteStore::open(&path).unwrap();
-        assert_eq!(
-            again.counts().unwrap(),
-            parallax_core::StoreCounts {
-                sources: 1,
-                articles: 2,
-                stories: 1
-            }
-        );
+        assert_eq!(again.counts().unwrap(), stored(1, 2, 1));
         assert_eq!(again.feed_states().unwrap().len(), 1);
         assert_eq!(
             again

@@ -12,6 +12,15 @@ use parallax_core::{
 use parallax_store::{SCHEMA_VERSION, SqliteStore};
 use std::path::Path;
 
+/// What the store should hold: sources, articles, stories.
+fn stored(sources: usize, articles: usize, stories: usize) -> parallax_core::StoreCounts {
+    parallax_core::StoreCounts {
+        sources,
+        articles,
+        stories,
+    }
+}
+
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 7, 3, 12, 0, 0).unwrap()
 }
@@ -261,14 +270,7 @@ fn sources_round_trip_and_upsert_replaces() {
         .map(|s| s.name)
         .collect();
     assert_eq!(names, ["Alpha Post", "Kyiv Independent", "Zeta Times"]);
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 3,
-            articles: 0,
-            stories: 0
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(3, 0, 0));
 }
 
 #[test]
@@ -372,14 +374,7 @@ fn stories_round_trip_and_keep_first_seen() {
         store.story_articles(&b.id.0.as_str().into()).unwrap(),
         vec![]
     );
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 2,
-            stories: 1
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(0, 2, 1));
 }
 
 #[test]
@@ -465,14 +460,7 @@ fn duplicates_by_id_canonical_url_or_hash_write_nothing() {
         store.commit_article(&y, &story("sto-y", &[&y], 0)).unwrap(),
         ArticleInsert::Duplicate(y.id.clone())
     );
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 3,
-            stories: 3
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(0, 3, 3));
 }
 
 #[test]
@@ -491,14 +479,7 @@ fn reopened_file_holds_everything() {
         store.record_problem("/in/bad.html", "empty file").unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 1,
-            articles: 2,
-            stories: 1
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(1, 2, 1));
     assert_eq!(store.sources().unwrap(), vec![src]);
     assert_eq!(store.article(&a.id).unwrap(), Some(a.clone()));
     let mut expected = s.clone();
@@ -688,14 +669,7 @@ fn problems_are_listed_newest_first() {
     assert_eq!(store.problems(0).unwrap(), vec![]);
     assert_eq!(store.problems(100).unwrap().len(), 5);
     // Problems are not counted as sources, articles or stories.
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 0,
-            stories: 0
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(0, 0, 0));
 }
 
 #[test]
@@ -797,14 +771,7 @@ fn an_article_moved_to_another_story_follows_it() {
         .commit_article(&a4, &story("sto-s2", &[&b1, &a2, &a3, &a1, &a4], 4))
         .unwrap();
     assert_eq!(store.story(&StoryId::from("sto-s1")).unwrap(), None);
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 5,
-            stories: 1
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(0, 5, 1));
     assert_eq!(story_of(&a1.id), StoryId::from("sto-s2"));
 }
 
@@ -845,14 +812,7 @@ fn inconsistent_stories_are_refused_and_nothing_is_written() {
     }
     // A new story of its own is fine.
     store.commit_article(&b, &refused[4].1).unwrap();
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 2,
-            stories: 2
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(0, 2, 2));
 }
 
 #[test]
@@ -880,14 +840,7 @@ fn a_failed_commit_leaves_no_article_behind() {
         assert_eq!(store.article(&x.id).unwrap(), None);
         assert_eq!(store.find_duplicate(x).unwrap(), None);
     }
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 1,
-            stories: 1
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(0, 1, 1));
     assert_eq!(store.story(&new_story.id).unwrap(), None);
     assert_eq!(
         store.story(&joined.id).unwrap().unwrap().articles,
@@ -911,14 +864,7 @@ fn a_failed_commit_leaves_no_article_behind() {
         store.commit_article(&c, &joined).unwrap(),
         ArticleInsert::Inserted
     );
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 3,
-            stories: 2
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(0, 3, 2));
     assert_eq!(store.search("c", 10).unwrap(), vec![c.id]);
 }
 
@@ -1037,14 +983,7 @@ fn a_second_store_reads_while_the_first_writes() {
         w.join().unwrap();
         assert!(reads > 0);
     });
-    assert_eq!(
-        reader.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: N,
-            stories: 1
-        }
-    );
+    assert_eq!(reader.counts().unwrap(), stored(0, N, 1));
     assert_eq!(
         reader
             .story_articles(&StoryId::from("sto-big"))
@@ -1099,14 +1038,7 @@ fn member_lists_keep_their_order_through_moves_and_reorders() {
         .collect();
     assert_eq!(members, expected);
     assert_eq!(ids("sto-2"), [a[1].id.clone(), a[3].id.clone()]);
-    assert_eq!(
-        store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 6,
-            stories: 2
-        }
-    );
+    assert_eq!(store.counts().unwrap(), stored(0, 6, 2));
 }
 
 #[test]
@@ -1145,14 +1077,7 @@ fn two_writers_on_one_file_wait_for_each_other() {
         .count();
     assert_eq!(inserted, 1, "{results:?}");
     assert!(results.contains(&ArticleInsert::Duplicate(shared.id.clone())));
-    assert_eq!(
-        one.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 81,
-            stories: 81
-        }
-    );
+    assert_eq!(one.counts().unwrap(), stored(0, 81, 81));
 }
 
 #[test]
@@ -1256,11 +1181,7 @@ fn feed_states_round_trip_replace_and_come_by_url() {
     assert_eq!(store.feed_states().unwrap(), expected);
     assert_eq!(
         store.counts().unwrap(),
-        parallax_core::StoreCounts {
-            sources: 0,
-            articles: 0,
-            stories: 0
-        },
+        stored(0, 0, 0),
         "feeds are not sources"
     );
 }

@@ -5,13 +5,15 @@ use crate::cli::Format;
 use crate::config::Config;
 use anyhow::{Context, Result, bail};
 use parallax_core::{RatingKind, Store};
+use parallax_sources::Attributor;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// `parallax sources reattribute`: every stored article attributed again with the registry, the
 /// directory and the ratings of now, whatever was recorded.
 pub fn reattribute(store: &dyn Store, config: &Config, format: Format) -> Result<ExitCode> {
-    let attributor = crate::commands::attributor(config, store)?;
+    let attributor = attributor(config, store)?;
     let pass = parallax_ingest::reattribute(store, &attributor)?;
     parallax_ingest::refresh_digests_logged(store, None);
     match format {
@@ -27,8 +29,8 @@ pub fn reattribute(store: &dyn Store, config: &Config, format: Format) -> Result
 
 /// `parallax sources attribution`: the share of stored articles with a known outlet and country.
 pub fn summary(store: &dyn Store, config: &Config, format: Format) -> Result<ExitCode> {
-    let attributor = crate::commands::attributor(config, store)?;
-    crate::commands::attribution_up_to_date(store, &attributor, format == Format::Json)?;
+    let attributor = attributor(config, store)?;
+    attribution_up_to_date(store, &attributor, format == Format::Json)?;
     let out = parallax_ingest::attribution_summary(store)?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&out)?),
@@ -151,7 +153,7 @@ pub fn import_ratings(
         );
     }
     store.replace_ratings(provider, format.kind, &parsed.ratings)?;
-    let attributor = crate::commands::attributor(config, store)?;
+    let attributor = attributor(config, store)?;
     let pass = parallax_ingest::reattribute(store, &attributor)?;
     parallax_ingest::refresh_digests_logged(store, None);
     let rated = store
@@ -299,4 +301,34 @@ fn print_source(v: &parallax_views::SourceView) {
             println!("  {}  {}", s.id, s.title);
         }
     }
+}
+
+/// The attributor of this installation: the operator's registry over the built-in one, the
+/// built-in outlet directory and the ratings imported into `store`.
+pub(crate) fn attributor(config: &Config, store: &dyn Store) -> Result<Arc<Attributor>> {
+    Ok(Arc::new(Attributor::new(
+        config.registry()?,
+        parallax_sources::Directory::builtin(),
+        store.ratings()?,
+    )))
+}
+
+/// Attributes the stored articles again when the registry, the directory or the ratings changed
+/// since they were attributed (an upgrade, an edited registry), and says so.
+pub(crate) fn attribution_up_to_date(
+    store: &dyn Store,
+    attributor: &Attributor,
+    quiet: bool,
+) -> Result<()> {
+    if let Some(pass) = parallax_ingest::ensure_attributed(store, attributor)?
+        && !quiet
+        && pass.articles > 0
+    {
+        eprintln!(
+            "Attributed the {} stored articles again (the registry, the outlet directory or the \
+             ratings changed): {} changed outlet or evidence, {} stories updated.",
+            pass.articles, pass.articles_changed, pass.stories_reanalysed
+        );
+    }
+    Ok(())
 }

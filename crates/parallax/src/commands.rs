@@ -49,36 +49,6 @@ fn ingest_model(config: &Config, quiet: bool) -> crate::embedding::Loaded {
     loaded
 }
 
-/// The attributor of this installation: the operator's registry over the built-in one, the
-/// built-in outlet directory and the ratings imported into `store`.
-pub(crate) fn attributor(config: &Config, store: &dyn Store) -> Result<Arc<Attributor>> {
-    Ok(Arc::new(Attributor::new(
-        config.registry()?,
-        parallax_sources::Directory::builtin(),
-        store.ratings()?,
-    )))
-}
-
-/// Attributes the stored articles again when the registry, the directory or the ratings changed
-/// since they were attributed (an upgrade, an edited registry), and says so.
-pub(crate) fn attribution_up_to_date(
-    store: &dyn Store,
-    attributor: &Attributor,
-    quiet: bool,
-) -> Result<()> {
-    if let Some(pass) = parallax_ingest::ensure_attributed(store, attributor)?
-        && !quiet
-        && pass.articles > 0
-    {
-        eprintln!(
-            "Attributed the {} stored articles again (the registry, the outlet directory or the \
-             ratings changed): {} changed outlet or evidence, {} stories updated.",
-            pass.articles, pass.articles_changed, pass.stories_reanalysed
-        );
-    }
-    Ok(())
-}
-
 fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Result<ExitCode> {
     // Commands that ingest or serve first bring the stored articles' attribution up to date;
     // the importing ones then attribute new documents with the same attributor.
@@ -88,8 +58,8 @@ fn with_store(store: Arc<SqliteStore>, config: &Config, command: Command) -> Res
     ) {
         let quiet = matches!(&command, Command::Import(a) if a.quiet)
             || matches!(&command, Command::Crawl { quiet: true, .. });
-        let a = attributor(config, store.as_ref())?;
-        attribution_up_to_date(store.as_ref(), &a, quiet)?;
+        let a = crate::attribution::attributor(config, store.as_ref())?;
+        crate::attribution::attribution_up_to_date(store.as_ref(), &a, quiet)?;
         Some(a)
     } else {
         None
