@@ -88,3 +88,67 @@ static RECENT_DIGESTS: Shared<Vec<DigestedStory>> = Shared::new();
 pub(crate) fn recent_digests(store: &dyn Store) -> parallax_core::Result<Arc<Vec<DigestedStory>>> {
     RECENT_DIGESTS.get(store, |s| s.digested_stories(DIGEST_WINDOW, 0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use parallax_core::store_roles::*;
+    use parallax_core::{Article, ArticleId, SourceId, Story, StoryId};
+    use parallax_store::SqliteStore;
+    use std::sync::atomic::AtomicUsize;
+
+    fn commit(store: &SqliteStore, key: &str) {
+        let url = format!("https://example.com/{key}");
+        let article = Article {
+            id: ArticleId::from_key(&url),
+            source: SourceId::from_key("example.com"),
+            url: Some(url.clone()),
+            canonical_url: Some(url),
+            title: format!("Title {key}"),
+            byline: None,
+            published: None,
+            language: Some("en".into()),
+            paragraphs: vec![format!("Body of {key}.")],
+            content_hash: parallax_core::content_hash(key),
+            fetched_at: Utc::now(),
+            origin: key.into(),
+            warnings: vec![],
+            excerpts: vec![],
+            attribution: Default::default(),
+            section: None,
+        };
+        let story = Story {
+            id: StoryId::from_seed(&article.id),
+            title: article.title.clone(),
+            summary: vec![],
+            coverage: Default::default(),
+            articles: vec![article.id.clone()],
+            first_seen: Utc::now(),
+            last_updated: Utc::now(),
+        };
+        store.commit_article(&article, &story).unwrap();
+    }
+
+    /// A read is made once and shared while the newest story stays the same; a new story, or
+    /// another store, reads again.
+    #[test]
+    fn a_read_is_shared_until_the_newest_story_changes() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let other = SqliteStore::open_in_memory().unwrap();
+        commit(&store, "a");
+        let shared: Shared<usize> = Shared::new();
+        let reads = AtomicUsize::new(0);
+        let read = |_: &dyn Store| Ok(reads.fetch_add(1, Ordering::SeqCst) + 1);
+        assert_eq!(*shared.get(&store, &read).unwrap(), 1);
+        assert_eq!(*shared.get(&store, &read).unwrap(), 1, "shared");
+        commit(&store, "b");
+        assert_eq!(*shared.get(&store, &read).unwrap(), 2, "a new story");
+        assert_eq!(*shared.get(&other, &read).unwrap(), 3, "another store");
+        // A failed read keeps nothing and leaves no refresh pending.
+        commit(&other, "c");
+        let failing = |_: &dyn Store| Err(parallax_core::Error::Backend("down".into()));
+        assert!(shared.get(&other, failing).is_err());
+        assert_eq!(*shared.get(&other, &read).unwrap(), 4);
+    }
+}
