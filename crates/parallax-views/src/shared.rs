@@ -140,15 +140,15 @@ mod tests {
         let shared: Shared<usize> = Shared::new();
         let reads = AtomicUsize::new(0);
         let read = |_: &dyn Store| Ok(reads.fetch_add(1, Ordering::SeqCst) + 1);
-        assert_eq!(*shared.get(&store, &read).unwrap(), 1);
-        assert_eq!(*shared.get(&store, &read).unwrap(), 1, "shared");
+        assert_eq!(*shared.get(&store, read).unwrap(), 1);
+        assert_eq!(*shared.get(&store, read).unwrap(), 1, "shared");
         commit(&store, "b");
-        assert_eq!(*shared.get(&store, &read).unwrap(), 2, "a new story");
-        assert_eq!(*shared.get(&other, &read).unwrap(), 3, "another store");
+        assert_eq!(*shared.get(&store, read).unwrap(), 2, "a new story");
+        assert_eq!(*shared.get(&other, read).unwrap(), 3, "another store");
         // A failed read keeps nothing and leaves no refresh pending.
         commit(&other, "c");
         let failing = |_: &dyn Store| Err(parallax_core::Error::Backend("down".into()));
         assert!(shared.get(&other, failing).is_err());
-        assert_eq!(*shared.get(&other, &read).unwrap(), 4);
+        assert_eq!(*shared.get(&other, read).unwrap(), 4);
     }
 }
