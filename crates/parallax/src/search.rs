@@ -78,6 +78,11 @@ pub(crate) fn search(store: &dyn Store, args: &SearchArgs) -> Result<ExitCode> {
                     view.total
                 );
             }
+            if view.more {
+                println!(
+                    "Only the most recently stored matching articles were ranked; narrow the search (--since, --until, --country, --lang, --source) to reach older ones."
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
