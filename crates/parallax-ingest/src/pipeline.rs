@@ -198,6 +198,11 @@ impl<'s> Pipeline<'s> {
         self.embedder.as_ref()
     }
 
+    /// Stories and documents in the clustering window now.
+    pub fn window_size(&self) -> (usize, u64) {
+        (self.clusterer.stories(), self.clusterer.documents())
+    }
+
     /// Articles committed without a vector because the embedder failed on them (each failure is
     /// also logged as a warning).
     pub fn embed_failures(&self) -> usize {
