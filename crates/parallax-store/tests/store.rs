@@ -12,6 +12,16 @@ use parallax_core::{
 use parallax_store::{SCHEMA_VERSION, SqliteStore};
 use std::path::Path;
 
+/// The vectors stored per model, as (model, count).
+fn vectors_per_model(store: &SqliteStore) -> Vec<(String, usize)> {
+    store
+        .embedding_counts()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.model, m.vectors))
+        .collect()
+}
+
 /// What the store should hold: sources, articles, stories.
 fn stored(sources: usize, articles: usize, stories: usize) -> parallax_core::StoreCounts {
     parallax_core::StoreCounts {
@@ -1406,12 +1416,7 @@ fn embeddings_round_trip_by_id_and_for_the_window() {
     );
     assert!(store.recent_embeddings("other", t0()).unwrap().is_empty());
     assert_eq!(
-        store
-            .embedding_counts()
-            .unwrap()
-            .into_iter()
-            .map(|m| (m.model, m.vectors))
-            .collect::<Vec<_>>(),
+        vectors_per_model(&store),
         vec![("m1".to_string(), 3), ("m2".to_string(), 1)]
     );
 }
@@ -1471,15 +1476,7 @@ fn embeddings_are_never_half_written() {
             .unwrap(),
         vec![embedding(&a, "m", vec![1.0])]
     );
-    assert_eq!(
-        store
-            .embedding_counts()
-            .unwrap()
-            .into_iter()
-            .map(|m| (m.model, m.vectors))
-            .collect::<Vec<_>>(),
-        vec![("m".to_string(), 1)]
-    );
+    assert_eq!(vectors_per_model(&store), vec![("m".to_string(), 1)]);
 }
 
 /// A stored vector whose length does not match its dimension reads as corrupt data.
