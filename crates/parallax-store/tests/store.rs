@@ -661,24 +661,13 @@ fn corrupt_rows_give_errors_not_panics() {
     is_corrupt(store.problems(10).map(drop), "problem time");
 }
 
+/// Problems are not counted as sources, articles or stories. (Their order and limits are tested
+/// on both backends by the role suite, `crates/parallax-store-pg/tests/roles.rs`.)
 #[test]
-fn problems_are_listed_newest_first() {
+fn problems_are_not_counted_as_stored_things() {
     let store = SqliteStore::open_in_memory().unwrap();
-    assert_eq!(store.problems(10).unwrap(), vec![]);
-    for i in 0..5 {
-        store
-            .record_problem(&format!("/in/{i}.html"), &format!("problem {i} — ünïcødé"))
-            .unwrap();
-    }
-    let p = store.problems(3).unwrap();
-    let origins: Vec<&str> = p.iter().map(|p| p.origin.as_str()).collect();
-    assert_eq!(origins, ["/in/4.html", "/in/3.html", "/in/2.html"]);
-    assert_eq!(p[0].message, "problem 4 — ünïcødé");
-    assert!(p.windows(2).all(|w| w[0].at >= w[1].at));
-    assert!(Utc::now() - p[0].at < Duration::minutes(1));
-    assert_eq!(store.problems(0).unwrap(), vec![]);
-    assert_eq!(store.problems(100).unwrap().len(), 5);
-    // Problems are not counted as sources, articles or stories.
+    store.record_problem("/in/0.html", "problem").unwrap();
+    assert_eq!(store.problems(10).unwrap().len(), 1);
     assert_eq!(store.counts().unwrap(), stored(0, 0, 0));
 }
 
