@@ -219,3 +219,50 @@ async fn misbehaving_sites_are_recorded_per_source_and_harm_no_one() {
     }
     assert_eq!(articles.len(), store.counts().unwrap().articles);
 }
+
+/// The continuous crawl: its first pass stores the fixture web's articles, then (with a policy
+/// that regroups after one article) regroups the window and digests every story, as `parallax
+/// run` does; the pass is reported to the caller with what followed it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_continuous_crawl_regroups_and_digests_after_a_pass() {
+    let fx = server::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("p.db")).unwrap());
+    let good: Vec<Source> = server::sources(&fx)
+        .into_iter()
+        .filter(|s| ["a", "b"].iter().any(|k| s.name == format!("Fixture {k}")))
+        .collect();
+    let crawler = Crawler::new(client(), CrawlConfig::default(), store.clone());
+    let worker = IngestWorker::spawn(store.clone()).unwrap();
+    let handle = worker.handle();
+    let policy = parallax_crawl::ConsolidationPolicy {
+        after_articles: 1,
+        every: Duration::from_secs(3600),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let crawl = parallax_crawl::crawl_continuously(&crawler, &good, &handle, policy, "en", |r| {
+        let _ = tx.send((
+            r.pass,
+            r.summary.as_ref().map(|s| s.new_articles).ok(),
+            r.settled,
+        ));
+    });
+    let first = tokio::select! {
+        () = crawl => unreachable!("the crawl runs until dropped"),
+        first = rx.recv() => first.unwrap(),
+    };
+    let (pass, new_articles, settled) = first;
+    assert_eq!(pass, 1);
+    assert!(new_articles.is_some_and(|n| n > 0), "{new_articles:?}");
+    let settled = settled.expect("a regrouping and digest pass followed");
+    assert!(settled.regrouped.articles > 0, "{settled:?}");
+    assert!(settled.digests.digested > 0, "{settled:?}");
+    assert!(
+        store.stale_digests(100).unwrap().is_empty(),
+        "every story has a current digest"
+    );
+    drop(handle);
+    tokio::task::spawn_blocking(move || worker.shutdown())
+        .await
+        .unwrap();
+}
