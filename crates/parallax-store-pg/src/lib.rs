@@ -16,8 +16,12 @@
 //!   `postgres` client, itself over tokio-postgres): a process killed at any point leaves the
 //!   database as it was before the call or after it.
 //! - Nothing read is trusted: a value out of range gives [`Error::DataCorruption`], never a panic.
+//! - Jobs ([`jobs`]) are leased with `FOR UPDATE SKIP LOCKED`: two workers never hold one job at
+//!   once; a lease that expires (its worker died) makes the job due again for the next worker.
 //! - A store may live in a schema of its own ([`PgStore::connect_in_schema`]): tests, and
 //!   several installations in one database, never see each other's rows.
+
+pub mod jobs;
 
 use chrono::{DateTime, Utc};
 use parallax_core::{
@@ -36,7 +40,7 @@ pub const POOL_SIZE: u32 = 4;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The migrations, in order: the schema of version N is the first N applied.
-const MIGRATIONS: [&str; 1] = [
+const MIGRATIONS: [&str; 2] = [
     // 1: problems, feed states and the translation cache.
     r#"
 CREATE TABLE problems (
@@ -73,6 +77,25 @@ CREATE TABLE translations (
     translated_at   timestamptz NOT NULL,
     PRIMARY KEY (text_hash, source_language, target_language, backend)
 );
+"#,
+    // 2: the job queue of the workers (`jobs`).
+    r#"
+CREATE TABLE jobs (
+    id          bigserial PRIMARY KEY,
+    kind        text NOT NULL,
+    key         text NOT NULL,
+    payload     text NOT NULL,
+    state       text NOT NULL CHECK (state IN ('pending', 'leased', 'done', 'dead')),
+    attempts    integer NOT NULL DEFAULT 0,
+    not_before  timestamptz NOT NULL,
+    leased_by   text,
+    lease_until timestamptz,
+    last_error  text,
+    updated_at  timestamptz NOT NULL
+);
+-- One open job per (kind, key): enqueuing what is already pending or leased does nothing.
+CREATE UNIQUE INDEX jobs_open ON jobs (kind, key) WHERE state IN ('pending', 'leased');
+CREATE INDEX jobs_due ON jobs (kind, not_before, id) WHERE state IN ('pending', 'leased');
 "#,
 ];
 

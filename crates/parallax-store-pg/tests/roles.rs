@@ -228,3 +228,130 @@ fn a_new_database_is_migrated_once_and_a_newer_one_refused() {
         Err(Error::Invalid(_))
     ));
 }
+
+// ----- the job queue (PostgreSQL only: it is what many workers share) -------------------------
+
+use parallax_store_pg::jobs::MAX_ATTEMPTS;
+
+#[test]
+fn jobs_are_enqueued_once_and_leased_to_one_worker_at_a_time() {
+    let pg = PgSchema::new();
+    let store = pg.store.as_ref().unwrap();
+    let now = t(0);
+    for i in 0..20 {
+        assert!(
+            store
+                .enqueue("fetch", &format!("https://a.example/{i}"), "{}", now)
+                .unwrap()
+        );
+    }
+    assert!(
+        !store
+            .enqueue("fetch", "https://a.example/0", "{}", now)
+            .unwrap(),
+        "open already"
+    );
+    assert!(
+        store
+            .enqueue("crawl", "https://a.example/0", "{}", now)
+            .unwrap(),
+        "another kind"
+    );
+    assert!(
+        store
+            .enqueue("fetch", "https://later.example/", "{}", t(5))
+            .unwrap()
+    );
+    // Four workers lease at once: every due job goes to exactly one of them.
+    let leased: Vec<Vec<i64>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|w| {
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    loop {
+                        let got = store
+                            .lease(
+                                "fetch",
+                                &format!("w{w}"),
+                                3,
+                                std::time::Duration::from_secs(60),
+                                now,
+                            )
+                            .unwrap();
+                        if got.is_empty() {
+                            return mine;
+                        }
+                        mine.extend(got.iter().map(|j| j.id));
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut all: Vec<i64> = leased.concat();
+    all.sort();
+    let n = all.len();
+    all.dedup();
+    assert_eq!(all.len(), n, "no job leased twice");
+    assert_eq!(n, 20, "every due job, and not the one due later");
+    // Only the holder ends a job.
+    let id = leased.iter().flatten().next().copied().unwrap();
+    let holder = leased.iter().position(|l| l.contains(&id)).unwrap();
+    let other = (holder + 1) % 4;
+    assert!(!store.complete(id, &format!("w{other}")).unwrap());
+    assert!(store.complete(id, &format!("w{holder}")).unwrap());
+    let state = store.job_state(id).unwrap().unwrap();
+    assert_eq!((state.state.as_str(), state.attempts), ("done", 1));
+    assert!(store.job_state(-1).unwrap().is_none());
+}
+
+#[test]
+fn an_expired_lease_is_taken_over_and_failures_are_retried_then_dead() {
+    let pg = PgSchema::new();
+    let store = pg.store.as_ref().unwrap();
+    let minute = std::time::Duration::from_secs(60);
+    assert!(store.enqueue("embed", "article-1", "x", t(0)).unwrap());
+    let first = store.lease("embed", "dies", 1, minute, t(0)).unwrap();
+    assert_eq!(first.len(), 1);
+    let id = first[0].id;
+    // Within the lease nobody else gets it; after it, another worker does.
+    assert!(
+        store
+            .lease("embed", "b", 1, minute, t(0))
+            .unwrap()
+            .is_empty()
+    );
+    let later = t(0) + Duration::minutes(2);
+    let taken = store.lease("embed", "b", 1, minute, later).unwrap();
+    assert_eq!(
+        taken.iter().map(|j| (j.id, j.attempts)).collect::<Vec<_>>(),
+        [(id, 2)]
+    );
+    assert!(
+        !store.complete(id, "dies").unwrap(),
+        "the first worker lost its lease"
+    );
+    // Failures: retried at the given time, dead after MAX_ATTEMPTS leases with the last error.
+    assert!(store.fail(id, "b", "HTTP 503", later).unwrap());
+    let mut at = later;
+    for attempt in 3..=MAX_ATTEMPTS {
+        let got = store.lease("embed", "b", 1, minute, at).unwrap();
+        assert_eq!(got.len(), 1, "attempt {attempt}");
+        assert_eq!(got[0].attempts, attempt);
+        assert!(
+            store
+                .fail(id, "b", &format!("HTTP 503 #{attempt}"), at)
+                .unwrap()
+        );
+        at += Duration::minutes(1);
+    }
+    let dead = store.job_state(id).unwrap().unwrap();
+    assert_eq!(dead.state, "dead");
+    assert_eq!(
+        dead.last_error.as_deref(),
+        Some(format!("HTTP 503 #{MAX_ATTEMPTS}").as_str())
+    );
+    assert!(store.lease("embed", "b", 1, minute, at).unwrap().is_empty());
+    // A dead job's key can be enqueued anew.
+    assert!(store.enqueue("embed", "article-1", "x", at).unwrap());
+}
