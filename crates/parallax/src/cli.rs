@@ -15,12 +15,49 @@ pub struct Cli {
     )]
     pub db: PathBuf,
 
+    /// The database as an address, in place of `--db`: `sqlite:PATH`. (`postgres://...` is
+    /// refused with the reason: the PostgreSQL store does not yet keep articles and stories.)
+    #[arg(long, global = true, env = "PARALLAX_DATABASE")]
+    pub database: Option<String>,
+
     /// The configuration file (default: ./parallax.toml when it exists).
     #[arg(long, global = true, env = "PARALLAX_CONFIG")]
     pub config: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The SQLite file to open: `--database sqlite:PATH` when given, else `--db`.
+    pub fn database_path(&self) -> Result<PathBuf, String> {
+        database_path(&self.db, self.database.as_deref())
+    }
+}
+
+/// See [`Cli::database_path`].
+fn database_path(db: &std::path::Path, database: Option<&str>) -> Result<PathBuf, String> {
+    let Some(address) = database.map(str::trim).filter(|a| !a.is_empty()) else {
+        return Ok(db.to_path_buf());
+    };
+    if let Some(path) = address.strip_prefix("sqlite:") {
+        let path = path.strip_prefix("//").unwrap_or(path);
+        if path.is_empty() {
+            return Err("`--database sqlite:` needs a file: sqlite:PATH".to_string());
+        }
+        return Ok(PathBuf::from(path));
+    }
+    if address.starts_with("postgres://") || address.starts_with("postgresql://") {
+        return Err(
+            "PostgreSQL cannot hold a Parallax installation yet: its store keeps problems, feed \
+             states, translations and the job queue, not yet articles, stories, sources, vectors \
+             or digests (issue 13). Use --database sqlite:PATH."
+                .to_string(),
+        );
+    }
+    Err(format!(
+        "`--database {address}` is not a database address: use sqlite:PATH"
+    ))
 }
 
 #[derive(Subcommand, Debug)]
@@ -483,4 +520,32 @@ pub struct SearchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[cfg(test)]
+mod database_tests {
+    use super::database_path;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn database_addresses() {
+        let db = Path::new("parallax.db");
+        assert_eq!(database_path(db, None), Ok(PathBuf::from("parallax.db")));
+        assert_eq!(
+            database_path(db, Some(" ")),
+            Ok(PathBuf::from("parallax.db"))
+        );
+        assert_eq!(
+            database_path(db, Some("sqlite:/var/lib/p.db")),
+            Ok(PathBuf::from("/var/lib/p.db"))
+        );
+        assert_eq!(
+            database_path(db, Some("sqlite://data/p.db")),
+            Ok(PathBuf::from("data/p.db"))
+        );
+        assert!(database_path(db, Some("sqlite:")).is_err());
+        let pg = database_path(db, Some("postgres://u@127.0.0.1/parallax")).unwrap_err();
+        assert!(pg.contains("not yet articles"), "{pg}");
+        assert!(database_path(db, Some("mysql://x")).is_err());
+    }
 }

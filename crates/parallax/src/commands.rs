@@ -13,11 +13,12 @@ use std::sync::Arc;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
+    let db = cli.database_path().map_err(anyhow::Error::msg)?;
     match cli.command {
         Command::Eval(e) => eval(e),
         Command::Models(m) => models(m),
         Command::Doctor { format } => {
-            crate::doctor::doctor(&cli.db, cli.config.as_deref(), &config, format)
+            crate::doctor::doctor(&db, cli.config.as_deref(), &config, format)
         }
         Command::Sources(c)
             if !matches!(
@@ -32,8 +33,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             crate::sources::sources(None, &config, c)
         }
         command => {
-            let store = SqliteStore::open(&cli.db)
-                .with_context(|| format!("cannot open the database {}", cli.db.display()))?;
+            let store = SqliteStore::open(&db)
+                .with_context(|| format!("cannot open the database {}", db.display()))?;
             with_store(Arc::new(store), &config, command)
         }
     }
