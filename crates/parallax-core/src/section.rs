@@ -41,6 +41,7 @@ const WORDS: [(&str, &[&str]); 11] = [
             "asia",
             "americas",
             "mideast",
+            "middle east",
             "middleeast",
             "welt",
             "ausland",
@@ -324,15 +325,10 @@ pub fn section_category(section: &str) -> Option<&'static str> {
     }
     // Two-word names written apart ("в мире", "middle east").
     let joined = words.join(" ");
-    for (key, list) in WORDS {
-        if list.iter().any(|w| w.contains(' ') && joined.contains(w)) {
-            return Some(key);
-        }
-    }
-    if words.windows(2).any(|p| p == ["middle", "east"]) {
-        return Some("world");
-    }
-    None
+    WORDS
+        .iter()
+        .find(|(_, list)| list.iter().any(|w| w.contains(' ') && joined.contains(w)))
+        .map(|(key, _)| *key)
 }
 
 /// The label pages show for a category key (`None` for a key that is not one).

@@ -46,6 +46,12 @@ pub struct JobState {
     pub last_error: Option<String>,
 }
 
+/// The attempts column `idx` of job `id`'s row.
+fn attempts(r: &postgres::Row, idx: usize, id: i64) -> Result<u32> {
+    let n: i32 = r.try_get(idx).map_err(backend)?;
+    count(i64::from(n), &format!("job {id}: attempts"))
+}
+
 impl PgStore {
     /// Adds a job of `kind` for `key`, due from `not_before`; `false` (and nothing changes) when
     /// one for the same kind and key is pending or leased.
@@ -106,10 +112,7 @@ impl PgStore {
                         kind: r.try_get(1).map_err(backend)?,
                         key: r.try_get(2).map_err(backend)?,
                         payload: r.try_get(3).map_err(backend)?,
-                        attempts: count(
-                            i64::from(r.try_get::<_, i32>(4).map_err(backend)?),
-                            &format!("job {id}: attempts"),
-                        )?,
+                        attempts: attempts(r, 4, id)?,
                         id,
                     })
                 })
@@ -177,10 +180,7 @@ impl PgStore {
             row.map(|r| {
                 Ok(JobState {
                     state: r.try_get(0).map_err(backend)?,
-                    attempts: count(
-                        i64::from(r.try_get::<_, i32>(1).map_err(backend)?),
-                        &format!("job {id}: attempts"),
-                    )?,
+                    attempts: attempts(&r, 1, id)?,
                     last_error: r.try_get(2).map_err(backend)?,
                 })
             })

@@ -28,7 +28,7 @@
 use crate::EntityRow;
 use crate::shared::Shared;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use parallax_core::{CATEGORIES, ListedStory, OTHER_SECTION, Store, StoryId, Tally};
+use parallax_core::{CATEGORIES, ListedStory, Store, StoryId, Tally};
 use parallax_intel::blindspots::{
     BiasCount, BlindspotConfig, Side, StoryCoverage, side_blindspots,
 };
@@ -363,11 +363,7 @@ fn main_section(c: &parallax_core::Coverage) -> Option<String> {
     CATEGORIES
         .iter()
         .filter_map(|(key, _)| {
-            let n = c
-                .sections
-                .iter()
-                .find(|t| t.label == *key && t.label != OTHER_SECTION)?
-                .count;
+            let n = c.sections.iter().find(|t| t.label == *key)?.count;
             (n > 0).then_some((key, n))
         })
         .fold(None::<(&&str, usize)>, |best, (k, n)| match best {

@@ -75,10 +75,14 @@ pub fn crawl_once(
             s = async {
                 let s = crawler.crawl_once(&sources, &handle, &progress).await;
                 // New articles: regroup the recent window once they are all committed, then
-                // the digests (`Pipeline::settle`).
-                if s.as_ref().is_ok_and(|s| s.new_articles > 0)
-                    && let Err(e) = handle.settle(&reader).await
-                {
+                // the digests (`Pipeline::settle`); without any, the digests alone (stories
+                // left stale by an earlier run).
+                let done = if s.as_ref().is_ok_and(|s| s.new_articles > 0) {
+                    handle.settle(&reader).await.map(drop)
+                } else {
+                    handle.refresh_digests(&reader).await.map(drop)
+                };
+                if let Err(e) = done {
                     tracing::warn!(error = %e, "could not regroup the recent stories");
                 }
                 s
